@@ -1,0 +1,82 @@
+# gongshi - see README.md.  Targets: all (default), deps, site, test,
+# test-unit, test-e2e, check-demo, clean.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKGS    := libgit2 libcmark libcjson
+STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+VERSION := 0.1.0
+
+B       ?= build
+SRCS    := $(filter-out generator/main.c,$(wildcard generator/*.c))
+OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o
+SCHEMAS := $(sort $(wildcard data/schema/*.schema.json))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+ALL_CFLAGS = $(STD) $(CFLAGS) $(PKG_CFLAGS) -DGONGSHI_VERSION='"$(VERSION)"' -iquote generator -iquote $(B)/gen
+
+.PHONY: all deps site test test-unit test-e2e test-sanitize test-valgrind check-demo clean
+all: $(B)/gongshi
+
+$(B)/obj/%.o: generator/%.c $(wildcard generator/*.h) | $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The JSON Schemas are compiled in, so the checker and editors read the
+# very same rules.
+$(B)/gen/schemas.c: $(SCHEMAS) tests/tools/embed.sh | $(B)/gen
+	sh tests/tools/embed.sh $(SCHEMAS) > $@.tmp && mv $@.tmp $@
+$(B)/obj/schemas.o: $(B)/gen/schemas.c generator/schema.h | $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libgongshi.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $(OBJS)
+
+$(B)/gongshi: $(B)/obj/main.o $(B)/libgongshi.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libgongshi.a | $(B)/tests
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -iquote tests/unit -o $@ $< $(B)/libgongshi.a $(PKG_LIBS) $(CHECK_LIBS)
+
+$(B)/obj $(B)/gen $(B)/tests:
+	mkdir -p $@
+
+# Installs every Debian package needed to build, test and run (as root).
+deps:
+	sh tests/tools/deps.sh
+
+# The demo record, checked; `gongshi build` (issue #3) will write public/.
+site: deps all
+	$(B)/gongshi check
+	@echo "site: the record checks clean; the site renderer (gongshi build) is not written yet, so nothing was written to public/"
+
+test: deps all $(UNIT_BINS)
+	sh tests/run.sh
+
+test-unit: $(UNIT_BINS)
+	sh tests/run.sh unit
+
+test-e2e: all
+	sh tests/run.sh e2e
+
+# The whole suite again on an ASan+UBSan build, in its own build folder.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-sanitize:
+	$(MAKE) B=build/asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='$(SAN_FLAGS)' all unit-bins
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		BUILD=build/asan sh tests/run.sh unit e2e
+
+# The end-to-end cases and unit tests under valgrind memcheck.
+test-valgrind: all $(UNIT_BINS)
+	VALGRIND=1 sh tests/run.sh unit e2e
+
+unit-bins: $(UNIT_BINS)
+
+check-demo: all
+	$(B)/gongshi check
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,975 @@
+/* check.c - the programs' rules (see check.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "error.h"
+
+struct ctx {
+	const struct record *r;
+	const struct check_options *o;
+	struct diags *d;
+	int error; /* sticky: the first allocation failure */
+};
+
+static void report(struct ctx *c, enum diag_level level, const char *path,
+		   struct json_pos pos, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void report(struct ctx *c, enum diag_level level, const char *path,
+		   struct json_pos pos, const char *rule, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (error >= 0)
+		error = diags_add(c->d, level, path, pos.line, pos.col, rule, "%s", msg.ptr);
+	if (error < 0 && !c->error)
+		c->error = error;
+	buf_release(&msg);
+}
+
+#define ERROR(c, path, pos, rule, ...) report(c, DIAG_ERROR, path, pos, rule, __VA_ARGS__)
+
+static const char *unit_name(enum period_unit u)
+{
+	return u == UNIT_WORKING_DAYS ? "working days" : "days";
+}
+
+static const char *fmt_date(date_t t, char out[11])
+{
+	if (t == DATE_NONE)
+		return strcpy(out, "?");
+	date_format(t, out);
+	return out;
+}
+
+static struct program *program_of(const struct application *a)
+{
+	return a->res_round ? a->res_round->res_program : NULL;
+}
+
+/* Length of [a, b] in unit; 1 (after reporting) if the calendar lacks a year. */
+static int span(struct ctx *c, enum period_unit u, date_t a, date_t b, long *out,
+		const char *path, struct json_pos pos)
+{
+	int n, error;
+
+	if (u == UNIT_DAYS) {
+		*out = (long)b - a + 1;
+		return 0;
+	}
+	if ((error = calendar_count_working_days(&c->r->calendar, a, b, &n)) == ERR_CALENDAR) {
+		ERROR(c, path, pos, "calendar-missing", "%s; add data/calendars/ for it", error_message());
+		return 1;
+	}
+	if (error < 0) {
+		if (!c->error)
+			c->error = error;
+		return 1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* The last day of "within n unit of from", from not counted. */
+static int deadline(struct ctx *c, enum period_unit u, date_t from, long n, date_t *out,
+		    const char *path, struct json_pos pos)
+{
+	int error;
+
+	if (u == UNIT_DAYS) {
+		*out = from + (date_t)n;
+		return 0;
+	}
+	if ((error = calendar_add_working_days(&c->r->calendar, from, (int)n, out)) == ERR_CALENDAR) {
+		ERROR(c, path, pos, "calendar-missing", "%s; add data/calendars/ for it", error_message());
+		return 1;
+	}
+	if (error < 0 && !c->error)
+		c->error = error;
+	return error < 0;
+}
+
+/* ---- measures and rounds ---- */
+
+static void check_measures(struct ctx *c)
+{
+	const struct record *r = c->r;
+	char d1[11], d2[11];
+	size_t i;
+
+	for (i = 0; i < r->nprograms; i++) {
+		const struct program *p = &r->programs[i];
+		if (p->measures.status && !strcmp(p->measures.status, "draft"))
+			report(c, DIAG_WARNING, p->path, p->id.pos, "measures-status",
+			       "program \"%s\" runs under measures that are a draft for comment "
+			       "(征求意见稿); results under them may not stand (%s)",
+			       p->id.v, p->measures.status_article ? p->measures.status_article : "");
+	}
+	for (i = 0; i < r->nrounds; i++) {
+		const struct round *x = &r->rounds[i];
+		const struct program *p = x->res_program;
+		date_t start = x->apps_start.v, until;
+		if (!p || start == DATE_NONE)
+			continue;
+		if (p->measures.repealed != DATE_NONE && start >= p->measures.repealed)
+			ERROR(c, x->path, x->apps_start.pos, "measures-status",
+			      "round opens on %s, after the measures of program \"%s\" were repealed on %s",
+			      fmt_date(start, d1), p->id.v, fmt_date(p->measures.repealed, d2));
+		if (p->measures.valid_years && p->measures.effective != DATE_NONE &&
+		    start >= (until = date_add_years(p->measures.effective, (int)p->measures.valid_years)))
+			ERROR(c, x->path, x->apps_start.pos, "measures-expired",
+			      "round opens on %s, but the measures of program \"%s\" are valid for %ld years "
+			      "from %s, until %s (%s)", fmt_date(start, d1), p->id.v, p->measures.valid_years,
+			      fmt_date(p->measures.effective, d2), fmt_date(until - 1, (char[11]){ 0 }),
+			      p->measures.valid_article ? p->measures.valid_article : "");
+		if (x->apps_end.v != DATE_NONE && x->apps_end.v < start)
+			ERROR(c, x->path, x->apps_end.pos, "round-dates",
+			      "applications close on %s, before they open on %s",
+			      fmt_date(x->apps_end.v, d1), fmt_date(start, d2));
+		if (x->call_published.v != DATE_NONE && x->call_published.v > start)
+			ERROR(c, x->path, x->call_published.pos, "round-dates",
+			      "call for applications published on %s, after applications opened on %s",
+			      fmt_date(x->call_published.v, d1), fmt_date(start, d2));
+	}
+}
+
+static int round_cmp(const void *a, const void *b)
+{
+	const struct round *x = *(const struct round *const *)a, *y = *(const struct round *const *)b;
+	int k = strcmp(x->program.v, y->program.v);
+
+	if (k)
+		return k;
+	if (x->year.v != y->year.v)
+		return x->year.v < y->year.v ? -1 : 1;
+	return strcmp(x->id.v, y->id.v);
+}
+
+static void check_cadence(struct ctx *c)
+{
+	const struct record *r = c->r;
+	const struct round **v;
+	size_t i, n = 0;
+
+	if (!(v = malloc((r->nrounds + 1) * sizeof(*v)))) {
+		c->error = error_nomem();
+		return;
+	}
+	for (i = 0; i < r->nrounds; i++)
+		if (r->rounds[i].res_program && r->rounds[i].year.set && !r->rounds[i].cancelled)
+			v[n++] = &r->rounds[i];
+	qsort(v, n, sizeof(*v), round_cmp);
+	for (i = 1; i < n; i++) {
+		const struct round *a = v[i - 1], *b = v[i];
+		const struct program *p = b->res_program;
+		if (a->res_program != p || !p->cadence_yearly || b->year.v - a->year.v >= p->cadence_every)
+			continue;
+		if (p->cadence_every == 1)
+			ERROR(c, b->path, b->year.pos, "cadence",
+			      "round \"%s\" is in %ld, the same year as round \"%s\"; program \"%s\" "
+			      "holds one round a year (%s)", b->id.v, b->year.v, a->id.v, p->id.v,
+			      p->cadence_article);
+		else
+			ERROR(c, b->path, b->year.pos, "cadence",
+			      "round \"%s\" is in %ld, %ld year%s after round \"%s\"; program \"%s\" "
+			      "holds a round every %ld years (%s)", b->id.v, b->year.v, b->year.v - a->year.v,
+			      b->year.v - a->year.v == 1 ? "" : "s", a->id.v, p->id.v, p->cadence_every,
+			      p->cadence_article);
+	}
+	free(v);
+}
+
+/* ---- applications ---- */
+
+static void check_application(struct ctx *c, const struct application *a)
+{
+	const struct program *p = program_of(a);
+	const struct round *x = a->res_round;
+	const struct organization *g = a->res_org;
+	char d1[11], d2[11];
+	int last = -1;
+	date_t prev = a->submitted.v;
+	bool failed = false;
+	size_t i;
+
+	if (!p)
+		return;
+	if (a->submitted.v != DATE_NONE && x->apps_start.v != DATE_NONE && x->apps_end.v != DATE_NONE &&
+	    (a->submitted.v < x->apps_start.v || a->submitted.v > x->apps_end.v))
+		ERROR(c, a->path, a->submitted.pos, "application-window",
+		      "submitted on %s, outside round \"%s\"'s application period %s to %s",
+		      fmt_date(a->submitted.v, d1), x->id.v, fmt_date(x->apps_start.v, d2),
+		      fmt_date(x->apps_end.v, (char[11]){ 0 }));
+	for (i = 0; i < a->nstages; i++) {
+		const struct stage_result *s = &a->stages[i];
+		int k = program_stage_index(p, s->stage.v);
+		if (k < 0)
+			continue;
+		if (failed)
+			ERROR(c, a->path, s->stage.pos, "stage-order",
+			      "stage \"%s\" comes after a failed stage; an application that fails a stage "
+			      "goes no further (%s)", s->stage.v, p->procedure_article);
+		else if (k <= last)
+			ERROR(c, a->path, s->stage.pos, "stage-order",
+			      "stage \"%s\" is out of order: the procedure runs it before \"%s\" (%s)",
+			      s->stage.v, p->stages[last].id, p->procedure_article);
+		else if (s->date.v != DATE_NONE && prev != DATE_NONE && s->date.v < prev)
+			ERROR(c, a->path, s->date.pos, "stage-order",
+			      "stage \"%s\" is dated %s, before %s", s->stage.v, fmt_date(s->date.v, d1),
+			      i ? "the stage before it" : "the application was submitted");
+		if (k > last)
+			last = k;
+		if (s->date.v != DATE_NONE)
+			prev = s->date.v;
+		failed |= !s->passed;
+	}
+	/* operating years, for the tier applied for and the tier awarded */
+	if (g && g->established.v != DATE_NONE && a->submitted.v != DATE_NONE) {
+		const struct tier *ts[2] = { a->res_tier, a->awarded ? a->res_result_tier : NULL };
+		for (i = 0; i < 2; i++) {
+			int years = date_years_between(g->established.v, a->submitted.v);
+			if (!ts[i] || (i && ts[1] == ts[0]) || years >= ts[i]->min_years)
+				continue;
+			ERROR(c, a->path, i ? a->result_tier.pos : a->submitted.pos, "operating-years",
+			      "organization %s was established on %s, %d year%s before it applied on %s; "
+			      "%s requires at least %ld (%s)", g->id.v, fmt_date(g->established.v, d1), years,
+			      years == 1 ? "" : "s", fmt_date(a->submitted.v, d2), ts[i]->name, ts[i]->min_years,
+			      ts[i]->eligibility_article);
+		}
+	}
+	if (!a->has_result)
+		return;
+	if (a->awarded) {
+		if (!a->result_tier.v)
+			ERROR(c, a->path, a->result_pos, "result", "an awarded result needs its \"tier\"");
+		if (!a->certificate.v)
+			ERROR(c, a->path, a->result_pos, "result", "an awarded result needs its \"certificate\" number");
+		if (a->withdrawn.v != DATE_NONE)
+			ERROR(c, a->path, a->result_pos, "result",
+			      "the application was withdrawn on %s and cannot be awarded",
+			      fmt_date(a->withdrawn.v, d1));
+		if (failed)
+			ERROR(c, a->path, a->result_pos, "result",
+			      "awarded although the application failed a review stage");
+	} else {
+		if (a->result_tier.v)
+			ERROR(c, a->path, a->result_tier.pos, "result", "a result that is not awarded has no tier");
+		if (a->certificate.v)
+			ERROR(c, a->path, a->certificate.pos, "result",
+			      "a result that is not awarded has no certificate");
+		if (a->prize.set && a->prize.v)
+			ERROR(c, a->path, a->prize.pos, "result", "a result that is not awarded has no prize");
+	}
+	if (a->result_date.v != DATE_NONE && prev != DATE_NONE && a->result_date.v < prev)
+		ERROR(c, a->path, a->result_date.pos, "result",
+		      "decided on %s, before the last review stage (%s)", fmt_date(a->result_date.v, d1),
+		      fmt_date(prev, d2));
+	if (a->awarded && a->res_result_tier && a->res_result_tier->requires_stage) {
+		const struct tier *t = a->res_result_tier;
+		for (i = 0; i < a->nstages; i++)
+			if (a->stages[i].passed && a->stages[i].stage.v &&
+			    !strcmp(a->stages[i].stage.v, t->requires_stage))
+				break;
+		if (i == a->nstages)
+			ERROR(c, a->path, a->result_tier.pos, "requires-stage",
+			      "%s is only for applications that passed stage \"%s\", and this one did not (%s)",
+			      t->name, t->requires_stage, t->requires_article);
+	}
+}
+
+static int app_id_cmp(const void *a, const void *b)
+{
+	const struct application *x = *(const struct application *const *)a;
+	const struct application *y = *(const struct application *const *)b;
+
+	return strcmp(x->id.v, y->id.v);
+}
+
+/* Awarded applications by round, tier, id: caps. */
+static int award_cmp(const void *a, const void *b)
+{
+	const struct application *x = *(const struct application *const *)a;
+	const struct application *y = *(const struct application *const *)b;
+	int k;
+
+	if ((k = strcmp(x->round.v, y->round.v)) || (k = strcmp(x->result_tier.v, y->result_tier.v)))
+		return k;
+	return app_id_cmp(a, b);
+}
+
+static int cert_cmp(const void *a, const void *b)
+{
+	const struct application *x = *(const struct application *const *)a;
+	const struct application *y = *(const struct application *const *)b;
+	int k = strcmp(x->certificate.v, y->certificate.v);
+
+	return k ? k : app_id_cmp(a, b);
+}
+
+/* By organization, then submission date: bans, waits, repeat wins. */
+static int org_cmp(const void *a, const void *b)
+{
+	const struct application *x = *(const struct application *const *)a;
+	const struct application *y = *(const struct application *const *)b;
+	int k = strcmp(x->organization.v, y->organization.v);
+
+	if (k)
+		return k;
+	if (x->submitted.v != y->submitted.v)
+		return x->submitted.v < y->submitted.v ? -1 : 1;
+	return app_id_cmp(a, b);
+}
+
+static void check_caps_and_certificates(struct ctx *c, const struct application **v)
+{
+	const struct record *r = c->r;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->napplications; i++)
+		if (r->applications[i].awarded && r->applications[i].res_result_tier && r->applications[i].round.v)
+			v[n++] = &r->applications[i];
+	qsort(v, n, sizeof(*v), award_cmp);
+	for (i = 0; i < n; i = j) {
+		const struct tier *t = v[i]->res_result_tier;
+		for (j = i; j < n && v[j]->res_round == v[i]->res_round && v[j]->res_result_tier == t; j++)
+			if (t->cap >= 0 && j - i >= (size_t)t->cap)
+				ERROR(c, v[j]->path, v[j]->result_tier.pos, "tier-cap",
+				      "round \"%s\" awards more than %ld %s; this is award number %zu (%s)",
+				      v[j]->round.v, t->cap, t->name, j - i + 1, t->cap_article);
+	}
+	for (i = n = 0; i < r->napplications; i++)
+		if (r->applications[i].certificate.v)
+			v[n++] = &r->applications[i];
+	qsort(v, n, sizeof(*v), cert_cmp);
+	for (i = 1; i < n; i++)
+		if (!strcmp(v[i]->certificate.v, v[i - 1]->certificate.v))
+			ERROR(c, v[i]->path, v[i]->certificate.pos, "certificate-duplicate",
+			      "certificate number %s is already used by application \"%s\"",
+			      v[i]->certificate.v, v[i - 1]->id.v);
+}
+
+static void check_history(struct ctx *c, const struct application **v)
+{
+	const struct record *r = c->r;
+	size_t i, j, k, n = 0, lo;
+	char d1[11], d2[11];
+
+	for (i = 0; i < r->napplications; i++)
+		if (r->applications[i].organization.v && r->applications[i].submitted.v != DATE_NONE &&
+		    program_of(&r->applications[i]))
+			v[n++] = &r->applications[i];
+	qsort(v, n, sizeof(*v), org_cmp);
+	/* one group per organization; groups are small, so pairs are cheap */
+	for (lo = 0; lo < n; lo = j) {
+		for (j = lo; j < n && !strcmp(v[j]->organization.v, v[lo]->organization.v); j++)
+			;
+		for (i = lo; i < j; i++) {
+			const struct application *a = v[i];
+			const struct program *p = program_of(a);
+			for (k = lo; k < j; k++) {
+				const struct application *b = v[k];
+				if (b == a || program_of(b) != p)
+					continue;
+				/* one application per round */
+				if (k < i && b->res_round == a->res_round)
+					ERROR(c, a->path, a->organization.pos, "one-application",
+					      "organization %s already applied to round \"%s\" (application \"%s\")",
+					      a->organization.v, a->round.v, b->id.v);
+				/* re-application wait after a win */
+				if (b->awarded && !b->res_revoked && b->res_result_tier &&
+				    b->res_result_tier->reapply_years && b->result_date.v != DATE_NONE &&
+				    a->submitted.v > b->result_date.v &&
+				    a->submitted.v < date_add_years(b->result_date.v, (int)b->res_result_tier->reapply_years))
+					ERROR(c, a->path, a->submitted.pos, "reapply-wait",
+					      "organization %s won %s on %s (application \"%s\") and may not apply "
+					      "again before %s (%s)", a->organization.v, b->res_result_tier->name,
+					      fmt_date(b->result_date.v, d1), b->id.v,
+					      fmt_date(date_add_years(b->result_date.v,
+								      (int)b->res_result_tier->reapply_years), d2),
+					      b->res_result_tier->reapply_article);
+			}
+			/* the prize, given earlier wins of the same tier */
+			if (a->awarded && a->res_result_tier && a->prize.set && a->result_date.v != DATE_NONE) {
+				const struct tier *t = a->res_result_tier;
+				const struct application *before = NULL;
+				long want;
+				for (k = lo; k < j && !before; k++)
+					if (v[k] != a && v[k]->awarded && v[k]->res_result_tier == t &&
+					    v[k]->result_date.v != DATE_NONE && v[k]->result_date.v < a->result_date.v)
+						before = v[k];
+				want = before && t->repeat_yuan >= 0 ? t->repeat_yuan : t->prize_yuan;
+				if (a->prize.v != want) {
+					if (before && t->repeat_yuan >= 0)
+						ERROR(c, a->path, a->prize.pos, "prize",
+						      "prize is %ld yuan, but organization %s already won %s "
+						      "(application \"%s\"), so the prize is %ld yuan (%s)",
+						      a->prize.v, a->organization.v, t->name, before->id.v, want,
+						      t->repeat_article);
+					else
+						ERROR(c, a->path, a->prize.pos, "prize",
+						      "prize is %ld yuan; %s carries %ld yuan (%s)",
+						      a->prize.v, t->name, want, t->prize_article);
+				}
+			}
+		}
+	}
+	/* bans: the same groups, looked up by the revoked application's organization */
+	for (i = 0; i < r->nrevocations; i++) {
+		const struct revocation *rv = &r->revocations[i];
+		const struct application *key, *target = rv->res_app;
+		const struct application **hit;
+		date_t until;
+		if (!rv->res_ground || !rv->res_ground->ban_years || rv->decided.v == DATE_NONE ||
+		    !target || !target->organization.v)
+			continue;
+		until = date_add_years(rv->decided.v, (int)rv->res_ground->ban_years);
+		key = target;
+		hit = bsearch(&key, v, n, sizeof(*v), org_cmp);
+		if (!hit)
+			continue;
+		for (k = (size_t)(hit - v); k > 0 && !strcmp(v[k - 1]->organization.v, target->organization.v); k--)
+			;
+		for (; k < n && !strcmp(v[k]->organization.v, target->organization.v); k++) {
+			const struct application *a = v[k];
+			if (program_of(a) != program_of(target) || a->submitted.v < rv->decided.v ||
+			    a->submitted.v >= until)
+				continue;
+			ERROR(c, a->path, a->submitted.pos, "ban",
+			      "organization %s is banned from program \"%s\" from %s to %s by revocation "
+			      "\"%s\" (%s)", a->organization.v, program_of(a)->id.v, fmt_date(rv->decided.v, d1),
+			      fmt_date(until - 1, d2), rv->id.v, rv->res_ground->article);
+		}
+	}
+}
+
+/* ---- notices and objections ---- */
+
+static void check_notices(struct ctx *c, const struct notice **best)
+{
+	const struct record *r = c->r;
+	unsigned char *kinds;
+	char d1[11], d2[11];
+	size_t i, j;
+
+	if (!(kinds = calloc(r->nrounds + 1, 1))) {
+		c->error = error_nomem();
+		return;
+	}
+	for (i = 0; i < r->nnotices; i++) {
+		const struct notice *n = &r->notices[i];
+		const struct program *p = n->res_round ? n->res_round->res_program : NULL;
+		const struct notice_rule *rule = program_notice_rule(p, n->kind);
+		bool publicity = n->kind <= NOTICE_PROPOSED_WINNERS;
+		long len;
+		if (n->res_round)
+			kinds[n->res_round - r->rounds] |= (unsigned char)(1u << n->kind);
+		if (!publicity || !p)
+			continue;
+		/* the notice an award rests on: the latest that lists it */
+		for (j = 0; n->kind == NOTICE_PROPOSED_WINNERS && j < n->nentries; j++) {
+			const struct application *a = n->entries[j].res_app;
+			const struct notice **slot;
+			if (!a)
+				continue;
+			slot = &best[a - r->applications];
+			if (!*slot || (*slot)->end.v < n->end.v)
+				*slot = n;
+		}
+		if (n->start.v == DATE_NONE || n->end.v == DATE_NONE) {
+			if (n->start.v == DATE_NONE && n->end.v == DATE_NONE)
+				ERROR(c, n->path, n->period_pos, "notice-period",
+				      "a %s needs its \"period\"", notice_kind_zh(n->kind));
+			continue;
+		}
+		if (n->end.v < n->start.v) {
+			ERROR(c, n->path, n->end.pos, "notice-period", "the period ends on %s, before it starts on %s",
+			      fmt_date(n->end.v, d1), fmt_date(n->start.v, d2));
+			continue;
+		}
+		if (n->issued.v != DATE_NONE && n->start.v < n->issued.v)
+			ERROR(c, n->path, n->start.pos, "notice-period",
+			      "the period starts on %s, before the notice was issued on %s",
+			      fmt_date(n->start.v, d1), fmt_date(n->issued.v, d2));
+		if (n->kind == NOTICE_PROPOSED_WINNERS && n->res_round->approval.v != DATE_NONE &&
+		    n->res_round->approval.v <= n->end.v)
+			ERROR(c, n->res_round->path, n->res_round->approval.pos, "award-after-notice",
+			      "results approved on %s, before the %s \"%s\" ended on %s (%s)",
+			      fmt_date(n->res_round->approval.v, d1), notice_kind_zh(n->kind), n->id.v,
+			      fmt_date(n->end.v, d2), rule ? rule->article : "");
+		if (!rule || !rule->has_unit || span(c, rule->unit, n->start.v, n->end.v, &len, n->path, n->period_pos))
+			continue;
+		if (rule->min && len < rule->min)
+			ERROR(c, n->path, n->period_pos, "notice-period",
+			      "the %s runs %ld %s (%s to %s); program \"%s\" requires at least %ld %s (%s)",
+			      notice_kind_zh(n->kind), len, unit_name(rule->unit), fmt_date(n->start.v, d1),
+			      fmt_date(n->end.v, d2), p->id.v, rule->min, unit_name(rule->unit), rule->article);
+		else if (rule->max && len > rule->max)
+			ERROR(c, n->path, n->period_pos, "notice-period",
+			      "the %s runs %ld %s (%s to %s); program \"%s\" sets %s%ld %s (%s)",
+			      notice_kind_zh(n->kind), len, unit_name(rule->unit), fmt_date(n->start.v, d1),
+			      fmt_date(n->end.v, d2), p->id.v, rule->min == rule->max ? "" : "at most ",
+			      rule->max, unit_name(rule->unit), rule->article);
+	}
+	for (i = 0; i < r->nrounds; i++) {
+		const struct round *x = &r->rounds[i];
+		const struct program *p = x->res_program;
+		if (!p || x->approval.v == DATE_NONE || x->cancelled)
+			continue;
+		for (j = 0; j < p->nnotice_rules; j++) {
+			const struct notice_rule *rule = &p->notice_rules[j];
+			if (rule->required && !(kinds[i] & (1u << rule->kind)))
+				ERROR(c, x->path, x->approval.pos, "notice-required",
+				      "round \"%s\" was approved without a %s (%s); program \"%s\" requires one (%s)",
+				      x->id.v, notice_kind_zh(rule->kind), notice_kind_name(rule->kind), p->id.v,
+				      rule->article);
+		}
+	}
+	free(kinds);
+}
+
+static void check_awards(struct ctx *c, const struct notice **best)
+{
+	const struct record *r = c->r;
+	char d1[11], d2[11];
+	size_t i;
+
+	for (i = 0; i < r->napplications; i++) {
+		const struct application *a = &r->applications[i];
+		const struct program *p = program_of(a);
+		const struct notice_rule *rule = program_notice_rule(p, NOTICE_PROPOSED_WINNERS);
+		const struct notice *n = best[i];
+		if (!a->awarded || !p || !rule)
+			continue;
+		if (!n) {
+			ERROR(c, a->path, a->result_pos, "award-notice",
+			      "awarded without being listed in a %s of round \"%s\" (%s)",
+			      notice_kind_zh(NOTICE_PROPOSED_WINNERS), a->round.v, rule->article);
+			continue;
+		}
+		if (a->result_date.v != DATE_NONE && n->end.v != DATE_NONE && a->result_date.v <= n->end.v)
+			ERROR(c, a->path, a->result_date.pos, "award-after-notice",
+			      "awarded on %s, before the %s \"%s\" ended on %s (%s)",
+			      fmt_date(a->result_date.v, d1), notice_kind_zh(n->kind), n->id.v,
+			      fmt_date(n->end.v, d2), rule->article);
+	}
+}
+
+static void check_objections(struct ctx *c)
+{
+	const struct record *r = c->r;
+	char d1[11], d2[11];
+	size_t i, f;
+
+	for (i = 0; i < r->nobjections; i++) {
+		const struct objection *b = &r->objections[i];
+		const struct notice *n = b->res_notice;
+		const struct program *p = n && n->res_round ? n->res_round->res_program : NULL;
+		date_t due;
+		unsigned need, lack;
+		if (b->status == OBJ_DECIDED) {
+			if (b->decided.v == DATE_NONE)
+				ERROR(c, b->path, b->status_pos, "objection-status",
+				      "a decided objection needs its \"decided\" date");
+			if (b->outcome == OUT_NONE)
+				ERROR(c, b->path, b->status_pos, "objection-status",
+				      "a decided objection needs its \"outcome\"");
+		} else {
+			if (b->outcome != OUT_NONE)
+				ERROR(c, b->path, b->outcome_pos, "objection-status",
+				      "an objection that is not decided has no \"outcome\"");
+			if (b->decided.v != DATE_NONE)
+				ERROR(c, b->path, b->decided.pos, "objection-status",
+				      "an objection that is not decided has no \"decided\" date");
+		}
+		if (b->decided.v != DATE_NONE && b->received.v != DATE_NONE && b->decided.v < b->received.v)
+			ERROR(c, b->path, b->decided.pos, "objection-status",
+			      "decided on %s, before it was received on %s",
+			      fmt_date(b->decided.v, d1), fmt_date(b->received.v, d2));
+		if (b->res_app && b->res_app->awarded && p && b->status != OBJ_WITHDRAWN) {
+			const struct application *a = b->res_app;
+			if (b->status == OBJ_UNDER_REVIEW)
+				ERROR(c, a->path, a->result_pos, "award-objection",
+				      "awarded while objection \"%s\" against it is undecided (%s)",
+				      b->id.v, p->upheld_article);
+			else if (b->outcome == OUT_UPHELD)
+				ERROR(c, a->path, a->result_pos, "award-objection",
+				      "awarded although objection \"%s\" against it was upheld on %s (%s)",
+				      b->id.v, fmt_date(b->decided.v, d1), p->upheld_article);
+			else if (b->decided.v != DATE_NONE && a->result_date.v != DATE_NONE &&
+				 b->decided.v >= a->result_date.v)
+				ERROR(c, a->path, a->result_date.pos, "award-objection",
+				      "awarded on %s, before objection \"%s\" against it was decided on %s (%s)",
+				      fmt_date(a->result_date.v, d1), b->id.v, fmt_date(b->decided.v, d2),
+				      p->upheld_article);
+		}
+		if (!p)
+			continue;
+		if (p->window_article && b->received.v != DATE_NONE && n->start.v != DATE_NONE &&
+		    n->end.v != DATE_NONE && (b->received.v < n->start.v || b->received.v > n->end.v))
+			ERROR(c, b->path, b->received.pos, "objection-window",
+			      "received on %s, outside the period of notice \"%s\" (%s to %s) (%s)",
+			      fmt_date(b->received.v, d1), n->id.v, fmt_date(n->start.v, d2),
+			      fmt_date(n->end.v, (char[11]){ 0 }), p->window_article);
+		need = p->identity[b->by_organization];
+		if (p->identity_article && (lack = need & ~b->identity)) {
+			struct buf list = BUF_INIT;
+			for (f = 0; f < ID_COUNT; f++)
+				if (lack & (1u << f) &&
+				    buf_printf(&list, "%sprivate.%s", list.len ? ", " : "",
+					       identity_field_name((enum identity_field)f)) < 0)
+					c->error = error_nomem();
+			ERROR(c, b->path, b->identity_pos, "objector-identity",
+			      "an objection by %s must give the objector's identity; missing %s (%s)",
+			      b->by_organization ? "an organization" : "an individual", buf_cstr(&list),
+			      p->identity_article);
+			buf_release(&list);
+		}
+		if (!p->has_decision || b->received.v == DATE_NONE || b->status == OBJ_WITHDRAWN ||
+		    deadline(c, p->decision_unit, b->received.v, p->decision_within, &due, b->path, b->received.pos))
+			continue;
+		if (b->decided.v != DATE_NONE && b->decided.v > due)
+			ERROR(c, b->path, b->decided.pos, "objection-deadline",
+			      "decided on %s, after the deadline of %s: %ld %s from receipt on %s (%s)",
+			      fmt_date(b->decided.v, d1), fmt_date(due, d2), p->decision_within,
+			      unit_name(p->decision_unit), fmt_date(b->received.v, (char[11]){ 0 }),
+			      p->decision_article);
+		else if (b->status == OBJ_UNDER_REVIEW && c->o->today > due)
+			ERROR(c, b->path, b->status_pos, "objection-overdue",
+			      "undecided and overdue: received on %s, to be decided by %s, %ld %s later (%s)",
+			      fmt_date(b->received.v, d1), fmt_date(due, d2), p->decision_within,
+			      unit_name(p->decision_unit), p->decision_article);
+	}
+}
+
+static void check_revocations(struct ctx *c)
+{
+	const struct record *r = c->r;
+	char d1[11], d2[11];
+	size_t i;
+
+	for (i = 0; i < r->nrevocations; i++) {
+		const struct revocation *v = &r->revocations[i];
+		const struct ground *g = v->res_ground;
+		const struct application *a = v->res_app;
+		date_t until;
+		if (!g || !a)
+			continue;
+		if (g->requires_award && !a->awarded)
+			ERROR(c, v->path, v->application.pos, "revocation-ground",
+			      "ground \"%s\" revokes an award, but application \"%s\" was not awarded (%s)",
+			      g->id, a->id.v, g->article);
+		if (g->within_years && a->awarded && a->result_date.v != DATE_NONE && v->event.v != DATE_NONE &&
+		    (v->event.v < a->result_date.v ||
+		     v->event.v > (until = date_add_years(a->result_date.v, (int)g->within_years))))
+			ERROR(c, v->path, v->event.pos, "revocation-ground",
+			      "ground \"%s\" covers events within %ld years of the award (%s to %s), "
+			      "but this one was on %s (%s)", g->id, g->within_years, fmt_date(a->result_date.v, d1),
+			      fmt_date(date_add_years(a->result_date.v, (int)g->within_years), d2),
+			      fmt_date(v->event.v, (char[11]){ 0 }), g->article);
+		if (v->decided.v != DATE_NONE && v->event.v != DATE_NONE && v->decided.v < v->event.v)
+			ERROR(c, v->path, v->decided.pos, "revocation-ground",
+			      "decided on %s, before the event on %s", fmt_date(v->decided.v, d1),
+			      fmt_date(v->event.v, d2));
+		if (v->ban_until.v == DATE_NONE || v->decided.v == DATE_NONE)
+			continue;
+		if (!g->ban_years)
+			ERROR(c, v->path, v->ban_until.pos, "revocation-ban",
+			      "ground \"%s\" carries no ban, but \"ban_until\" is given (%s)", g->id, g->article);
+		else if (v->ban_until.v != (until = date_add_years(v->decided.v, (int)g->ban_years)) - 1)
+			ERROR(c, v->path, v->ban_until.pos, "revocation-ban",
+			      "ban_until is %s; a %ld-year ban from %s lasts until %s (%s)",
+			      fmt_date(v->ban_until.v, d1), g->ban_years, fmt_date(v->decided.v, d2),
+			      fmt_date(until - 1, (char[11]){ 0 }), g->article);
+	}
+}
+
+int check_record(const struct record *r, const struct check_options *o, struct diags *d)
+{
+	struct ctx c = { r, o, d, 0 };
+	const struct application **v = malloc((r->napplications + 1) * sizeof(*v));
+	const struct notice **best = calloc(r->napplications + 1, sizeof(*best));
+	size_t i;
+
+	if (!v || !best) {
+		c.error = error_nomem();
+		goto done;
+	}
+	check_measures(&c);
+	check_cadence(&c);
+	for (i = 0; i < r->napplications; i++)
+		check_application(&c, &r->applications[i]);
+	check_caps_and_certificates(&c, v);
+	check_history(&c, v);
+	check_notices(&c, best);
+	check_awards(&c, best);
+	check_objections(&c);
+	check_revocations(&c);
+done:
+	free(v);
+	free(best);
+	return c.error;
+}
+
+/* ---- the registry, for `gongshi rules` ---- */
+
+static int d_cap(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++)
+		buf_printf(out, "%s%s at most %ld a round (%s)", i ? "; " : "", p->tiers[i].name,
+			   p->tiers[i].cap, p->tiers[i].cap_article);
+	return p->ntiers > 0;
+}
+
+static int d_prize(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		buf_printf(out, "%s%s %ld yuan (%s)", i ? "; " : "", t->name, t->prize_yuan, t->prize_article);
+		if (t->repeat_yuan >= 0)
+			buf_printf(out, ", %ld yuan for a repeat win (%s)", t->repeat_yuan, t->repeat_article);
+	}
+	return p->ntiers > 0;
+}
+
+static int d_years(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++)
+		buf_printf(out, "%s%s at least %ld operating years (%s)", i ? "; " : "", p->tiers[i].name,
+			   p->tiers[i].min_years, p->tiers[i].eligibility_article);
+	return p->ntiers > 0;
+}
+
+static int d_requires(const struct program *p, struct buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->ntiers; i++)
+		if (p->tiers[i].requires_stage)
+			buf_printf(out, "%s%s only after passing %s (%s)", n++ ? "; " : "", p->tiers[i].name,
+				   p->tiers[i].requires_stage, p->tiers[i].requires_article);
+	return n > 0;
+}
+
+static int d_reapply(const struct program *p, struct buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->ntiers; i++)
+		if (p->tiers[i].reapply_years)
+			buf_printf(out, "%s%s winners wait %ld years (%s)", n++ ? "; " : "", p->tiers[i].name,
+				   p->tiers[i].reapply_years, p->tiers[i].reapply_article);
+	return n > 0;
+}
+
+static int d_cadence(const struct program *p, struct buf *out)
+{
+	if (p->cadence_yearly)
+		buf_printf(out, "a round every %ld year%s (%s)", p->cadence_every,
+			   p->cadence_every == 1 ? "" : "s", p->cadence_article);
+	else
+		buf_printf(out, "per round (届), no fixed spacing (%s)", p->cadence_article);
+	return 1;
+}
+
+static int d_status(const struct program *p, struct buf *out)
+{
+	buf_printf(out, "measures %s (%s)", p->measures.status, p->measures.status_article);
+	return 1;
+}
+
+static int d_expired(const struct program *p, struct buf *out)
+{
+	if (!p->measures.valid_years)
+		return 0;
+	buf_printf(out, "measures valid %ld years (%s)", p->measures.valid_years, p->measures.valid_article);
+	return 1;
+}
+
+static int d_period(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->nnotice_rules; i++) {
+		const struct notice_rule *r = &p->notice_rules[i];
+		buf_printf(out, "%s%s: ", i ? "; " : "", notice_kind_zh(r->kind));
+		if (!r->has_unit || (!r->min && !r->max))
+			buf_puts(out, "length not stated");
+		else if (r->min == r->max)
+			buf_printf(out, "%ld %s", r->min, unit_name(r->unit));
+		else if (r->min && r->max)
+			buf_printf(out, "%ld to %ld %s", r->min, r->max, unit_name(r->unit));
+		else
+			buf_printf(out, "%s %ld %s", r->min ? "at least" : "at most", r->min ? r->min : r->max,
+				   unit_name(r->unit));
+		buf_printf(out, " (%s)", r->article);
+	}
+	return p->nnotice_rules > 0;
+}
+
+static int d_required(const struct program *p, struct buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->nnotice_rules; i++)
+		if (p->notice_rules[i].required)
+			buf_printf(out, "%s%s (%s)", n++ ? "; " : "", notice_kind_zh(p->notice_rules[i].kind),
+				   p->notice_rules[i].article);
+	return n > 0;
+}
+
+static int d_award_notice(const struct program *p, struct buf *out)
+{
+	const struct notice_rule *r = program_notice_rule(p, NOTICE_PROPOSED_WINNERS);
+
+	if (!r)
+		return 0;
+	buf_printf(out, "after the %s ends (%s)", notice_kind_zh(r->kind), r->article);
+	return 1;
+}
+
+static int d_upheld(const struct program *p, struct buf *out)
+{
+	buf_printf(out, "no award for an entry with an upheld or undecided objection (%s)", p->upheld_article);
+	return 1;
+}
+
+static int d_window(const struct program *p, struct buf *out)
+{
+	if (!p->window_article)
+		return 0;
+	buf_printf(out, "objections during the notice period (%s)", p->window_article);
+	return 1;
+}
+
+static int d_identity(const struct program *p, struct buf *out)
+{
+	size_t w, f;
+
+	if (!p->identity_article)
+		return 0;
+	for (w = 0; w < 2; w++) {
+		buf_puts(out, w ? "; organization:" : "individual:");
+		for (f = 0; f < ID_COUNT; f++)
+			if (p->identity[w] & (1u << f))
+				buf_printf(out, " %s", identity_field_name((enum identity_field)f));
+	}
+	buf_printf(out, " (%s)", p->identity_article);
+	return 1;
+}
+
+static int d_deadline(const struct program *p, struct buf *out)
+{
+	if (!p->has_decision)
+		return 0;
+	buf_printf(out, "decided within %ld %s of receipt (%s)", p->decision_within,
+		   unit_name(p->decision_unit), p->decision_article);
+	return 1;
+}
+
+static int d_grounds(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ngrounds; i++) {
+		const struct ground *g = &p->grounds[i];
+		buf_printf(out, "%s%s", i ? "; " : "", g->id);
+		if (g->within_years)
+			buf_printf(out, " within %ld years of the award", g->within_years);
+		buf_printf(out, " (%s)", g->article);
+	}
+	return p->ngrounds > 0;
+}
+
+static int d_ban(const struct program *p, struct buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->ngrounds; i++)
+		if (p->grounds[i].ban_years)
+			buf_printf(out, "%s%s: %ld-year ban (%s)", n++ ? "; " : "", p->grounds[i].id,
+				   p->grounds[i].ban_years, p->grounds[i].article);
+	return n > 0;
+}
+
+static int d_stages(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->nstages; i++)
+		buf_printf(out, "%s%s", i ? " → " : "", p->stages[i].id);
+	buf_printf(out, " (%s)", p->procedure_article);
+	return 1;
+}
+
+const struct check_rule check_rules[] = {
+	{ "file-size", "error", "a record file is at most 1 MiB", NULL },
+	{ "bom", "error", "no byte-order mark", NULL },
+	{ "nul-byte", "error", "no NUL bytes", NULL },
+	{ "utf8", "error", "valid UTF-8 throughout", NULL },
+	{ "json-syntax", "error", "strict JSON (RFC 8259), with the exact position of the first error", NULL },
+	{ "nesting", "error", "objects and arrays nested at most 32 deep", NULL },
+	{ "duplicate-key", "error", "no key twice in one object", NULL },
+	{ "schema-type", "error", "each field has the type its schema gives", NULL },
+	{ "schema-required", "error", "required fields are present", NULL },
+	{ "schema-unknown-key", "error", "no field the schema does not know (with a suggestion)", NULL },
+	{ "schema-enum", "error", "fields with a fixed set of values hold one of them", NULL },
+	{ "schema-pattern", "error", "ids, codes, articles and document numbers have their form", NULL },
+	{ "schema-range", "error", "numbers within their bounds", NULL },
+	{ "schema-length", "error", "texts within their lengths", NULL },
+	{ "schema-items", "error", "lists within their sizes", NULL },
+	{ "date-invalid", "error", "dates are real calendar dates", NULL },
+	{ "uscc-check-digit", "error", "unified social credit codes have the right check character (GB 32100-2015)", NULL },
+	{ "id-filename", "error", "a record's id is its file name", NULL },
+	{ "id-duplicate", "error", "ids are unique within their kind", NULL },
+	{ "unknown-file", "warning", "JSON files under data/ are in a record folder", NULL },
+	{ "symlink", "warning", "record files are files, not links", NULL },
+	{ "calendar-year", "error", "a calendar file holds the year it is named for", NULL },
+	{ "calendar-missing", "error", "working days are counted only in years the calendar has", NULL },
+	{ "reference", "error", "every id points at an existing record of the right kind", d_stages },
+	{ "measures-status", "warning", "rounds run under measures in force (draft measures warn; repealed ones are errors)", d_status },
+	{ "measures-expired", "error", "rounds open while the measures are valid", d_expired },
+	{ "round-dates", "error", "a round's call, opening and closing dates are in order", NULL },
+	{ "cadence", "error", "rounds are spaced as the program's cadence says", d_cadence },
+	{ "application-window", "error", "applications are submitted within the round's period", NULL },
+	{ "one-application", "error", "an organization applies once a round", NULL },
+	{ "stage-order", "error", "review stages follow the procedure, in date order, none after a failure", d_stages },
+	{ "operating-years", "error", "applicants have operated long enough for the tier", d_years },
+	{ "result", "error", "results are consistent: awarded with tier and certificate, not after withdrawal or failure", NULL },
+	{ "requires-stage", "error", "a tier reserved for applicants that passed a stage goes only to them", d_requires },
+	{ "tier-cap", "error", "at most the cap of each tier in a round", d_cap },
+	{ "certificate-duplicate", "error", "certificate numbers are unique", NULL },
+	{ "reapply-wait", "error", "winners wait before applying again", d_reapply },
+	{ "prize", "error", "the prize is the tier's, or the repeat-win prize", d_prize },
+	{ "notice-period", "error", "public notices run as long as the program requires", d_period },
+	{ "notice-required", "error", "approved rounds published the notices the program requires", d_required },
+	{ "award-notice", "error", "every award was listed in a proposed-winners notice", d_award_notice },
+	{ "award-after-notice", "error", "awards are approved only after the notice period ended", d_award_notice },
+	{ "award-objection", "error", "no award for an entry with an upheld or undecided objection", d_upheld },
+	{ "objection-window", "error", "objections are received within the notice period", d_window },
+	{ "objection-status", "error", "an objection's status, decision date and outcome agree", NULL },
+	{ "objector-identity", "error", "objectors give the identity the program requires (kept private)", d_identity },
+	{ "objection-deadline", "error", "objections are decided within the program's time limit", d_deadline },
+	{ "objection-overdue", "error", "no undecided objection past its deadline (relative to --today)", d_deadline },
+	{ "revocation-ground", "error", "revocations cite a ground of their program, within its time limit", d_grounds },
+	{ "ban", "error", "no application during a ban", d_ban },
+	{ "revocation-ban", "error", "a stated ban_until agrees with the ground's ban", d_ban },
+};
+
+const size_t check_nrules = sizeof(check_rules) / sizeof(check_rules[0]);

@@ -1,0 +1,136 @@
+/* diag.c - diagnostics list (see diag.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "error.h"
+
+int diags_add(struct diags *d, enum diag_level level, const char *path,
+	      uint32_t line, uint32_t col, const char *rule,
+	      const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	struct diag *e;
+	va_list ap;
+	int error;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct diag *v = realloc(d->v, cap * sizeof(*v));
+		if (!v)
+			return error_nomem();
+		d->v = v;
+		d->cap = cap;
+	}
+	va_start(ap, fmt);
+	error = buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (error < 0)
+		return error;
+	e = &d->v[d->n];
+	if (!(e->path = strdup(path)) || !(e->msg = buf_detach(&msg))) {
+		free(e->path);
+		buf_release(&msg);
+		return error_nomem();
+	}
+	e->line = line ? line : 1;
+	e->col = col ? col : 1;
+	e->level = level;
+	e->rule = rule;
+	e->seq = d->n++;
+	if (level == DIAG_ERROR)
+		d->nerrors++;
+	else
+		d->nwarnings++;
+	return 0;
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+	const struct diag *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int diag_same(const struct diag *a, const struct diag *b)
+{
+	return a->line == b->line && a->col == b->col &&
+	       a->level == b->level && !strcmp(a->rule, b->rule) &&
+	       !strcmp(a->path, b->path) && !strcmp(a->msg, b->msg);
+}
+
+static int diag_same_place(const struct diag *a, const struct diag *b)
+{
+	return a->line == b->line && a->col == b->col &&
+	       !strcmp(a->path, b->path);
+}
+
+void diags_sort(struct diags *d)
+{
+	size_t i, j, k, run = 0;
+
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+	for (i = j = 0; i < d->n; i++) {
+		/* Duplicates share a place but need not be adjacent. */
+		if (j && !diag_same_place(&d->v[run], &d->v[i]))
+			run = j;
+		for (k = run; k < j && !diag_same(&d->v[k], &d->v[i]); k++)
+			;
+		if (k < j) {
+			if (d->v[i].level == DIAG_ERROR)
+				d->nerrors--;
+			else
+				d->nwarnings--;
+			free(d->v[i].path);
+			free(d->v[i].msg);
+			continue;
+		}
+		d->v[j] = d->v[i];
+		/* Renumbered so that later additions sort after these. */
+		d->v[j].seq = j;
+		j++;
+	}
+	d->n = j;
+}
+
+void diags_print(const struct diags *d, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct diag *e = &d->v[i];
+		fprintf(out, "%s:%u:%u: %s: %s [%s]\n", e->path,
+			(unsigned)e->line, (unsigned)e->col,
+			e->level == DIAG_ERROR ? "error" : "warning", e->msg,
+			e->rule);
+	}
+}
+
+void diags_print_summary(const struct diags *d, FILE *out)
+{
+	fprintf(out, "%zu error%s, %zu warning%s\n", d->nerrors,
+		d->nerrors == 1 ? "" : "s", d->nwarnings,
+		d->nwarnings == 1 ? "" : "s");
+}
+
+void diags_release(struct diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].path);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,66 @@
+/* main.c - gongshi: global options, then dispatch to a command. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "source.h"
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: gongshi [-C DIR] COMMAND [options]\n"
+	      "       gongshi --help | --version\n\n"
+	      "Checks a quality award's record, kept in git, and publishes it.\n\n"
+	      "Commands:\n", out);
+	for (i = 0; i < ncommands; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nOptions:\n"
+	      "  -C DIR     the repository (default: the one containing the current folder)\n"
+	      "  --help     this help; `gongshi COMMAND --help` for a command's\n"
+	      "  --version  the version\n\n"
+	      "Exit status: 0 clean, 1 the record breaks a rule, 2 usage, I/O or repository error.\n"
+	      "See gongshi(1) and gongshi-record(5).\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	struct global g = { "." };
+	int i = 1, status;
+	size_t c;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return EXIT_CLEAN;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("gongshi %s\n", GONGSHI_VERSION);
+			return EXIT_CLEAN;
+		} else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+			g.dir = argv[i + 1];
+			i += 2;
+		} else {
+			fprintf(stderr, "gongshi: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	for (c = 0; c < ncommands; c++)
+		if (!strcmp(argv[i], commands[c].name))
+			break;
+	if (c == ncommands) {
+		fprintf(stderr, "gongshi: '%s' is not a command; see 'gongshi --help'\n", argv[i]);
+		return EXIT_TROUBLE;
+	}
+	if (source_global_init() < 0) {
+		fprintf(stderr, "gongshi: cannot start libgit2\n");
+		return EXIT_TROUBLE;
+	}
+	status = commands[c].run(&g, argc - i - 1, argv + i + 1);
+	source_global_shutdown();
+	return status;
+}
