@@ -120,7 +120,7 @@ static void check_measures(struct ctx *c)
 			continue;
 		if (p->measures.repealed != DATE_NONE && start >= p->measures.repealed)
 			ERROR(c, x->path, x->apps_start.pos, "measures-status",
-			      "round opens on %s, after the measures of program \"%s\" were repealed on %s",
+			      "round opens on %s, on or after the repeal of the measures of program \"%s\" on %s",
 			      fmt_date(start, d1), p->id.v, fmt_date(p->measures.repealed, d2));
 		if (p->measures.valid_years && p->measures.effective != DATE_NONE &&
 		    start >= (until = date_add_years(p->measures.effective, (int)p->measures.valid_years)))
@@ -212,11 +212,12 @@ static void check_application(struct ctx *c, const struct application *a)
 		int k = program_stage_index(p, s->stage.v);
 		if (k < 0)
 			continue;
-		if (failed)
+		if (failed) {
 			ERROR(c, a->path, s->stage.pos, "stage-order",
 			      "stage \"%s\" comes after a failed stage; an application that fails a stage "
 			      "goes no further (%s)", s->stage.v, p->procedure_article);
-		else if (k <= last)
+			break;
+		} else if (k <= last)
 			ERROR(c, a->path, s->stage.pos, "stage-order",
 			      "stage \"%s\" is out of order: the procedure runs it before \"%s\" (%s)",
 			      s->stage.v, p->stages[last].id, p->procedure_article);
@@ -338,11 +339,16 @@ static void check_caps_and_certificates(struct ctx *c, const struct application 
 	qsort(v, n, sizeof(*v), award_cmp);
 	for (i = 0; i < n; i = j) {
 		const struct tier *t = v[i]->res_result_tier;
-		for (j = i; j < n && v[j]->res_round == v[i]->res_round && v[j]->res_result_tier == t; j++)
-			if (t->cap >= 0 && j - i >= (size_t)t->cap)
-				ERROR(c, v[j]->path, v[j]->result_tier.pos, "tier-cap",
-				      "round \"%s\" awards more than %ld %s; this is award number %zu (%s)",
-				      v[j]->round.v, t->cap, t->name, j - i + 1, t->cap_article);
+		const struct round *x = v[i]->res_round;
+		struct buf ids = BUF_INIT;
+		for (j = i; j < n && v[j]->res_round == x && v[j]->res_result_tier == t; j++)
+			if (buf_printf(&ids, "%s%s", j > i ? ", " : "", v[j]->id.v) < 0)
+				c->error = error_nomem();
+		if (x && t->cap >= 0 && j - i > (size_t)t->cap)
+			ERROR(c, x->path, x->approval.v != DATE_NONE ? x->approval.pos : x->id.pos, "tier-cap",
+			      "round \"%s\" awards %zu %s (%s); program \"%s\" allows at most %ld a round (%s)",
+			      x->id.v, j - i, t->name, buf_cstr(&ids), x->res_program->id.v, t->cap, t->cap_article);
+		buf_release(&ids);
 	}
 	for (i = n = 0; i < r->napplications; i++)
 		if (r->applications[i].certificate.v)
@@ -500,7 +506,7 @@ static void check_notices(struct ctx *c, const struct notice **best)
 		if (n->kind == NOTICE_PROPOSED_WINNERS && n->res_round->approval.v != DATE_NONE &&
 		    n->res_round->approval.v <= n->end.v)
 			ERROR(c, n->res_round->path, n->res_round->approval.pos, "award-after-notice",
-			      "results approved on %s, before the %s \"%s\" ended on %s (%s)",
+			      "results approved on %s, not after the %s \"%s\" ended on %s (%s)",
 			      fmt_date(n->res_round->approval.v, d1), notice_kind_zh(n->kind), n->id.v,
 			      fmt_date(n->end.v, d2), rule ? rule->article : "");
 		if (!rule || !rule->has_unit || span(c, rule->unit, n->start.v, n->end.v, &len, n->path, n->period_pos))
@@ -555,7 +561,7 @@ static void check_awards(struct ctx *c, const struct notice **best)
 		}
 		if (a->result_date.v != DATE_NONE && n->end.v != DATE_NONE && a->result_date.v <= n->end.v)
 			ERROR(c, a->path, a->result_date.pos, "award-after-notice",
-			      "awarded on %s, before the %s \"%s\" ended on %s (%s)",
+			      "awarded on %s, not after the %s \"%s\" ended on %s (%s)",
 			      fmt_date(a->result_date.v, d1), notice_kind_zh(n->kind), n->id.v,
 			      fmt_date(n->end.v, d2), rule->article);
 	}
@@ -605,7 +611,7 @@ static void check_objections(struct ctx *c)
 			else if (b->decided.v != DATE_NONE && a->result_date.v != DATE_NONE &&
 				 b->decided.v >= a->result_date.v)
 				ERROR(c, a->path, a->result_date.pos, "award-objection",
-				      "awarded on %s, before objection \"%s\" against it was decided on %s (%s)",
+				      "awarded on %s, not after objection \"%s\" against it was decided on %s (%s)",
 				      fmt_date(a->result_date.v, d1), b->id.v, fmt_date(b->decided.v, d2),
 				      p->upheld_article);
 		}

@@ -64,7 +64,7 @@ def parse(text):
 def run_case(gongshi, case):
     with open(case, encoding="utf-8") as f:
         sections = parse(f.read())
-    base, args, use_git, expect_status, expect_out = "mini", [], False, None, ""
+    base, args, use_git, expect_status, expect_out = "base", [], False, None, ""
     for head, body in sections:
         if head.startswith("base "):
             base = head[5:].strip()
@@ -89,7 +89,9 @@ def run_case(gongshi, case):
                 with open(path, encoding="utf-8") as f:
                     doc = json.load(f)
                 parent, k = walk(doc, key.strip())
-                if verb == "set":
+                if verb == "set" and isinstance(parent, list) and k == len(parent):
+                    parent.append(json.loads(value))
+                elif verb == "set":
                     parent[k] = json.loads(value)
                 else:
                     del parent[k]
