@@ -36,6 +36,19 @@ static void report(struct ctx *c, enum diag_level level, const char *path,
 
 #define ERROR(c, path, pos, rule, ...) report(c, DIAG_ERROR, path, pos, rule, __VA_ARGS__)
 
+/*
+ * Periods of years follow 民法典 第二百零一条、第二百零二条: counted from
+ * the day after the event, they end on the corresponding day N years
+ * later, which is included.  So a 5-year ban decided on 2024-06-14 lasts
+ * through 2029-06-14, and "within 3 years of the award" includes the
+ * third anniversary.  A validity ("有效期5年" from the day measures take
+ * effect) counts its first day and so ends the day before.
+ */
+static date_t years_end(date_t from, long years)
+{
+	return date_add_years(from, (int)years);
+}
+
 static const char *unit_name(enum period_unit u)
 {
 	return u == UNIT_WORKING_DAYS ? "working days" : "days";
@@ -96,6 +109,57 @@ static int deadline(struct ctx *c, enum period_unit u, date_t from, long n, date
 	return error < 0;
 }
 
+/* ---- the programs themselves ---- */
+
+/* A program's rules must make sense before anything is held to them. */
+static void check_programs(struct ctx *c)
+{
+	const struct record *r = c->r;
+	size_t i, j, k;
+
+	for (i = 0; i < r->nprograms; i++) {
+		const struct program *p = &r->programs[i];
+		for (j = 0; j < p->nstages; j++)
+			for (k = 0; k < j; k++)
+				if (p->stages[j].id && p->stages[k].id && !strcmp(p->stages[j].id, p->stages[k].id))
+					ERROR(c, p->path, p->stages[j].pos, "program-rules",
+					      "stage \"%s\" is listed twice in the procedure", p->stages[j].id);
+		for (j = 0; j < p->ntiers; j++) {
+			const struct tier *t = &p->tiers[j];
+			for (k = 0; k < j; k++)
+				if (t->id && p->tiers[k].id && !strcmp(t->id, p->tiers[k].id))
+					ERROR(c, p->path, t->pos, "program-rules", "tier \"%s\" is defined twice", t->id);
+			if (t->requires_stage && program_stage_index(p, t->requires_stage) < 0)
+				ERROR(c, p->path, t->pos, "program-rules",
+				      "tier \"%s\" requires stage \"%s\", which is not in the procedure",
+				      t->id, t->requires_stage);
+			if (t->repeat_yuan >= 0 && !t->repeat_article)
+				ERROR(c, p->path, t->pos, "program-rules",
+				      "tier \"%s\" sets \"repeat_yuan\" without the \"repeat_article\" it comes from",
+				      t->id);
+		}
+		for (j = 0; j < p->nnotice_rules; j++) {
+			const struct notice_rule *nr = &p->notice_rules[j];
+			for (k = 0; k < j; k++)
+				if (p->notice_rules[k].kind == nr->kind)
+					ERROR(c, p->path, nr->pos, "program-rules",
+					      "a second rule for the %s (%s)", notice_kind_zh(nr->kind),
+					      notice_kind_name(nr->kind));
+			if ((nr->min || nr->max) && !nr->has_unit)
+				ERROR(c, p->path, nr->pos, "program-rules",
+				      "\"min\" or \"max\" needs a \"unit\" (days or working_days)");
+			if (nr->min && nr->max && nr->min > nr->max)
+				ERROR(c, p->path, nr->pos, "program-rules",
+				      "\"min\" (%ld) is more than \"max\" (%ld)", nr->min, nr->max);
+		}
+		for (j = 0; j < p->ngrounds; j++)
+			for (k = 0; k < j; k++)
+				if (p->grounds[j].id && p->grounds[k].id && !strcmp(p->grounds[j].id, p->grounds[k].id))
+					ERROR(c, p->path, p->grounds[j].pos, "program-rules",
+					      "revocation ground \"%s\" is defined twice", p->grounds[j].id);
+	}
+}
+
 /* ---- measures and rounds ---- */
 
 static void check_measures(struct ctx *c)
@@ -119,7 +183,7 @@ static void check_measures(struct ctx *c)
 		if (!p || start == DATE_NONE)
 			continue;
 		if (p->measures.repealed != DATE_NONE && start >= p->measures.repealed)
-			ERROR(c, x->path, x->apps_start.pos, "measures-status",
+			ERROR(c, x->path, x->apps_start.pos, "measures-repealed",
 			      "round opens on %s, on or after the repeal of the measures of program \"%s\" on %s",
 			      fmt_date(start, d1), p->id.v, fmt_date(p->measures.repealed, d2));
 		if (p->measures.valid_years && p->measures.effective != DATE_NONE &&
@@ -392,13 +456,12 @@ static void check_history(struct ctx *c, const struct application **v)
 				if (b->awarded && !b->res_revoked && b->res_result_tier &&
 				    b->res_result_tier->reapply_years && b->result_date.v != DATE_NONE &&
 				    a->submitted.v > b->result_date.v &&
-				    a->submitted.v < date_add_years(b->result_date.v, (int)b->res_result_tier->reapply_years))
+				    a->submitted.v <= years_end(b->result_date.v, b->res_result_tier->reapply_years))
 					ERROR(c, a->path, a->submitted.pos, "reapply-wait",
 					      "organization %s won %s on %s (application \"%s\") and may not apply "
-					      "again before %s (%s)", a->organization.v, b->res_result_tier->name,
-					      fmt_date(b->result_date.v, d1), b->id.v,
-					      fmt_date(date_add_years(b->result_date.v,
-								      (int)b->res_result_tier->reapply_years), d2),
+					      "again to the program until after %s (%s)", a->organization.v,
+					      b->res_result_tier->name, fmt_date(b->result_date.v, d1), b->id.v,
+					      fmt_date(years_end(b->result_date.v, b->res_result_tier->reapply_years), d2),
 					      b->res_result_tier->reapply_article);
 			}
 			/* the prize, given earlier wins of the same tier */
@@ -435,7 +498,7 @@ static void check_history(struct ctx *c, const struct application **v)
 		if (!rv->res_ground || !rv->res_ground->ban_years || rv->decided.v == DATE_NONE ||
 		    !target || !target->organization.v)
 			continue;
-		until = date_add_years(rv->decided.v, (int)rv->res_ground->ban_years);
+		until = years_end(rv->decided.v, rv->res_ground->ban_years);
 		key = target;
 		hit = bsearch(&key, v, n, sizeof(*v), org_cmp);
 		if (!hit)
@@ -445,12 +508,12 @@ static void check_history(struct ctx *c, const struct application **v)
 		for (; k < n && !strcmp(v[k]->organization.v, target->organization.v); k++) {
 			const struct application *a = v[k];
 			if (program_of(a) != program_of(target) || a->submitted.v < rv->decided.v ||
-			    a->submitted.v >= until)
+			    a->submitted.v > until)
 				continue;
 			ERROR(c, a->path, a->submitted.pos, "ban",
 			      "organization %s is banned from program \"%s\" from %s to %s by revocation "
 			      "\"%s\" (%s)", a->organization.v, program_of(a)->id.v, fmt_date(rv->decided.v, d1),
-			      fmt_date(until - 1, d2), rv->id.v, rv->res_ground->article);
+			      fmt_date(until, d2), rv->id.v, rv->res_ground->article);
 		}
 	}
 }
@@ -503,12 +566,12 @@ static void check_notices(struct ctx *c, const struct notice **best)
 			ERROR(c, n->path, n->start.pos, "notice-period",
 			      "the period starts on %s, before the notice was issued on %s",
 			      fmt_date(n->start.v, d1), fmt_date(n->issued.v, d2));
-		if (n->kind == NOTICE_PROPOSED_WINNERS && n->res_round->approval.v != DATE_NONE &&
+		if (rule && n->kind == NOTICE_PROPOSED_WINNERS && n->res_round->approval.v != DATE_NONE &&
 		    n->res_round->approval.v <= n->end.v)
 			ERROR(c, n->res_round->path, n->res_round->approval.pos, "award-after-notice",
 			      "results approved on %s, not after the %s \"%s\" ended on %s (%s)",
 			      fmt_date(n->res_round->approval.v, d1), notice_kind_zh(n->kind), n->id.v,
-			      fmt_date(n->end.v, d2), rule ? rule->article : "");
+			      fmt_date(n->end.v, d2), rule->article);
 		if (!rule || !rule->has_unit || span(c, rule->unit, n->start.v, n->end.v, &len, n->path, n->period_pos))
 			continue;
 		if (rule->min && len < rule->min)
@@ -658,8 +721,18 @@ static void check_revocations(struct ctx *c)
 {
 	const struct record *r = c->r;
 	char d1[11], d2[11];
+	unsigned char *announced = calloc(r->nrevocations + 1, 1);
 	size_t i;
 
+	if (!announced) {
+		c->error = error_nomem();
+		return;
+	}
+	for (i = 0; i < r->nnotices; i++) {
+		const struct revocation *v = record_find_revocation(r, r->notices[i].revocation.v);
+		if (v && r->notices[i].kind == NOTICE_REVOCATION)
+			announced[v - r->revocations] = 1;
+	}
 	for (i = 0; i < r->nrevocations; i++) {
 		const struct revocation *v = &r->revocations[i];
 		const struct ground *g = v->res_ground;
@@ -667,17 +740,21 @@ static void check_revocations(struct ctx *c)
 		date_t until;
 		if (!g || !a)
 			continue;
+		if (g->announce && !announced[i])
+			report(c, DIAG_WARNING, v->path, v->id.pos, "revocation-notice",
+			       "ground \"%s\" is announced to the public (%s), but no revocation notice names "
+			       "\"%s\"", g->id, g->article, v->id.v);
 		if (g->requires_award && !a->awarded)
 			ERROR(c, v->path, v->application.pos, "revocation-ground",
 			      "ground \"%s\" revokes an award, but application \"%s\" was not awarded (%s)",
 			      g->id, a->id.v, g->article);
 		if (g->within_years && a->awarded && a->result_date.v != DATE_NONE && v->event.v != DATE_NONE &&
 		    (v->event.v < a->result_date.v ||
-		     v->event.v > (until = date_add_years(a->result_date.v, (int)g->within_years))))
+		     v->event.v > (until = years_end(a->result_date.v, g->within_years))))
 			ERROR(c, v->path, v->event.pos, "revocation-ground",
 			      "ground \"%s\" covers events within %ld years of the award (%s to %s), "
 			      "but this one was on %s (%s)", g->id, g->within_years, fmt_date(a->result_date.v, d1),
-			      fmt_date(date_add_years(a->result_date.v, (int)g->within_years), d2),
+			      fmt_date(years_end(a->result_date.v, g->within_years), d2),
 			      fmt_date(v->event.v, (char[11]){ 0 }), g->article);
 		if (v->decided.v != DATE_NONE && v->event.v != DATE_NONE && v->decided.v < v->event.v)
 			ERROR(c, v->path, v->decided.pos, "revocation-ground",
@@ -688,12 +765,13 @@ static void check_revocations(struct ctx *c)
 		if (!g->ban_years)
 			ERROR(c, v->path, v->ban_until.pos, "revocation-ban",
 			      "ground \"%s\" carries no ban, but \"ban_until\" is given (%s)", g->id, g->article);
-		else if (v->ban_until.v != (until = date_add_years(v->decided.v, (int)g->ban_years)) - 1)
+		else if (v->ban_until.v != (until = years_end(v->decided.v, g->ban_years)))
 			ERROR(c, v->path, v->ban_until.pos, "revocation-ban",
 			      "ban_until is %s; a %ld-year ban from %s lasts until %s (%s)",
 			      fmt_date(v->ban_until.v, d1), g->ban_years, fmt_date(v->decided.v, d2),
-			      fmt_date(until - 1, (char[11]){ 0 }), g->article);
+			      fmt_date(until, (char[11]){ 0 }), g->article);
 	}
+	free(announced);
 }
 
 int check_record(const struct record *r, const struct check_options *o, struct diags *d)
@@ -707,6 +785,7 @@ int check_record(const struct record *r, const struct check_options *o, struct d
 		c.error = error_nomem();
 		goto done;
 	}
+	check_programs(&c);
 	check_measures(&c);
 	check_cadence(&c);
 	for (i = 0; i < r->napplications; i++)
@@ -948,8 +1027,10 @@ const struct check_rule check_rules[] = {
 	{ "symlink", "warning", "record files are files, not links", NULL },
 	{ "calendar-year", "error", "a calendar file holds the year it is named for", NULL },
 	{ "calendar-missing", "error", "working days are counted only in years the calendar has", NULL },
+	{ "program-rules", "error", "a program's rules are consistent: unique ids, stages that exist, min <= max, units", NULL },
 	{ "reference", "error", "every id points at an existing record of the right kind", d_stages },
-	{ "measures-status", "warning", "rounds run under measures in force (draft measures warn; repealed ones are errors)", d_status },
+	{ "measures-status", "warning", "measures that are a draft for comment (征求意见稿) are flagged", d_status },
+	{ "measures-repealed", "error", "no round opens on or after the repeal of its measures", d_status },
 	{ "measures-expired", "error", "rounds open while the measures are valid", d_expired },
 	{ "round-dates", "error", "a round's call, opening and closing dates are in order", NULL },
 	{ "cadence", "error", "rounds are spaced as the program's cadence says", d_cadence },
@@ -976,6 +1057,7 @@ const struct check_rule check_rules[] = {
 	{ "revocation-ground", "error", "revocations cite a ground of their program, within its time limit", d_grounds },
 	{ "ban", "error", "no application during a ban", d_ban },
 	{ "revocation-ban", "error", "a stated ban_until agrees with the ground's ban", d_ban },
+	{ "revocation-notice", "warning", "a revocation whose ground is announced has a revocation notice", NULL },
 };
 
 const size_t check_nrules = sizeof(check_rules) / sizeof(check_rules[0]);

@@ -74,7 +74,7 @@ static int lookup_name(const char *const *names, int n, const char *s)
 
 enum record_kind record_kind_of_path(const char *path)
 {
-	const char *p, *slash, *dot;
+	const char *p, *slash;
 	size_t len;
 	int k;
 
@@ -85,9 +85,6 @@ enum record_kind record_kind_of_path(const char *path)
 		return KIND_NONE;
 	len = strlen(path);
 	if (len < 5 || strcmp(path + len - 5, ".json"))
-		return KIND_NONE;
-	dot = strrchr(path, '/');
-	if (dot[1] == '.')  /* hidden files, e.g. editors' backups */
 		return KIND_NONE;
 	for (k = 0; k < KIND_COUNT; k++)
 		if ((size_t)(slash - p) == strlen(kind_dirs[k]) &&
@@ -290,6 +287,7 @@ static void load_program(struct loader *L, const cJSON *o)
 		struct stage_def *s = &p->stages[p->nstages++];
 		s->id = str(L, obj, "id");
 		s->name = str(L, obj, "name");
+		s->pos = pos_of(L, obj);
 	}
 	x = json_get(o, "tiers");
 	p->tiers = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*p->tiers));
@@ -300,6 +298,7 @@ static void load_program(struct loader *L, const cJSON *o)
 		const cJSON *va = json_get(obj, "validity"), *rw = json_get(obj, "reapply_wait");
 		t->id = str(L, obj, "id");
 		t->name = str(L, obj, "name");
+		t->pos = pos_of(L, obj);
 		t->cap = int_of(cap, "max", -1);
 		t->cap_article = str(L, cap, "article");
 		t->prize_yuan = int_of(pr, "yuan", 0);
@@ -326,6 +325,7 @@ static void load_program(struct loader *L, const cJSON *o)
 		if (k < 0)
 			continue;
 		nr->kind = (enum notice_kind)k;
+		nr->pos = pos_of(L, obj);
 		nr->required = bool_of(obj, "required");
 		nr->has_unit = u >= 0;
 		nr->unit = u > 0 ? UNIT_WORKING_DAYS : UNIT_DAYS;
@@ -360,6 +360,7 @@ static void load_program(struct loader *L, const cJSON *o)
 		struct ground *g = &p->grounds[p->ngrounds++];
 		g->id = str(L, obj, "id");
 		g->name = str(L, obj, "name");
+		g->pos = pos_of(L, obj);
 		g->requires_award = bool_of(obj, "requires_award");
 		g->announce = bool_of(obj, "announce");
 		g->within_years = int_of(obj, "within_years_of_award", 0);
@@ -605,6 +606,10 @@ static int load_file(struct loader *L, const struct source *src, size_t i,
 	size_t blen;
 	int error;
 
+	/* Hidden files and folders (editors' backups, tools' state) are
+	 * not part of the record. */
+	if (strstr(e->path, "/."))
+		return 0;
 	if (k == KIND_NONE) {
 		const char *p = e->path + sizeof(SOURCE_ROOT);
 		size_t len = strlen(e->path);
@@ -849,6 +854,15 @@ static int link_all(struct record *r, struct diags *d)
 			return error;
 		if (n->revocation.v && !record_find_revocation(r, n->revocation.v) &&
 		    (error = missing(d, n->path, &n->revocation, "revocation", "revocation")) < 0)
+			return error;
+		if (n->revocation.v && n->kind != NOTICE_REVOCATION &&
+		    (error = diags_add(d, DIAG_ERROR, n->path, n->revocation.pos.line, n->revocation.pos.col,
+				       "reference", "only a revocation notice names a \"revocation\"; this is a %s",
+				       notice_kind_name(n->kind))) < 0)
+			return error;
+		if (!n->revocation.v && n->kind == NOTICE_REVOCATION &&
+		    (error = diags_add(d, DIAG_ERROR, n->path, n->kind_pos.line, n->kind_pos.col,
+				       "reference", "a revocation notice names the \"revocation\" it announces")) < 0)
 			return error;
 		for (j = 0; j < n->nentries; j++) {
 			struct notice_entry *e = &n->entries[j];

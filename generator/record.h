@@ -75,10 +75,12 @@ const char *notice_kind_zh(enum notice_kind k);   /* "拟获奖名单公示" */
 
 struct stage_def {
 	const char *id, *name;
+	struct json_pos pos;         /* of its object in the program file */
 };
 
 struct tier {
 	const char *id, *name;
+	struct json_pos pos;         /* of its object in the program file */
 	long cap;                    /* at most this many a round */
 	const char *cap_article;
 	long prize_yuan;
@@ -98,6 +100,7 @@ struct tier {
 };
 
 struct notice_rule {
+	struct json_pos pos;         /* of its object in the program file */
 	enum notice_kind kind;
 	bool required;
 	bool has_unit;               /* false: length not stated */
@@ -108,6 +111,7 @@ struct notice_rule {
 
 struct ground {
 	const char *id, *name;
+	struct json_pos pos;         /* of its object in the program file */
 	bool requires_award, announce;
 	long within_years;           /* 0: any time */
 	long ban_years;              /* 0: no ban */
