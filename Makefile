@@ -2,7 +2,7 @@
 # test-unit, test-e2e, check-demo, clean.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := libgit2 libcmark libcjson
+PKGS    := libgit2 libcmark libcjson nettle
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -12,7 +12,7 @@ VERSION := 0.1.0
 
 B       ?= build
 SRCS    := $(filter-out generator/main.c,$(wildcard generator/*.c))
-OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o
+OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o $(B)/obj/theme.o
 SCHEMAS := $(sort $(wildcard data/schema/*.schema.json))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -25,11 +25,14 @@ all: $(B)/gongshi
 $(B)/obj/%.o: generator/%.c $(wildcard generator/*.h) | $(B)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The JSON Schemas are compiled in, so the checker and editors read the
-# very same rules.
+# The JSON Schemas and the default theme are compiled in, so the checker
+# and editors read the very same rules, and a build needs no installed files.
+THEME   := $(sort $(shell find themes/default -type f 2>/dev/null))
 $(B)/gen/schemas.c: $(SCHEMAS) tests/tools/embed.sh | $(B)/gen
-	sh tests/tools/embed.sh $(SCHEMAS) > $@.tmp && mv $@.tmp $@
-$(B)/obj/schemas.o: $(B)/gen/schemas.c generator/schema.h | $(B)/obj
+	sh tests/tools/embed.sh schema_sources schema_nsources data/schema $(SCHEMAS) > $@.tmp && mv $@.tmp $@
+$(B)/gen/theme.c: $(THEME) tests/tools/embed.sh | $(B)/gen
+	sh tests/tools/embed.sh theme_files theme_nfiles themes/default $(THEME) > $@.tmp && mv $@.tmp $@
+$(B)/obj/%.o: $(B)/gen/%.c generator/embed.h | $(B)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libgongshi.a: $(OBJS)

@@ -75,8 +75,8 @@ static int setup(struct calendar *c)
 static int need_year(const struct calendar *c, int year)
 {
 	if (!calendar_has_year(c, year))
-		return error_set(ERR_CALENDAR, "no working-day calendar for %d",
-				 year);
+		return error_set(ERR_CALENDAR, "no working-day calendar for %d (data/calendars/%d.json)",
+				 year, year);
 	return 0;
 }
 

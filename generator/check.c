@@ -78,7 +78,7 @@ static int span(struct ctx *c, enum period_unit u, date_t a, date_t b, long *out
 		return 0;
 	}
 	if ((error = calendar_count_working_days(&c->r->calendar, a, b, &n)) == ERR_CALENDAR) {
-		ERROR(c, path, pos, "calendar-missing", "%s; add data/calendars/ for it", error_message());
+		ERROR(c, path, pos, "calendar-missing", "%s", error_message());
 		return 1;
 	}
 	if (error < 0) {
@@ -101,7 +101,7 @@ static int deadline(struct ctx *c, enum period_unit u, date_t from, long n, date
 		return 0;
 	}
 	if ((error = calendar_add_working_days(&c->r->calendar, from, (int)n, out)) == ERR_CALENDAR) {
-		ERROR(c, path, pos, "calendar-missing", "%s; add data/calendars/ for it", error_message());
+		ERROR(c, path, pos, "calendar-missing", "%s", error_message());
 		return 1;
 	}
 	if (error < 0 && !c->error)

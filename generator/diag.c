@@ -103,16 +103,56 @@ void diags_sort(struct diags *d)
 	d->n = j;
 }
 
+/*
+ * Record text and file names reach the terminal through diagnostics: a
+ * newline in a value must not forge a diagnostic line, nor a control
+ * sequence drive the terminal, nor a stray byte break UTF-8 output.
+ */
+static void put_safe(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, k;
+
+	while (*p) {
+		if (*p < 0x20 || *p == 0x7F) {
+			fprintf(out, "\\x%02X", *p++);
+			continue;
+		}
+		if (*p < 0x80) {
+			fputc(*p++, out);
+			continue;
+		}
+		n = *p >= 0xF0 && *p <= 0xF4 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC2 && *p < 0xE0 ? 2 : 0;
+		for (k = 1; n && k < n; k++)
+			if ((p[k] & 0xC0) != 0x80)
+				n = 0;
+		if (!n) {
+			fprintf(out, "\\x%02X", *p++);
+			continue;
+		}
+		/* C1 controls and the Unicode line and paragraph separators */
+		if ((n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
+		    (n == 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))) {
+			fprintf(out, "\\u%04X", n == 2 ? p[1] : 0x2000 + (p[2] & 0x3F));
+			p += n;
+			continue;
+		}
+		fwrite(p, 1, n, out);
+		p += n;
+	}
+}
+
 void diags_print(const struct diags *d, FILE *out)
 {
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		const struct diag *e = &d->v[i];
-		fprintf(out, "%s:%u:%u: %s: %s [%s]\n", e->path,
-			(unsigned)e->line, (unsigned)e->col,
-			e->level == DIAG_ERROR ? "error" : "warning", e->msg,
-			e->rule);
+		put_safe(out, e->path);
+		fprintf(out, ":%u:%u: %s: ", (unsigned)e->line, (unsigned)e->col,
+			e->level == DIAG_ERROR ? "error" : "warning");
+		put_safe(out, e->msg);
+		fprintf(out, " [%s]\n", e->rule);
 	}
 }
 

@@ -1,6 +1,7 @@
 /* record.c - loading and linking the record (see record.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "error.h"
@@ -392,6 +393,7 @@ static void load_round(struct loader *L, const cJSON *o)
 	r->path = L->path;
 	get_str(L, o, "id", &r->id);
 	get_str(L, o, "program", &r->program);
+	r->name = str(L, o, "name");
 	get_int(L, o, "year", &r->year);
 	x = json_get(o, "applications");
 	get_date(L, x ? x : o, "start", &r->apps_start);
@@ -471,6 +473,7 @@ static void load_notice(struct loader *L, const cJSON *o)
 	get_str(L, o, "id", &n->id);
 	get_str(L, o, "round", &n->round);
 	get_str(L, o, "revocation", &n->revocation);
+	n->title = str(L, o, "title");
 	x = json_get(o, "kind");
 	k = kind_index(notice_kinds, NOTICE_KIND_COUNT, x);
 	n->kind = k < 0 ? NOTICE_RESULT : (enum notice_kind)k;
@@ -610,10 +613,16 @@ static int load_file(struct loader *L, const struct source *src, size_t i,
 	 * not part of the record. */
 	if (strstr(e->path, "/."))
 		return 0;
+	if (k == KIND_NONE && strncmp(e->path, SOURCE_ROOT "/", sizeof(SOURCE_ROOT)))
+		return 0; /* content/, themes/: not the record */
 	if (k == KIND_NONE) {
 		const char *p = e->path + sizeof(SOURCE_ROOT);
 		size_t len = strlen(e->path);
-		/* Only .json files outside any record folder are suspicious. */
+		/* Only .json files outside any record folder are suspicious;
+		 * strcasecmp: data/notices/x.JSON is a slip, not a choice. */
+		if (len > 5 && strcmp(e->path + len - 5, ".json") && !strcasecmp(e->path + len - 5, ".json"))
+			return diags_add(L->d, DIAG_WARNING, e->path, 1, 1, "unknown-file",
+					 "record files end in \".json\", in lower case; ignored");
 		if (len > 5 && !strcmp(e->path + len - 5, ".json") && strncmp(p, "schema/", 7))
 			return diags_add(L->d, DIAG_WARNING, e->path, 1, 1, "unknown-file",
 					 "not in a record folder (programs, organizations, rounds, "

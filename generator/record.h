@@ -174,6 +174,7 @@ struct schedule_item {
 struct round {
 	const char *path;
 	struct fstr id, program;
+	const char *name;            /* short: every link to the round shows it */
 	struct fint year;
 	struct fdate apps_start, apps_end, call_published, approval;
 	bool cancelled;
@@ -215,6 +216,7 @@ struct notice_entry {
 struct notice {
 	const char *path;
 	struct fstr id, round, revocation;
+	const char *title;           /* short: lists and feeds show it */
 	enum notice_kind kind;
 	struct json_pos kind_pos;
 	struct fdate issued, start, end; /* start/end: DATE_NONE without period */

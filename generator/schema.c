@@ -87,6 +87,47 @@ static const cJSON *resolve(const struct schema_set *set, const cJSON *root,
 	return n;
 }
 
+/*
+ * Compiles a schema pattern.  Schemas follow ECMA-262, where "." matches
+ * no line terminator; POSIX "." matches any byte.  So every "." outside a
+ * bracket becomes a class that excludes \n, \r and U+2028/U+2029 (E2 80
+ * A8/A9 in UTF-8): the patterns mean the same to editors and to us.
+ */
+static int compile_pattern(regex_t *re, const char *pat)
+{
+	static const char dot[] = "([^\n\r\xe2]|\xe2[^\x80]|\xe2\x80[^\xa8\xa9])";
+	struct buf b = BUF_INIT;
+	int error = 0, bracket = 0;
+	const char *p;
+
+	for (p = pat; *p && error >= 0; p++) {
+		if (*p == '\\' && p[1]) {
+			error = buf_put(&b, p, 2);
+			p++;
+		} else if (!bracket && *p == '.') {
+			error = buf_puts(&b, dot);
+		} else {
+			/* "[]...]" and "[^]...]" keep their first "]" */
+			if (!bracket && *p == '[') {
+				bracket = 1;
+				error = buf_putc(&b, *p);
+				if (p[1] == '^' && error >= 0)
+					error = buf_putc(&b, *++p);
+				if (p[1] == ']' && error >= 0)
+					error = buf_putc(&b, *++p);
+				continue;
+			}
+			if (bracket && *p == ']')
+				bracket = 0;
+			error = buf_putc(&b, *p);
+		}
+	}
+	if (error >= 0 && regcomp(re, buf_cstr(&b), REG_EXTENDED | REG_NOSUB))
+		error = error_set(ERR_INVALID, "schema pattern does not compile: %s", pat);
+	buf_release(&b);
+	return error;
+}
+
 static int collect(struct schema_set *set, const cJSON *root, const cJSON *n)
 {
 	const cJSON *c;
@@ -103,9 +144,8 @@ static int collect(struct schema_set *set, const cJSON *root, const cJSON *n)
 				set->patterns_cap = cap;
 			}
 			p = &set->patterns[set->npatterns];
-			if (regcomp(&p->re, c->valuestring, REG_EXTENDED | REG_NOSUB))
-				return error_set(ERR_INVALID, "schema pattern does not compile: %s",
-						 c->valuestring);
+			if ((error = compile_pattern(&p->re, c->valuestring)) < 0)
+				return error;
 			p->node = c;
 			set->npatterns++;
 		} else if (c->string && cJSON_IsString(c) && !strcmp(c->string, "$ref")) {
@@ -146,7 +186,7 @@ int schema_set_load(struct schema_set **out)
 	}
 	for (i = 0; i < schema_nsources; i++, set->ndocs++) {
 		if ((error = json_parse(&set->docs[i], schema_sources[i].name,
-					schema_sources[i].text, schema_sources[i].len, &d)) != 0) {
+					schema_sources[i].data, schema_sources[i].len, &d)) != 0) {
 			if (error > 0)
 				error = error_set(ERR_INVALID, "embedded schema %s is not valid JSON",
 						  schema_sources[i].name);
@@ -418,7 +458,7 @@ static int check_scalar(struct ctx *c, const cJSON *s, const cJSON *v)
 				const char *what = description(s);
 				if ((error = buf_printf(&msg, "\"%s\" is ", field_name(c))) < 0 ||
 				    (error = buf_put_quoted(&msg, v->valuestring, 60)) < 0 ||
-				    (error = buf_printf(&msg, ", which is not of the form %s",
+				    (error = buf_printf(&msg, ", which is not of the expected form (%s)",
 							what ? what : k->valuestring)) < 0 ||
 				    (error = report(c, pos, "schema-pattern", msg.ptr)) < 0)
 					goto done;

@@ -17,17 +17,8 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "embed.h"
 #include "json.h"
-
-/* One embedded schema file. */
-struct schema_source {
-	const char *name;  /* file name, e.g. "program.schema.json" */
-	const char *text;  /* its JSON text, NUL-terminated */
-	size_t len;
-};
-
-extern const struct schema_source schema_sources[];
-extern const size_t schema_nsources;
 
 struct schema_set; /* the parsed files, compiled patterns and resolved $refs */
 

@@ -65,8 +65,12 @@ static int entry_cmp(const void *a, const void *b)
 		      ((const struct source_entry *)b)->path);
 }
 
+/* The folders a source lists: the record, and what a site is built from. */
+static const char *const roots[] = { SOURCE_ROOT, "content", "themes" };
+
 struct walk {
 	struct source *s;
+	const char *top;  /* the root being walked */
 	int error;
 };
 
@@ -78,10 +82,10 @@ static int walk_cb(const char *root, const git_tree_entry *te, void *payload)
 
 	if (mode == GIT_FILEMODE_TREE)
 		return 0;
-	/* root is "" or "sub/" relative to data/ */
-	if (snprintf(dir, sizeof(dir), SOURCE_ROOT "%s%.*s", *root ? "/" : "",
+	/* root is "" or "sub/" relative to the top folder */
+	if (snprintf(dir, sizeof(dir), "%s%s%.*s", w->top, *root ? "/" : "",
 		     (int)(*root ? strlen(root) - 1 : 0), root) >= (int)sizeof(dir)) {
-		w->error = error_set(ERR_LIMIT, "path too long under %s", SOURCE_ROOT);
+		w->error = error_set(ERR_LIMIT, "path too long under %s", w->top);
 		return -1;
 	}
 	w->error = add_entry(w->s, dir, git_tree_entry_name(te),
@@ -104,13 +108,35 @@ static int open_repo(struct source *s, const char *dir)
 	return 0;
 }
 
+/* Lists folder top of tree; a missing optional folder lists nothing. */
+static int list_tree(struct source *s, git_tree *tree, const char *top, bool required)
+{
+	git_tree_entry *te = NULL;
+	git_tree *sub = NULL;
+	struct walk w = { s, top, 0 };
+	int error = 0;
+
+	if (git_tree_entry_bypath(&te, tree, top) < 0) {
+		git_error_clear();
+		return required ? error_set(ERR_GIT, "commit %.7s has no %s/ folder", s->commit, top) : 0;
+	}
+	if (git_tree_entry_type(te) != GIT_OBJECT_TREE)
+		error = required ? error_set(ERR_GIT, "%s in commit %.7s is not a folder", top, s->commit) : 0;
+	else if (git_tree_lookup(&sub, s->repo, git_tree_entry_id(te)) < 0)
+		error = git_fail(top);
+	else if (git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w) < 0)
+		error = w.error < 0 ? w.error : git_fail(top);
+	git_tree_free(sub);
+	git_tree_entry_free(te);
+	return error;
+}
+
 int source_open_commit(struct source *s, const char *dir, const char *rev)
 {
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
-	git_tree *tree = NULL, *sub = NULL;
-	git_tree_entry *te = NULL;
-	struct walk w = { s, 0 };
+	git_tree *tree = NULL;
+	size_t i;
 	int error;
 
 	if ((error = open_repo(s, dir)) < 0)
@@ -121,31 +147,17 @@ int source_open_commit(struct source *s, const char *dir, const char *rev)
 		goto done;
 	}
 	git_oid_tostr(s->commit, sizeof(s->commit), git_commit_id(commit));
+	s->time = (int64_t)git_commit_time(commit);
 	if (git_commit_tree(&tree, commit) < 0) {
 		error = git_fail("reading the commit's tree");
 		goto done;
 	}
-	if (git_tree_entry_bypath(&te, tree, SOURCE_ROOT) < 0) {
-		error = error_set(ERR_GIT, "commit %.7s has no %s/ folder", s->commit, SOURCE_ROOT);
-		goto done;
-	}
-	if (git_tree_entry_type(te) != GIT_OBJECT_TREE) {
-		error = error_set(ERR_GIT, "%s in commit %.7s is not a folder", SOURCE_ROOT, s->commit);
-		goto done;
-	}
-	if (git_tree_lookup(&sub, s->repo, git_tree_entry_id(te)) < 0) {
-		error = git_fail("reading " SOURCE_ROOT "/");
-		goto done;
-	}
-	if (git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
-		error = w.error < 0 ? w.error : git_fail("walking " SOURCE_ROOT "/");
-		goto done;
-	}
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if ((error = list_tree(s, tree, roots[i], i == 0)) < 0)
+			goto done;
 	qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
 	error = 0;
 done:
-	git_tree_entry_free(te);
-	git_tree_free(sub);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	git_object_free(obj);
@@ -193,6 +205,7 @@ int source_open_worktree(struct source *s, const char *dir)
 {
 	struct stat st;
 	char path[4096];
+	size_t i;
 	int error;
 
 	s->worktree = true;
@@ -207,11 +220,16 @@ int source_open_worktree(struct source *s, const char *dir)
 		if (!(s->root = strdup(dir)))
 			return error_nomem();
 	}
-	snprintf(path, sizeof(path), "%s/%s", s->root, SOURCE_ROOT);
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return error_set(ERR_IO, "%s: no %s/ folder", s->root, SOURCE_ROOT);
-	if ((error = walk_dir(s, SOURCE_ROOT, 0)) < 0)
-		return error;
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", s->root, roots[i]);
+		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			if (i == 0)
+				return error_set(ERR_IO, "%s: no %s/ folder", s->root, roots[i]);
+			continue;
+		}
+		if ((error = walk_dir(s, roots[i], 0)) < 0)
+			return error;
+	}
 	qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
 	return 0;
 }
@@ -273,12 +291,45 @@ int source_read(const struct source *s, size_t i, size_t max,
 	if (s->worktree)
 		return read_file(s, s->v[i].path, max, out, size);
 	memcpy(oid.id, s->v[i].oid, sizeof(s->v[i].oid));
+	/* the header alone first: a hostile blob is never inflated whole */
+	{
+		git_odb *odb;
+		git_object_t type;
+		size_t len;
+		if (git_repository_odb(&odb, s->repo) < 0)
+			return git_fail("opening the object database");
+		error = git_odb_read_header(&len, &type, odb, &oid);
+		git_odb_free(odb);
+		if (error < 0)
+			return git_fail(s->v[i].path);
+		if (len > max) {
+			*size = len;
+			return 0;
+		}
+	}
 	if (git_blob_lookup(&blob, s->repo, &oid) < 0)
 		return git_fail(s->v[i].path);
 	*size = (uint64_t)git_blob_rawsize(blob);
 	error = *size > max ? 0 : buf_put(out, git_blob_rawcontent(blob), (size_t)*size);
 	git_blob_free(blob);
 	return error;
+}
+
+int source_find(const struct source *s, const char *path)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(path, s->v[mid].path);
+		if (!c)
+			return (int)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 
 const char *source_label(const struct source *s)

@@ -3,7 +3,8 @@
  *
  * This is the only module that talks to libgit2; its errors become
  * ERR_GIT with libgit2's message.  A source lists the files under
- * data/ first (paths sorted bytewise, with their blob ids and sizes),
+ * data/ (the record, required), content/ and themes/ (what a site is
+ * built from, optional) first (paths sorted bytewise, with their blob ids and sizes),
  * and reads a file's bytes only when asked, so memory stays flat
  * however large the record is, and a blob id can key a parse cache.
  */
@@ -30,12 +31,13 @@ struct source {
 	size_t n, cap;
 	bool worktree;          /* read from the working tree */
 	char commit[41];        /* hex id of the commit read ("" for the worktree) */
+	int64_t time;           /* the commit's committer time (0 for the worktree) */
 	char *root;             /* owned: the repository's working directory,
 	                           or the directory given for a plain folder */
 	void *repo;             /* git_repository * (owned), NULL for a plain folder */
 };
 
-#define SOURCE_INIT { NULL, 0, 0, false, "", NULL, NULL }
+#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL }
 
 /* Starts and stops libgit2 (once per process). */
 int source_global_init(void);
@@ -57,6 +59,9 @@ int source_open_worktree(struct source *s, const char *dir);
  * file is never held whole.  ERR_IO or ERR_GIT. */
 int source_read(const struct source *s, size_t i, size_t max,
 		struct buf *out, uint64_t *size);
+
+/* Index of the entry with exactly this path, or -1. */
+int source_find(const struct source *s, const char *path);
 
 /* "abc1234" style short id of the commit, or "worktree". */
 const char *source_label(const struct source *s);

@@ -103,9 +103,9 @@ static date_t add(const char *s, int n)
 
 static void check_missing(int error, int year)
 {
-	char want[64];
+	char want[96];
 
-	snprintf(want, sizeof(want), "no working-day calendar for %d", year);
+	snprintf(want, sizeof(want), "no working-day calendar for %d (data/calendars/%d.json)", year, year);
 	ck_assert_int_eq(error, ERR_CALENDAR);
 	ck_assert_str_eq(error_message(), want);
 }
