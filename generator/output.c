@@ -1,0 +1,801 @@
+/* output.c - writing a site atomically (see output.h). */
+
+/* renameat2() and RENAME_EXCHANGE are GNU; flock() is BSD.  Neither is
+ * in POSIX, and both are what make the swap atomic and concurrent builds
+ * safe. */
+#define _GNU_SOURCE
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <nettle/sha2.h>
+
+#include "buf.h"
+#include "error.h"
+#include "output.h"
+
+#define TMP_TAG ".tmp-"
+#define OLD_TAG ".old-"
+#define SUFFIX_LEN 6        /* mkdtemp's XXXXXX */
+#define MAX_DEPTH 256       /* folders removed below a tree's root */
+#define CHUNK 65536
+
+static char *dup_str(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static int io_error(const char *a, const char *b, const char *c)
+{
+	return error_set(ERR_IO, "%s%s%s%s%s: %s", a, b ? "/" : "", b ? b : "",
+			 c ? "/" : "", c ? c : "", strerror(errno));
+}
+
+static int bad_path(const char *path, const char *why)
+{
+	struct buf b = BUF_INIT;
+	int error;
+
+	if (buf_put_quoted(&b, path, 200) < 0)
+		return error_nomem();
+	error = error_set(ERR_INVALID, "output path %s %s", buf_cstr(&b), why);
+	buf_release(&b);
+	return error;
+}
+
+static int check_path(const char *path)
+{
+	const char *p, *seg = path;
+	size_t n;
+
+	if (!*path)
+		return bad_path(path, "is empty");
+	if (*path == '/')
+		return bad_path(path, "is absolute");
+	for (p = path;; p++) {
+		if (*p == '/' || !*p) {
+			n = (size_t)(p - seg);
+			if (!n)
+				return bad_path(path, "has an empty segment");
+			if ((n == 1 && seg[0] == '.') ||
+			    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+				return bad_path(path, "has a \".\" or \"..\" segment");
+			if (!*p)
+				break;
+			seg = p + 1;
+		} else if (*p == '\\') {
+			return bad_path(path, "has a backslash");
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7F) {
+			return bad_path(path, "has a control character");
+		}
+	}
+	n = strlen(OUTPUT_SUMS);
+	if (!strncmp(path, OUTPUT_SUMS, n) && (!path[n] || path[n] == '/'))
+		return bad_path(path, "is reserved for the checksums");
+	return 0;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Removes name in dfd and, if it is a folder, all it holds, never
+ * following a symbolic link: the old site or a killed build's folder is
+ * the user's to fill, and a link in it must not take us elsewhere.
+ * shown is the path for messages, restored on return. */
+static int remove_tree(int dfd, const char *name, struct buf *shown, int depth)
+{
+	size_t len = shown->len;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd, error = 0;
+
+	if ((error = buf_printf(shown, "/%s", name)) < 0)
+		return error;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			error = io_error(buf_cstr(shown), NULL, NULL);
+		goto done;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
+			error = io_error(buf_cstr(shown), NULL, NULL);
+		goto done;
+	}
+	if (depth >= MAX_DEPTH) {
+		error = error_set(ERR_LIMIT, "%s: more than %d folders deep",
+				  buf_cstr(shown), MAX_DEPTH);
+		goto done;
+	}
+	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			 O_CLOEXEC)) < 0) {
+		if (errno != ENOENT)
+			error = io_error(buf_cstr(shown), NULL, NULL);
+		goto done;
+	}
+	if (!(d = fdopendir(fd))) {
+		error = io_error(buf_cstr(shown), NULL, NULL);
+		close(fd);
+		goto done;
+	}
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d))) {
+			if (errno)
+				error = io_error(buf_cstr(shown), NULL, NULL);
+			break;
+		}
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if ((error = remove_tree(dirfd(d), e->d_name, shown,
+					 depth + 1)) < 0)
+			break;
+	}
+	closedir(d);
+	if (!error && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		error = io_error(buf_cstr(shown), NULL, NULL);
+done:
+	shown->len = len;
+	if (shown->ptr)
+		shown->ptr[len] = '\0';
+	return error;
+}
+
+static int remove_named(const struct output *o, const char *name)
+{
+	struct buf shown = BUF_INIT;
+	int error;
+
+	if ((error = buf_puts(&shown, o->parent)) >= 0)
+		error = remove_tree(o->parentfd, name, &shown, 0);
+	buf_release(&shown);
+	return error;
+}
+
+/* Whether name is "." + o->name + tag + six mkdtemp characters. */
+static int is_ours(const struct output *o, const char *name, const char *tag)
+{
+	size_t n = strlen(o->name), t = strlen(tag), i;
+
+	if (strlen(name) != 1 + n + t + SUFFIX_LEN || name[0] != '.' ||
+	    memcmp(name + 1, o->name, n) || memcmp(name + 1 + n, tag, t))
+		return 0;
+	for (i = 1 + n + t; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+/* Removes the folders killed builds left.  A folder whose flock() is
+ * held belongs to a build still running, and is left alone. */
+static int sweep(struct output *o, int dir_exists)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd, lfd, error = 0;
+
+	if ((fd = openat(o->parentfd, ".", O_RDONLY | O_DIRECTORY |
+			 O_CLOEXEC)) < 0)
+		return io_error(o->parent, NULL, NULL);
+	if (!(d = fdopendir(fd))) {
+		error = io_error(o->parent, NULL, NULL);
+		close(fd);
+		return error;
+	}
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d))) {
+			if (errno)
+				error = io_error(o->parent, NULL, NULL);
+			break;
+		}
+		if (!is_ours(o, e->d_name, TMP_TAG) &&
+		    !(dir_exists && is_ours(o, e->d_name, OLD_TAG)))
+			continue;
+		if (fstatat(o->parentfd, e->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if ((lfd = openat(o->parentfd, e->d_name, O_RDONLY |
+				  O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			continue;
+		if (flock(lfd, LOCK_EX | LOCK_NB) == 0)
+			error = remove_named(o, e->d_name);
+		close(lfd);
+		if (error < 0)
+			break;
+	}
+	closedir(d);
+	return error;
+}
+
+/* Splits dir into parent and last component. */
+static int split_dir(struct output *o, const char *dir)
+{
+	size_t n = strlen(dir), slash;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (slash = n; slash > 0 && dir[slash - 1] != '/'; slash--)
+		;
+	if (n == slash || (n - slash == 1 && dir[slash] == '.') ||
+	    (n - slash == 2 && dir[slash] == '.' && dir[slash + 1] == '.'))
+		return error_set(ERR_INVALID, "output folder \"%s\" has no "
+				 "last component to replace", dir);
+	if (!(o->dir = dup_str(dir, n)) ||
+	    !(o->name = dup_str(dir + slash, n - slash)) ||
+	    !(o->parent = slash == 0 ? dup_str(".", 1) :
+			  slash == 1 ? dup_str("/", 1) :
+			  dup_str(dir, slash - 1)))
+		return error_nomem();
+	return 0;
+}
+
+/* 1 if DIR is a folder, 0 if absent, ERR_IO otherwise: a symbolic link
+ * is refused even to a folder, since the swap would replace the link
+ * and not what it points to, which is not what its owner meant. */
+static int dir_state(const struct output *o)
+{
+	struct stat st;
+
+	if (fstatat(o->parentfd, o->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : io_error(o->dir, NULL, NULL);
+	if (!S_ISDIR(st.st_mode))
+		return error_set(ERR_IO, "%s: exists and is not a folder (%s); "
+				 "refusing to replace it", o->dir,
+				 S_ISLNK(st.st_mode) ? "a symbolic link" :
+				 S_ISREG(st.st_mode) ? "a file" : "a special file");
+	return 1;
+}
+
+int output_open(struct output *o, const char *dir)
+{
+	struct buf path = BUF_INIT;
+	mode_t mask;
+	int state, error;
+	char *slash;
+
+	if (o->dir)
+		return error_set(ERR_INVALID, "output already open for %s", o->dir);
+	if ((error = split_dir(o, dir)) < 0)
+		goto fail;
+	if ((o->parentfd = open(o->parent, O_RDONLY | O_DIRECTORY |
+				O_CLOEXEC)) < 0) {
+		error = io_error(o->parent, NULL, NULL);
+		goto fail;
+	}
+	if ((error = state = dir_state(o)) < 0 ||
+	    (error = sweep(o, state)) < 0)
+		goto fail;
+	if ((error = buf_printf(&path, "%s/.%s" TMP_TAG "XXXXXX", o->parent,
+				o->name)) < 0)
+		goto fail;
+	if (!mkdtemp(path.ptr)) {
+		error = io_error(path.ptr, NULL, NULL);
+		goto fail;
+	}
+	slash = strrchr(path.ptr, '/');
+	if (!(o->tmp = strdup(slash + 1))) {
+		error = error_nomem();
+		rmdir(path.ptr);
+		goto fail;
+	}
+	if ((o->tmpfd = openat(o->parentfd, o->tmp, O_RDONLY | O_DIRECTORY |
+			       O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    flock(o->tmpfd, LOCK_EX | LOCK_NB) < 0) {
+		error = io_error(path.ptr, NULL, NULL);
+		goto fail;
+	}
+	/* mkdtemp makes the folder 0700, but it becomes DIR. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(o->tmpfd, 0755 & ~mask) < 0) {
+		error = io_error(path.ptr, NULL, NULL);
+		goto fail;
+	}
+	buf_release(&path);
+	return 0;
+fail:
+	buf_release(&path);
+	output_release(o);
+	return error;
+}
+
+static int ready(const struct output *o)
+{
+	if (!o->tmp || o->committed)
+		return error_set(ERR_INVALID, "output is not open for writing");
+	return 0;
+}
+
+static int make_parents(struct output *o, const char *path)
+{
+	char *copy, *p, **v, *d;
+	int error = 0;
+
+	if (!(copy = strdup(path)))
+		return error_nomem();
+	for (p = copy; (p = strchr(p, '/')); *p++ = '/') {
+		*p = '\0';
+		if (mkdirat(o->tmpfd, copy, 0755) < 0) {
+			if (errno == EEXIST)
+				continue;
+			error = errno == ENOTDIR ?
+				bad_path(path, "needs a written file as a folder") :
+				io_error(o->parent, o->tmp, copy);
+			break;
+		}
+		if (o->ndirs == o->capdirs) {
+			o->capdirs = o->capdirs ? o->capdirs * 2 : 64;
+			if (!(v = realloc(o->dirs, o->capdirs * sizeof(*v)))) {
+				error = error_nomem();
+				break;
+			}
+			o->dirs = v;
+		}
+		if (!(d = strdup(copy))) {
+			error = error_nomem();
+			break;
+		}
+		o->dirs[o->ndirs++] = d;
+	}
+	free(copy);
+	return error;
+}
+
+/* Checks path and makes room to record it, then creates the file: so
+ * that no failure leaves a file behind that is not recorded. */
+static int begin_file(struct output *o, const char *path, int *fdp)
+{
+	struct output_file *v;
+	struct stat st;
+	int fd, error;
+
+	if ((error = ready(o)) < 0 || (error = check_path(path)) < 0)
+		return error;
+	if (o->nfiles == o->capfiles) {
+		size_t cap = o->capfiles ? o->capfiles * 2 : 64;
+
+		if (!(v = realloc(o->files, cap * sizeof(*v))))
+			return error_nomem();
+		o->files = v;
+		o->capfiles = cap;
+	}
+	memset(&o->files[o->nfiles], 0, sizeof(o->files[0]));
+	if (!(o->files[o->nfiles].path = strdup(path)))
+		return error_nomem();
+	/* O_EXCL makes the file system itself the set of paths written. */
+	fd = openat(o->tmpfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		if ((error = make_parents(o, path)) < 0)
+			goto fail;
+		fd = openat(o->tmpfd, path, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
+	if (fd < 0) {
+		if (errno == EEXIST)
+			error = fstatat(o->tmpfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				S_ISDIR(st.st_mode) ?
+				bad_path(path, "is already a folder") :
+				bad_path(path, "was written twice");
+		else if (errno == ENOTDIR)
+			error = bad_path(path, "needs a written file as a folder");
+		else
+			error = io_error(o->parent, o->tmp, path);
+		goto fail;
+	}
+	*fdp = fd;
+	return 0;
+fail:
+	free(o->files[o->nfiles].path);
+	o->files[o->nfiles].path = NULL;
+	return error;
+}
+
+static int put_chunk(struct output *o, int fd, const char *path,
+		     struct sha256_ctx *ctx, const void *data, size_t len)
+{
+	if (write_all(fd, data, len) < 0) {
+		o->broken = 1;
+		return io_error(o->parent, o->tmp, path);
+	}
+	if (len)
+		sha256_update(ctx, len, data);
+	o->files[o->nfiles].size += len;
+	return 0;
+}
+
+/* Closes the file begun last and records it, or on error (< 0) marks
+ * the build broken: the half-written file stays in the temporary
+ * folder, which output_abort() removes. */
+static int end_file(struct output *o, int fd, const char *path,
+		    struct sha256_ctx *ctx, int error)
+{
+	struct output_file *f = &o->files[o->nfiles];
+
+	if (close(fd) < 0 && error >= 0)
+		error = io_error(o->parent, o->tmp, path);
+	if (error < 0) {
+		o->broken = 1;
+		free(f->path);
+		f->path = NULL;
+		return error;
+	}
+	sha256_digest(ctx, sizeof(f->sha256), f->sha256);
+	o->bytes += f->size;
+	o->nfiles++;
+	return 0;
+}
+
+int output_write(struct output *o, const char *path, const void *data,
+		 size_t len)
+{
+	struct sha256_ctx ctx;
+	int fd = -1, error;
+
+	if ((error = begin_file(o, path, &fd)) < 0)
+		return error;
+	sha256_init(&ctx);
+	error = put_chunk(o, fd, path, &ctx, data, len);
+	return end_file(o, fd, path, &ctx, error);
+}
+
+int output_copy_file(struct output *o, const char *path, const char *src)
+{
+	struct sha256_ctx ctx;
+	unsigned char *chunk;
+	int fd = -1, in, error;
+	ssize_t n;
+
+	if ((error = ready(o)) < 0 || (error = check_path(path)) < 0)
+		return error;
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
+		return io_error(src, NULL, NULL);
+	if (!(chunk = malloc(CHUNK))) {
+		close(in);
+		return error_nomem();
+	}
+	if ((error = begin_file(o, path, &fd)) < 0)
+		goto done;
+	sha256_init(&ctx);
+	for (;;) {
+		if ((n = read(in, chunk, CHUNK)) < 0) {
+			if (errno == EINTR)
+				continue;
+			error = io_error(src, NULL, NULL);
+			break;
+		}
+		if (!n || (error = put_chunk(o, fd, path, &ctx, chunk,
+					     (size_t)n)) < 0)
+			break;
+	}
+	error = end_file(o, fd, path, &ctx, error);
+done:
+	free(chunk);
+	close(in);
+	return error;
+}
+
+/* A file of the current site is read only through real folders: the
+ * site is ours, and a link in it is not. */
+static int not_followed(const struct output *o, const char *path)
+{
+	return error_set(ERR_IO, "%s/%s: a symbolic link or not a folder; "
+			 "not followed", o->dir, path);
+}
+
+/* Opens path in DIR, each segment with O_NOFOLLOW; 1 if absent. */
+static int open_current(const struct output *o, const char *path, int *fdp)
+{
+	char *copy, *seg, *slash;
+	struct stat st;
+	int dfd, fd, error = 0;
+
+	if ((dfd = openat(o->parentfd, o->name, O_RDONLY | O_DIRECTORY |
+			  O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ELOOP || errno == ENOTDIR)
+			return dir_state(o) < 0 ? ERR_IO :
+			       error_set(ERR_IO, "%s: not a folder", o->dir);
+		return io_error(o->dir, NULL, NULL);
+	}
+	if (!(copy = strdup(path))) {
+		close(dfd);
+		return error_nomem();
+	}
+	for (seg = copy; (slash = strchr(seg, '/')); seg = slash + 1) {
+		*slash = '\0';
+		fd = openat(dfd, seg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_CLOEXEC);
+		if (fd < 0) {
+			/* With O_DIRECTORY, Linux says ENOTDIR for a link too. */
+			if (errno == ENOENT || (errno == ENOTDIR &&
+			    fstatat(dfd, seg, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    !S_ISLNK(st.st_mode)))
+				error = 1;
+			else if (errno == ENOTDIR || errno == ELOOP)
+				error = not_followed(o, copy);
+			else
+				error = io_error(o->dir, copy, NULL);
+			goto done;
+		}
+		close(dfd);
+		dfd = fd;
+		*slash = '/';
+	}
+	if ((fd = openat(dfd, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		error = errno == ENOENT ? 1 : errno == ELOOP ?
+			not_followed(o, path) : io_error(o->dir, path, NULL);
+	else
+		*fdp = fd;
+done:
+	close(dfd);
+	free(copy);
+	return error;
+}
+
+int output_read_current(const struct output *o, const char *path,
+			struct buf *out)
+{
+	size_t old = out->len;
+	struct stat st;
+	int fd = -1, error;
+	ssize_t n;
+
+	if (o->parentfd < 0)
+		return error_set(ERR_INVALID, "output is not open");
+	if ((error = check_path(path)) < 0 ||
+	    (error = open_current(o, path, &fd)) != 0)
+		return error;
+	if (fstat(fd, &st) < 0) {
+		error = io_error(o->dir, path, NULL);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = error_set(ERR_IO, "%s/%s: not a regular file", o->dir, path);
+		goto done;
+	}
+	for (;;) {
+		if ((error = buf_grow(out, CHUNK)) < 0)
+			break;
+		if ((n = read(fd, out->ptr + out->len, CHUNK)) < 0) {
+			if (errno == EINTR)
+				continue;
+			error = io_error(o->dir, path, NULL);
+			break;
+		}
+		if (!n)
+			break;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+	}
+	if (error < 0 && out->ptr) {
+		out->len = old;
+		out->ptr[old] = '\0';
+	}
+done:
+	close(fd);
+	return error;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct output_file *)a)->path,
+		      ((const struct output_file *)b)->path);
+}
+
+static int write_sums(struct output *o)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct buf b = BUF_INIT;
+	size_t i, k;
+	int fd, error = 0;
+
+	for (i = 0; i < o->nfiles && error >= 0; i++) {
+		for (k = 0; k < sizeof(o->files[i].sha256) && error >= 0; k++) {
+			error = buf_putc(&b, hex[o->files[i].sha256[k] >> 4]);
+			if (error >= 0)
+				error = buf_putc(&b, hex[o->files[i].sha256[k] & 15]);
+		}
+		if (error >= 0)
+			error = buf_printf(&b, "  %s\n", o->files[i].path);
+	}
+	if (error < 0)
+		goto done;
+	/* O_TRUNC, not O_EXCL: a commit that failed later may be retried. */
+	if ((fd = openat(o->tmpfd, OUTPUT_SUMS, O_WRONLY | O_CREAT | O_TRUNC |
+			 O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+		error = io_error(o->parent, o->tmp, OUTPUT_SUMS);
+		goto done;
+	}
+	if (write_all(fd, (const unsigned char *)buf_cstr(&b), b.len) < 0 ||
+	    fsync(fd) < 0)
+		error = io_error(o->parent, o->tmp, OUTPUT_SUMS);
+	if (close(fd) < 0 && error >= 0)
+		error = io_error(o->parent, o->tmp, OUTPUT_SUMS);
+done:
+	buf_release(&b);
+	return error;
+}
+
+static int sync_at(const struct output *o, const char *path, int flags)
+{
+	int fd, error = 0;
+
+	if ((fd = openat(o->tmpfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			 flags)) < 0)
+		return io_error(o->parent, o->tmp, path);
+	if (fsync(fd) < 0)
+		error = io_error(o->parent, o->tmp, path);
+	close(fd);
+	return error;
+}
+
+/* Every file's data and every folder's entries reach the disk before
+ * the rename does, or a crash after the swap could publish empty files.
+ * Files are synced here rather than as written so that the kernel can
+ * write them back in bulk meanwhile. */
+static int sync_tree(const struct output *o)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < o->nfiles; i++)
+		if ((error = sync_at(o, o->files[i].path, 0)) < 0)
+			return error;
+	for (i = 0; i < o->ndirs; i++)
+		if ((error = sync_at(o, o->dirs[i], O_DIRECTORY)) < 0)
+			return error;
+	if (fsync(o->tmpfd) < 0)
+		return io_error(o->parent, o->tmp, NULL);
+	return 0;
+}
+
+/* Swaps the temporary folder in; on success *old names where the old
+ * site now is (NULL if there was none), for the caller to remove. */
+static int swap(struct output *o, char **old)
+{
+	char *aside;
+	int state;
+
+	*old = NULL;
+	if ((state = dir_state(o)) < 0)
+		return state;
+	if (!state) {
+		if (renameat(o->parentfd, o->tmp, o->parentfd, o->name) < 0)
+			return io_error(o->dir, NULL, NULL);
+		return 0;
+	}
+	if (!(o->flags & OUTPUT_NO_EXCHANGE)) {
+		if (renameat2(o->parentfd, o->tmp, o->parentfd, o->name,
+			      RENAME_EXCHANGE) == 0) {
+			*old = o->tmp;
+			return 0;
+		}
+		if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+			return io_error(o->dir, NULL, NULL);
+	}
+	/* The aside name shares the temporary folder's random suffix, which
+	 * nothing else of this DIR uses. */
+	if (!(aside = strdup(o->tmp)))
+		return error_nomem();
+	memcpy(aside + 1 + strlen(o->name), OLD_TAG, strlen(OLD_TAG));
+	if (renameat(o->parentfd, o->name, o->parentfd, aside) < 0) {
+		io_error(o->dir, NULL, NULL);
+		free(aside);
+		return ERR_IO;
+	}
+	if (renameat(o->parentfd, o->tmp, o->parentfd, o->name) < 0) {
+		io_error(o->dir, NULL, NULL);
+		/* Put the old site back; if even that fails, it is whole at
+		 * aside and the next open leaves it there (DIR is absent). */
+		renameat(o->parentfd, aside, o->parentfd, o->name);
+		free(aside);
+		return ERR_IO;
+	}
+	*old = aside;
+	return 0;
+}
+
+int output_commit(struct output *o)
+{
+	char *old;
+	int error;
+
+	if ((error = ready(o)) < 0)
+		return error;
+	if (o->broken)
+		return error_set(ERR_INVALID, "%s: an earlier write failed; "
+				 "not committing an incomplete site", o->dir);
+	if (o->nfiles)
+		qsort(o->files, o->nfiles, sizeof(o->files[0]), by_path);
+	if ((error = write_sums(o)) < 0 || (error = sync_tree(o)) < 0 ||
+	    (error = swap(o, &old)) < 0)
+		return error;
+	o->committed = 1;
+	/* The swap is done: from here on errors only leave garbage. */
+	if (fsync(o->parentfd) < 0)
+		error = io_error(o->parent, NULL, NULL);
+	close(o->tmpfd);
+	o->tmpfd = -1;
+	if (old && remove_named(o, old) < 0)
+		error = 1;
+	if (old != o->tmp)
+		free(old);
+	free(o->tmp);
+	o->tmp = NULL;
+	return error < 0 ? 1 : error;
+}
+
+void output_abort(struct output *o)
+{
+	if (o->tmp && !o->committed && o->parentfd >= 0)
+		/* With the lock still held, so no sweep races us. */
+		remove_named(o, o->tmp);
+	if (o->tmpfd >= 0)
+		close(o->tmpfd);
+	o->tmpfd = -1;
+	free(o->tmp);
+	o->tmp = NULL;
+}
+
+void output_release(struct output *o)
+{
+	size_t i;
+
+	output_abort(o);
+	if (o->parentfd >= 0)
+		close(o->parentfd);
+	for (i = 0; i < o->nfiles; i++)
+		free(o->files[i].path);
+	for (i = 0; i < o->ndirs; i++)
+		free(o->dirs[i]);
+	free(o->files);
+	free(o->dirs);
+	free(o->dir);
+	free(o->parent);
+	free(o->name);
+	*o = (struct output)OUTPUT_INIT;
+}
+
+size_t output_count(const struct output *o)
+{
+	return o->nfiles;
+}
+
+uint64_t output_bytes(const struct output *o)
+{
+	return o->bytes;
+}

@@ -1,0 +1,136 @@
+/*
+ * output.h - writing a site so that readers see the old one or the new
+ * one, never a mix, and a failed build changes nothing.
+ *
+ * A build writes every file into a temporary folder beside the
+ * destination DIR, named ".DIR.tmp-XXXXXX" in DIR's parent (so the final
+ * rename never crosses a file system), and records each file's size and
+ * SHA-256.  output_commit() then writes SHA256SUMS (the format
+ * "sha256sum -c" reads), fsyncs every file and folder, and swaps the
+ * temporary folder into place:
+ *
+ * - DIR absent: rename(tmp, DIR);
+ * - DIR a folder: renameat2(RENAME_EXCHANGE), atomic, after which the
+ *   old site sits at the temporary name and is removed;
+ * - a file system without RENAME_EXCHANGE (EINVAL, ENOSYS, ENOTSUP):
+ *   rename(DIR, ".DIR.old-XXXXXX") then rename(tmp, DIR).  Each rename
+ *   is atomic but the pair is not: between them DIR does not exist, and
+ *   a crash there leaves the old site at ".DIR.old-*" and the new one at
+ *   ".DIR.tmp-*", both whole;
+ * - DIR anything else (a file, a symbolic link, even to a folder):
+ *   ERR_IO, and nothing is touched.
+ *
+ * Until the swap DIR is never touched: output_abort() removes the
+ * temporary folder, and the folders of builds that were killed are
+ * removed by the next output_open() on the same DIR.  Only folders
+ * matching ".DIR.tmp-" plus six letters or digits, owned by the
+ * effective user and not locked are removed (a live build holds flock()
+ * on its folder, so concurrent builds leave each other alone; the last
+ * to commit wins); ".DIR.old-*" ones only while DIR is a folder, since
+ * otherwise they may hold the only copy of the old site.  Trees are
+ * removed without following symbolic links.
+ *
+ * Files are created with mode 0644 and folders 0755, less the umask.
+ * Paths are relative and '/'-separated; DIR's parent is opened once, so
+ * a later chdir() does not move the build.  Linux only (renameat2,
+ * flock); not thread-safe.
+ */
+#ifndef GONGSHI_OUTPUT_H
+#define GONGSHI_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* The name of the checksum file output_commit() writes at the root; no
+ * build may write a file of that name there. */
+#define OUTPUT_SUMS "SHA256SUMS"
+
+/* output.flags: swap with two renames even where RENAME_EXCHANGE works
+ * (for tests of the fallback). */
+#define OUTPUT_NO_EXCHANGE 1u
+
+struct output_file {
+	char *path;                   /* owned: relative path as written */
+	uint64_t size;                /* bytes */
+	unsigned char sha256[32];     /* digest of the contents */
+};
+
+struct output {
+	char *dir;          /* owned: DIR as given, trailing '/' removed */
+	char *parent;       /* owned: DIR's parent ("." or "/" if none) */
+	char *name;         /* owned: DIR's last component */
+	char *tmp;          /* owned: temporary folder's name in parent;
+			       NULL when there is none (unopened, committed,
+			       aborted) */
+	int parentfd;       /* DIR's parent, open from output_open() to
+			       output_release(); -1 when closed */
+	int tmpfd;          /* the temporary folder, flock()ed while the
+			       build lives; -1 when none */
+	unsigned flags;     /* OUTPUT_* bits, set by the caller before
+			       output_commit() */
+	int committed;      /* output_commit() swapped the site in */
+	int broken;         /* an I/O error may have left a file half
+			       written: output_commit() refuses */
+	struct output_file *files; /* owned: every file written, in write
+				      order; sorted by path after commit */
+	size_t nfiles, capfiles;
+	char **dirs;        /* owned: folders created, to fsync */
+	size_t ndirs, capdirs;
+	uint64_t bytes;     /* sum of files[].size */
+};
+
+#define OUTPUT_INIT \
+	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, 0 }
+
+/* Starts a build of dir (which need not exist): removes what killed
+ * builds left, then creates the temporary folder.  o must be OUTPUT_INIT
+ * (or released).  ERR_INVALID for a dir without a last component ("",
+ * "/", ".", ".."), ERR_IO with the path if dir exists and is not a
+ * folder or a file system call fails, ERR_NOMEM. */
+int output_open(struct output *o, const char *dir);
+
+/* Writes len bytes as the file path, creating its parent folders.
+ * ERR_INVALID, with nothing written, for a path that is empty,
+ * absolute, has an empty, "." or ".." segment, a backslash or a control
+ * character (a C string cannot carry NUL), is or is under OUTPUT_SUMS,
+ * was written
+ * before, or needs a written file as a folder or a folder as a file; or
+ * when o is not open.  ERR_IO (which also makes commit refuse),
+ * ERR_NOMEM. */
+int output_write(struct output *o, const char *path, const void *data,
+		 size_t len);
+
+/* Like output_write() with the contents of the file src (e.g. a theme's
+ * asset), read in pieces. */
+int output_copy_file(struct output *o, const char *path, const char *src);
+
+/* Appends to out the file path of the site now at DIR (the one this
+ * build will replace; the new one after commit), e.g. to carry a log
+ * forward.  Returns 0, or 1 if DIR or the file does not exist; ERR_IO if
+ * DIR is not a folder or a component is a symbolic link or not a regular
+ * file; ERR_INVALID for a bad path. */
+int output_read_current(const struct output *o, const char *path,
+			struct buf *out);
+
+/* Writes OUTPUT_SUMS (one "<hex>  <path>" line per file, sorted bytewise
+ * by path, itself not listed), fsyncs, swaps the site in, removes the
+ * old one.  Returns 0; 1 if the site was swapped in but the old tree
+ * could not be removed or the parent folder not synced (error_message()
+ * says why; the next output_open() removes the old tree); ERR_INVALID if o is not open or an earlier write failed;
+ * ERR_IO, ERR_NOMEM with DIR untouched (call output_abort()). */
+int output_commit(struct output *o);
+
+/* Removes the temporary folder.  Safe on OUTPUT_INIT, twice, and after a
+ * commit (then it does nothing). */
+void output_abort(struct output *o);
+
+/* output_abort(), then frees everything and resets o to OUTPUT_INIT. */
+void output_release(struct output *o);
+
+/* Files written and their total size, OUTPUT_SUMS not counted. */
+size_t output_count(const struct output *o);
+uint64_t output_bytes(const struct output *o);
+
+#endif

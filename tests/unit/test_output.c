@@ -1,0 +1,833 @@
+/* test_output.c - writing a site atomically (generator/output.c). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nettle/sha2.h>
+
+#include "buf.h"
+#include "error.h"
+#include "output.h"
+#include "unit.h"
+
+static char base[64];      /* this test's folder under /tmp */
+static char site[128];     /* base/site, the DIR of most tests */
+
+/* base/rel in one of a few rotating buffers, so that a call can take
+ * several. */
+static const char *at(const char *rel)
+{
+	static char bufs[4][512];
+	static int next;
+	char *p = bufs[next++ % 4];
+
+	snprintf(p, 512, "%s/%s", base, rel);
+	return p;
+}
+
+static void rm_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+	char sub[4096];
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+				rm_tree(sub);
+			}
+		closedir(d);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+static void setup(void)
+{
+	strcpy(base, "/tmp/gongshi-output-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(base));
+	snprintf(site, sizeof(site), "%s/site", base);
+	umask(022);
+	error_clear();
+}
+
+static void teardown(void)
+{
+	rm_tree(base);
+}
+
+static void slurp(const char *path, struct buf *b)
+{
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	buf_clear(b);
+	ck_assert_int_eq(buf_put(b, "", 0), 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		ck_assert_int_eq(buf_put(b, chunk, (size_t)n), 0);
+	ck_assert_int_ge(n, 0);
+	close(fd);
+}
+
+static void expect_file(const char *path, const char *contents)
+{
+	struct buf b = BUF_INIT;
+
+	slurp(path, &b);
+	ck_assert_str_eq(buf_cstr(&b), contents);
+	buf_release(&b);
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct list {
+	char **v;
+	size_t n, cap;
+};
+
+static void list_add(struct list *l, const char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		ck_assert_ptr_nonnull(l->v);
+	}
+	ck_assert_ptr_nonnull(l->v[l->n++] = strdup(s));
+}
+
+static void list_free(struct list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+/* Every non-folder below root/rel, as paths relative to root. */
+static void walk(const char *root, const char *rel, struct list *out)
+{
+	char path[8192], sub[2048];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	ck_assert_ptr_nonnull(d = opendir(path));
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
+			 e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", root, sub);
+		ck_assert_int_eq(lstat(path, &st), 0);
+		if (S_ISDIR(st.st_mode))
+			walk(root, sub, out);
+		else
+			list_add(out, sub);
+	}
+	closedir(d);
+}
+
+/* The names in a folder, sorted, joined by spaces: to see leftovers. */
+static void names(const char *dir, struct buf *out)
+{
+	struct list l = { NULL, 0, 0 };
+	struct dirent *e;
+	DIR *d;
+	size_t i;
+
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			list_add(&l, e->d_name);
+	closedir(d);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+	buf_clear(out);
+	ck_assert_int_eq(buf_put(out, "", 0), 0);
+	for (i = 0; i < l.n; i++)
+		ck_assert_int_eq(buf_printf(out, "%s%s", i ? " " : "", l.v[i]), 0);
+	list_free(&l);
+}
+
+static void expect_names(const char *dir, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	names(dir, &b);
+	ck_assert_str_eq(buf_cstr(&b), want);
+	buf_release(&b);
+}
+
+static void sha256_hex(const char *data, size_t len, char hex[65])
+{
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	size_t i;
+
+	sha256_init(&c);
+	sha256_update(&c, len, (const uint8_t *)data);
+	sha256_digest(&c, sizeof(d), d);
+	for (i = 0; i < sizeof(d); i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* What "sha256sum -c" does, with nettle: every line's digest matches
+ * its file, the lines are sorted bytewise, and they list exactly the
+ * files in dir other than SHA256SUMS itself.  Returns the line count. */
+static size_t verify_sums(const char *dir)
+{
+	struct buf sums = BUF_INIT, file = BUF_INIT;
+	struct list listed = { NULL, 0, 0 }, present = { NULL, 0, 0 };
+	char path[8192], rel[2048], hex[65];
+	const char *p, *nl;
+	size_t i, n;
+
+	snprintf(path, sizeof(path), "%s/" OUTPUT_SUMS, dir);
+	slurp(path, &sums);
+	for (p = buf_cstr(&sums); *p; p = nl + 1) {
+		ck_assert_ptr_nonnull(nl = strchr(p, '\n'));
+		ck_assert_uint_gt((size_t)(nl - p), 66);
+		ck_assert(p[64] == ' ' && p[65] == ' ');
+		n = (size_t)(nl - p) - 66;
+		snprintf(rel, sizeof(rel), "%.*s", (int)n, p + 66);
+		list_add(&listed, rel);
+		snprintf(path, sizeof(path), "%s/%s", dir, rel);
+		slurp(path, &file);
+		sha256_hex(file.ptr, file.len, hex);
+		ck_assert_msg(!memcmp(hex, p, 64), "digest of %s", path);
+	}
+	for (i = 1; i < listed.n; i++)
+		ck_assert_int_lt(strcmp(listed.v[i - 1], listed.v[i]), 0);
+	walk(dir, "", &present);
+	if (present.n)
+		qsort(present.v, present.n, sizeof(char *), cmp_str);
+	ck_assert_uint_eq(present.n, listed.n + 1);
+	for (i = 0, n = 0; i < present.n; i++) {
+		if (!strcmp(present.v[i], OUTPUT_SUMS))
+			continue;
+		ck_assert_str_eq(present.v[i], listed.v[n]);
+		n++;
+	}
+	n = listed.n;
+	list_free(&listed);
+	list_free(&present);
+	buf_release(&sums);
+	buf_release(&file);
+	return n;
+}
+
+static void put(struct output *o, const char *path, const char *s)
+{
+	ck_assert_msg(output_write(o, path, s, strlen(s)) == 0, "%s: %s", path,
+		      error_message());
+}
+
+/* A committed build of site with the given files (path, contents...). */
+static void build(const char *dir, unsigned flags, ...)
+{
+	struct output o = OUTPUT_INIT;
+	const char *path;
+	va_list ap;
+
+	ck_assert_msg(output_open(&o, dir) == 0, "%s", error_message());
+	o.flags = flags;
+	va_start(ap, flags);
+	while ((path = va_arg(ap, const char *)))
+		put(&o, path, va_arg(ap, const char *));
+	va_end(ap);
+	ck_assert_msg(output_commit(&o) == 0, "%s", error_message());
+	output_release(&o);
+}
+
+START_TEST(fresh_build)
+{
+	struct output o = OUTPUT_INIT;
+	char hex[65];
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_ptr_nonnull(o.tmp);
+	ck_assert(!exists(site));
+	ck_assert_uint_eq(mode_of(at(o.tmp)), 0755);
+	put(&o, "index.html", "<h1>公示</h1>\n");
+	put(&o, "css/site.css", "body{}\n");
+	put(&o, "notices/2024/拟获奖名单.html", "名单\n");
+	ck_assert_int_eq(output_write(&o, "empty.txt", NULL, 0), 0);
+	ck_assert_uint_eq(output_count(&o), 4);
+	ck_assert_uint_eq(output_bytes(&o), strlen("<h1>公示</h1>\n") + 7 +
+			  strlen("名单\n"));
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_ptr_null(o.tmp);
+	output_release(&o);
+
+	expect_names(base, "site");
+	expect_file(at("site/index.html"), "<h1>公示</h1>\n");
+	expect_file(at("site/notices/2024/拟获奖名单.html"), "名单\n");
+	expect_file(at("site/empty.txt"), "");
+	ck_assert_uint_eq(mode_of(site), 0755);
+	ck_assert_uint_eq(mode_of(at("site/notices/2024")), 0755);
+	ck_assert_uint_eq(mode_of(at("site/index.html")), 0644);
+	ck_assert_uint_eq(mode_of(at("site/SHA256SUMS")), 0644);
+	ck_assert_uint_eq(verify_sums(site), 4);
+
+	/* Sorted bytewise: "c" < "e" < "i" < "n", and the exact format. */
+	slurp(at("site/SHA256SUMS"), &b);
+	sha256_hex("body{}\n", 7, hex);
+	ck_assert(!strncmp(buf_cstr(&b), hex, 64));
+	ck_assert(!strncmp(buf_cstr(&b) + 64, "  css/site.css\n", 15));
+	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+		"  empty.txt\n"));
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(umask_applies)
+{
+	umask(027);
+	build(site, 0, "a/b.html", "x", NULL);
+	ck_assert_uint_eq(mode_of(site), 0750);
+	ck_assert_uint_eq(mode_of(at("site/a")), 0750);
+	ck_assert_uint_eq(mode_of(at("site/a/b.html")), 0640);
+}
+END_TEST
+
+static void rebuild(unsigned flags)
+{
+	build(site, flags, "index.html", "v1", "old/gone.html", "old",
+	      "keep/a.html", "a1", NULL);
+	verify_sums(site);
+	build(site, flags, "index.html", "v2", "keep/a.html", "a2",
+	      "new/b.html", "b2", NULL);
+	expect_names(base, "site");
+	expect_names(site, "SHA256SUMS index.html keep new");
+	expect_file(at("site/index.html"), "v2");
+	expect_file(at("site/keep/a.html"), "a2");
+	expect_file(at("site/new/b.html"), "b2");
+	ck_assert(!exists(at("site/old")));
+	ck_assert_uint_eq(verify_sums(site), 3);
+}
+
+START_TEST(rebuild_exchanges)
+{
+	rebuild(0);
+}
+END_TEST
+
+START_TEST(rebuild_two_renames)
+{
+	rebuild(OUTPUT_NO_EXCHANGE);
+}
+END_TEST
+
+START_TEST(sha256sum_agrees)
+{
+	char cmd[512];
+
+	build(site, 0, "a.html", "a", "b/c.html", "c", "b/d/e f.txt", "e f", NULL);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && sha256sum --quiet --strict -c SHA256SUMS", site);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(empty_build)
+{
+	build(site, 0, NULL);
+	expect_names(site, "SHA256SUMS");
+	ck_assert_uint_eq(verify_sums(site), 0);
+}
+END_TEST
+
+static const char *const bad_paths[] = {
+	"", "/abs.html", "a//b", "a/", "/", ".", "..", "./a", "a/.", "a/./b",
+	"../a", "a/..", "a/../b", "a\\b", "\\a", "a\tb", "a\nb", "a\x7f",
+	"SHA256SUMS", "SHA256SUMS/x",
+};
+
+START_TEST(bad_path_rejected)
+{
+	struct output o = OUTPUT_INIT;
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(output_write(&o, bad_paths[_i], "x", 1), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "output path"));
+	ck_assert_uint_eq(output_count(&o), 0);
+	/* Nothing was written, so the build may still go on. */
+	put(&o, "ok.html", "ok");
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	expect_names(site, "SHA256SUMS ok.html");
+}
+END_TEST
+
+START_TEST(odd_but_valid_paths)
+{
+	build(site, 0, ".well-known/security.txt", "x", "a..b", "y",
+	      "...", "z", "sha256sums", "lower", "SHA256SUMS.txt", "w",
+	      "d/SHA256SUMS", "nested", NULL);
+	ck_assert_uint_eq(verify_sums(site), 6);
+}
+END_TEST
+
+START_TEST(conflicts_rejected)
+{
+	struct output o = OUTPUT_INIT;
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	put(&o, "x.html", "1");
+	ck_assert_int_eq(output_write(&o, "x.html", "2", 1), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "written twice"));
+	ck_assert_int_eq(output_write(&o, "x.html/y", "2", 1), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "as a folder"));
+	ck_assert_int_eq(output_write(&o, "x.html/y/z", "2", 1), ERR_INVALID);
+	put(&o, "d/e.html", "3");
+	ck_assert_int_eq(output_write(&o, "d", "4", 1), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "already a folder"));
+	ck_assert_uint_eq(output_count(&o), 2);
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	expect_file(at("site/x.html"), "1");
+	ck_assert_uint_eq(verify_sums(site), 2);
+}
+END_TEST
+
+START_TEST(abort_leaves_dir_untouched)
+{
+	struct output o = OUTPUT_INIT;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+
+	build(site, 0, "index.html", "v1", NULL);
+	slurp(at("site/SHA256SUMS"), &before);
+	ck_assert_int_eq(output_open(&o, site), 0);
+	put(&o, "index.html", "v2");
+	put(&o, "more/x.html", "x");
+	output_abort(&o);
+	output_abort(&o);
+	expect_names(base, "site");
+	expect_names(site, "SHA256SUMS index.html");
+	expect_file(at("site/index.html"), "v1");
+	slurp(at("site/SHA256SUMS"), &after);
+	ck_assert_str_eq(buf_cstr(&before), buf_cstr(&after));
+	ck_assert_int_eq(output_write(&o, "y", "y", 1), ERR_INVALID);
+	ck_assert_int_eq(output_commit(&o), ERR_INVALID);
+	output_release(&o);
+
+	/* Releasing an uncommitted build is an abort too. */
+	ck_assert_int_eq(output_open(&o, site), 0);
+	put(&o, "index.html", "v3");
+	output_release(&o);
+	expect_names(base, "site");
+	expect_file(at("site/index.html"), "v1");
+	buf_release(&before);
+	buf_release(&after);
+}
+END_TEST
+
+START_TEST(killed_build_cleaned_next_time)
+{
+	struct output o = OUTPUT_INIT;
+	struct buf b = BUF_INIT;
+	pid_t pid;
+	int status;
+
+	build(site, 0, "index.html", "v1", NULL);
+	if ((pid = fork()) == 0) {
+		struct output c = OUTPUT_INIT;
+
+		if (output_open(&c, site) < 0 ||
+		    output_write(&c, "index.html", "v2", 2) < 0 ||
+		    output_write(&c, "a/b/c.html", "c", 1) < 0)
+			_exit(2);
+		_exit(1); /* killed before commit */
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+
+	expect_file(at("site/index.html"), "v1");
+	verify_sums(site);
+	names(base, &b);
+	ck_assert_msg(!strncmp(buf_cstr(&b), ".site.tmp-", 10) &&
+		      strlen(buf_cstr(&b)) == 16 + 5, "%s", buf_cstr(&b));
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	names(base, &b);
+	ck_assert_int_eq(buf_printf(&b, "|"), 0);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "%s site|", o.tmp);
+		ck_assert_str_eq(buf_cstr(&b), want);
+	}
+	output_release(&o);
+	expect_names(base, "site");
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(live_build_not_swept)
+{
+	struct output a = OUTPUT_INIT, b = OUTPUT_INIT;
+
+	ck_assert_int_eq(output_open(&a, site), 0);
+	put(&a, "a.html", "a");
+	ck_assert_int_eq(output_open(&b, site), 0);
+	ck_assert(exists(at(a.tmp)));
+	ck_assert(exists(at(b.tmp)));
+	put(&b, "b.html", "b");
+	/* Both commit; the last one wins, whole. */
+	ck_assert_int_eq(output_commit(&a), 0);
+	ck_assert_int_eq(output_commit(&b), 0);
+	output_release(&a);
+	output_release(&b);
+	expect_names(base, "site");
+	expect_names(site, "SHA256SUMS b.html");
+}
+END_TEST
+
+START_TEST(sweep_only_ours)
+{
+	struct output o = OUTPUT_INIT;
+
+	ck_assert_int_eq(mkdir(at("outside"), 0755), 0);
+	ck_assert_int_eq(mkdir(at("outside/keep"), 0755), 0);
+	ck_assert_int_eq(close(creat(at("outside/keep/f"), 0644)), 0);
+	/* Leftovers: one real, one with a link inside that leads outside. */
+	ck_assert_int_eq(mkdir(at(".site.tmp-Ab3xYz"), 0700), 0);
+	ck_assert_int_eq(mkdir(at(".site.tmp-Ab3xYz/d"), 0700), 0);
+	ck_assert_int_eq(close(creat(at(".site.tmp-Ab3xYz/d/f"), 0644)), 0);
+	ck_assert_int_eq(mkdir(at(".site.tmp-QQQQQQ"), 0700), 0);
+	ck_assert_int_eq(symlink(at("outside"), at(".site.tmp-QQQQQQ/link")), 0);
+	ck_assert_int_eq(symlink(at("outside/keep"),
+				 at(".site.tmp-QQQQQQ/keep")), 0);
+	/* Not ours: other names, a link, a file, a DIR that is absent so
+	 * its .old- folder may hold the only copy of a site. */
+	ck_assert_int_eq(symlink(at("outside"), at(".site.tmp-LINK00")), 0);
+	ck_assert_int_eq(close(creat(at(".site.tmp-FILE00"), 0644)), 0);
+	ck_assert_int_eq(mkdir(at(".site.tmp-short"), 0700), 0);
+	ck_assert_int_eq(mkdir(at(".site.tmp-toolong1"), 0700), 0);
+	ck_assert_int_eq(mkdir(at(".site.tmp-ab_def"), 0700), 0);
+	ck_assert_int_eq(mkdir(at(".other.tmp-ABCDEF"), 0700), 0);
+	ck_assert_int_eq(mkdir(at("site.tmp-ABCDEF"), 0700), 0);
+	ck_assert_int_eq(mkdir(at(".site.old-ABCDEF"), 0700), 0);
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	output_release(&o);
+	expect_names(base, ".other.tmp-ABCDEF .site.old-ABCDEF "
+		     ".site.tmp-FILE00 .site.tmp-LINK00 .site.tmp-ab_def "
+		     ".site.tmp-short .site.tmp-toolong1 outside "
+		     "site.tmp-ABCDEF");
+	expect_names(at("outside"), "keep");
+	expect_names(at("outside/keep"), "f");
+
+	/* With DIR a folder, a .old- folder is a leftover of the fallback. */
+	build(site, 0, "x", "x", NULL);
+	ck_assert(exists(at(".site.old-ABCDEF")));
+	build(site, 0, "x", "x", NULL);
+	ck_assert(!exists(at(".site.old-ABCDEF")));
+	ck_assert(exists(at(".site.tmp-ab_def")));
+}
+END_TEST
+
+START_TEST(old_site_links_not_followed)
+{
+	build(site, 0, "index.html", "v1", NULL);
+	ck_assert_int_eq(mkdir(at("outside"), 0755), 0);
+	ck_assert_int_eq(close(creat(at("outside/f"), 0644)), 0);
+	ck_assert_int_eq(symlink(at("outside"), at("site/link")), 0);
+	build(site, 0, "index.html", "v2", NULL);
+	expect_names(site, "SHA256SUMS index.html");
+	expect_names(at("outside"), "f");
+	expect_names(base, "outside site");
+}
+END_TEST
+
+START_TEST(dir_not_a_folder)
+{
+	struct output o = OUTPUT_INIT;
+
+	ck_assert_int_eq(close(creat(site, 0644)), 0);
+	ck_assert_int_eq(output_open(&o, site), ERR_IO);
+	ck_assert_ptr_nonnull(strstr(error_message(), "not a folder (a file)"));
+	ck_assert_int_eq(o.parentfd, -1);
+	ck_assert_ptr_null(o.dir);
+	output_release(&o);
+	ck_assert_int_eq(unlink(site), 0);
+
+	/* A link even to a folder: the swap would replace the link. */
+	ck_assert_int_eq(mkdir(at("real"), 0755), 0);
+	ck_assert_int_eq(close(creat(at("real/f"), 0644)), 0);
+	ck_assert_int_eq(symlink("real", site), 0);
+	ck_assert_int_eq(output_open(&o, site), ERR_IO);
+	ck_assert_ptr_nonnull(strstr(error_message(), "a symbolic link"));
+	output_release(&o);
+	expect_names(base, "real site");
+	expect_names(at("real"), "f");
+}
+END_TEST
+
+START_TEST(dir_replaced_during_build)
+{
+	struct output o = OUTPUT_INIT;
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	put(&o, "a", "a");
+	ck_assert_int_eq(close(creat(site, 0644)), 0);
+	ck_assert_int_eq(output_commit(&o), ERR_IO);
+	ck_assert_ptr_nonnull(strstr(error_message(), "not a folder"));
+	output_release(&o);
+	expect_names(base, "site");
+	expect_file(site, "");
+}
+END_TEST
+
+START_TEST(bad_dir_names)
+{
+	static const char *const bad[] = { "", "/", "//", ".", "..", "a/.",
+					   "a/..", "a/../" };
+	struct output o = OUTPUT_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(output_open(&o, bad[i]), ERR_INVALID);
+		output_release(&o);
+	}
+	ck_assert_int_eq(output_open(&o, at("missing/site")), ERR_IO);
+	ck_assert_ptr_nonnull(strstr(error_message(), "missing"));
+	output_release(&o);
+}
+END_TEST
+
+START_TEST(trailing_slash_and_chdir)
+{
+	struct output o = OUTPUT_INIT;
+	char cwd[4096];
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(base), 0);
+	ck_assert_int_eq(output_open(&o, "site//"), 0);
+	ck_assert_str_eq(o.dir, "site");
+	ck_assert_str_eq(o.parent, ".");
+	/* The parent was opened: moving elsewhere does not move the build. */
+	ck_assert_int_eq(chdir("/"), 0);
+	put(&o, "a.html", "a");
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	ck_assert_int_eq(chdir(cwd), 0);
+	expect_names(base, "site");
+	expect_file(at("site/a.html"), "a");
+}
+END_TEST
+
+START_TEST(read_current)
+{
+	struct output o = OUTPUT_INIT;
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(output_read_current(&o, "log.txt", &b), 1);
+	output_release(&o);
+	build(site, 0, "log.txt", "line 1\n", "d/x", "x", NULL);
+	ck_assert_int_eq(mkdir(at("outside"), 0755), 0);
+	ck_assert_int_eq(close(creat(at("outside/secret"), 0644)), 0);
+	ck_assert_int_eq(symlink(at("outside"), at("site/ln")), 0);
+	ck_assert_int_eq(symlink(at("outside/secret"), at("site/f")), 0);
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(buf_puts(&b, ">"), 0);
+	ck_assert_int_eq(output_read_current(&o, "log.txt", &b), 0);
+	ck_assert_str_eq(buf_cstr(&b), ">line 1\n");
+	ck_assert_int_eq(output_read_current(&o, "missing", &b), 1);
+	ck_assert_int_eq(output_read_current(&o, "no/such/file", &b), 1);
+	ck_assert_int_eq(output_read_current(&o, "log.txt/x", &b), 1);
+	ck_assert_int_eq(output_read_current(&o, "d/x", &b), 0);
+	ck_assert_str_eq(buf_cstr(&b), ">line 1\nx");
+	ck_assert_int_eq(output_read_current(&o, "d", &b), ERR_IO);
+	ck_assert_int_eq(output_read_current(&o, "ln/secret", &b), ERR_IO);
+	ck_assert_int_eq(output_read_current(&o, "f", &b), ERR_IO);
+	ck_assert_int_eq(output_read_current(&o, "../site/log.txt", &b),
+			 ERR_INVALID);
+	ck_assert_str_eq(buf_cstr(&b), ">line 1\nx");
+	/* Carried forward into the new build. */
+	ck_assert_int_eq(buf_puts(&b, "line 2\n"), 0);
+	ck_assert_int_eq(output_write(&o, "log.txt", b.ptr, b.len), 0);
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	expect_file(at("site/log.txt"), ">line 1\nxline 2\n");
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(copy_file)
+{
+	struct output o = OUTPUT_INIT;
+	struct buf big = BUF_INIT;
+	size_t i;
+	int fd;
+
+	/* More than one read's worth, to cross chunk boundaries. */
+	for (i = 0; i < 20000; i++)
+		ck_assert_int_eq(buf_printf(&big, "第%zu行\n", i), 0);
+	ck_assert_int_ge(fd = creat(at("big.css"), 0600), 0);
+	ck_assert_int_eq(write(fd, big.ptr, big.len), (ssize_t)big.len);
+	close(fd);
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(output_copy_file(&o, "theme/big.css", at("big.css")), 0);
+	ck_assert_uint_eq(output_bytes(&o), big.len);
+	ck_assert_int_eq(output_copy_file(&o, "x", at("missing")), ERR_IO);
+	ck_assert_ptr_nonnull(strstr(error_message(), "missing"));
+	ck_assert_int_eq(output_copy_file(&o, "../x", at("big.css")),
+			 ERR_INVALID);
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	expect_file(at("site/theme/big.css"), big.ptr);
+	ck_assert_uint_eq(mode_of(at("site/theme/big.css")), 0644);
+	ck_assert_uint_eq(verify_sums(site), 1);
+	buf_release(&big);
+}
+END_TEST
+
+START_TEST(failed_write_blocks_commit)
+{
+	struct output o = OUTPUT_INIT;
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	put(&o, "a", "a");
+	/* A folder in the source's place: read() fails with EISDIR. */
+	ck_assert_int_eq(output_copy_file(&o, "b", base), ERR_IO);
+	ck_assert_int_eq(output_commit(&o), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "earlier write failed"));
+	output_release(&o);
+	expect_names(base, "");
+}
+END_TEST
+
+START_TEST(state_errors)
+{
+	struct output o = OUTPUT_INIT;
+	struct buf b = BUF_INIT;
+
+	output_abort(&o);
+	output_release(&o);
+	ck_assert_int_eq(output_write(&o, "a", "a", 1), ERR_INVALID);
+	ck_assert_int_eq(output_commit(&o), ERR_INVALID);
+	ck_assert_int_eq(output_read_current(&o, "a", &b), ERR_INVALID);
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(output_open(&o, site), ERR_INVALID);
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert_int_eq(output_commit(&o), ERR_INVALID);
+	ck_assert_int_eq(output_write(&o, "a", "a", 1), ERR_INVALID);
+	output_abort(&o);
+	ck_assert(exists(site));
+	output_release(&o);
+	expect_names(site, "SHA256SUMS");
+	buf_release(&b);
+}
+END_TEST
+
+static void many(const char *tag, size_t n)
+{
+	struct output o = OUTPUT_INIT;
+	char path[64], body[64];
+	size_t i;
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	/* Written in an order unlike the sorted one. */
+	for (i = 0; i < n; i++) {
+		size_t k = (i * 7919) % n;
+
+		snprintf(path, sizeof(path), "%s%03zu/%05zu.html", tag, k % 100, k);
+		snprintf(body, sizeof(body), "%s %zu\n", tag, k);
+		put(&o, path, body);
+	}
+	ck_assert_uint_eq(output_count(&o), n);
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+}
+
+START_TEST(many_files)
+{
+	many("a", 20000);
+	ck_assert_uint_eq(verify_sums(site), 20000);
+	many("b", 20000);
+	expect_file(at("site/b042/19942.html"), "b 19942\n");
+	ck_assert(!exists(at("site/a000")));
+	ck_assert_uint_eq(verify_sums(site), 20000);
+	expect_names(base, "site");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, fresh_build);
+	tcase_add_test(tc, umask_applies);
+	tcase_add_test(tc, rebuild_exchanges);
+	tcase_add_test(tc, rebuild_two_renames);
+	tcase_add_test(tc, sha256sum_agrees);
+	tcase_add_test(tc, empty_build);
+	tcase_add_loop_test(tc, bad_path_rejected, 0,
+			    sizeof(bad_paths) / sizeof(bad_paths[0]));
+	tcase_add_test(tc, odd_but_valid_paths);
+	tcase_add_test(tc, conflicts_rejected);
+	tcase_add_test(tc, abort_leaves_dir_untouched);
+	tcase_add_test(tc, killed_build_cleaned_next_time);
+	tcase_add_test(tc, live_build_not_swept);
+	tcase_add_test(tc, sweep_only_ours);
+	tcase_add_test(tc, old_site_links_not_followed);
+	tcase_add_test(tc, dir_not_a_folder);
+	tcase_add_test(tc, dir_replaced_during_build);
+	tcase_add_test(tc, bad_dir_names);
+	tcase_add_test(tc, trailing_slash_and_chdir);
+	tcase_add_test(tc, read_current);
+	tcase_add_test(tc, copy_file);
+	tcase_add_test(tc, failed_write_blocks_commit);
+	tcase_add_test(tc, state_errors);
+	tcase_add_test(tc, many_files);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN
