@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "error.h"
 #include "record.h"
+#include "site.h"
 
 /* Options of the commands that read the record. */
 struct read_opts {
@@ -16,6 +17,9 @@ struct read_opts {
 	date_t today;         /* --today DATE, else SOURCE_DATE_EPOCH, else now */
 	int quiet;            /* -q: diagnostics only */
 	const char *arg;      /* one positional argument, where allowed */
+	const char *out;      /* -o DIR (build) */
+	const char *base_url; /* --base-url URL (build) */
+	int build;            /* accept build's options */
 };
 
 static int bad_usage(const char *cmd, void (*usage)(FILE *), const char *fmt, const char *what)
@@ -52,9 +56,13 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 {
 	int i, have_today = 0;
 
+	int build = o->build;
+
 	memset(o, 0, sizeof(*o));
+	o->build = build;
 	o->g = *g;
 	o->rev = "HEAD";
+	o->out = "public";
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
 		const char *eq = strchr(a, '=');
@@ -72,7 +80,8 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 			continue;
 		}
 		if ((nlen == 5 && !strncmp(a, "--rev", 5)) || (nlen == 7 && !strncmp(a, "--today", 7)) ||
-		    !strcmp(a, "-C")) {
+		    !strcmp(a, "-C") || (build && (!strcmp(a, "-o") ||
+						   (nlen == 10 && !strncmp(a, "--base-url", 10))))) {
 			if (eq && a[1] == '-')
 				val = eq + 1;
 			else if (i + 1 < argc)
@@ -81,6 +90,10 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 				return bad_usage(cmd, usage, "%s needs a value", a), -1;
 			if (a[1] == 'C')
 				o->g.dir = val;
+			else if (a[1] == 'o')
+				o->out = val;
+			else if (a[2] == 'b')
+				o->base_url = val;
 			else if (a[2] == 'r')
 				o->rev = val;
 			else if (date_parse(val, &o->today) < 0)
@@ -126,7 +139,7 @@ static void check_usage(FILE *out)
 
 static int run_check(const struct global *g, int argc, char **argv)
 {
-	struct read_opts o;
+	struct read_opts o = { 0 };
 	struct source src = SOURCE_INIT;
 	struct record rec = RECORD_INIT;
 	struct diags d = DIAGS_INIT;
@@ -170,7 +183,7 @@ static void rules_usage(FILE *out)
 
 static int run_rules(const struct global *g, int argc, char **argv)
 {
-	struct read_opts o;
+	struct read_opts o = { 0 };
 	struct source src = SOURCE_INIT;
 	struct record rec = RECORD_INIT;
 	struct diags d = DIAGS_INIT;
@@ -211,8 +224,78 @@ done:
 	return status;
 }
 
+/* ---- build ---- */
+
+static void build_usage(FILE *out)
+{
+	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [-q] [-C DIR]\n\n"
+	      "Checks the record, then writes the public website into DIR (default public/).\n"
+	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
+	      "written beside DIR and swapped into place only when complete.\n\n"
+	      "  --rev REV        build from commit REV (default HEAD)\n"
+	      "  --worktree       a preview of the working tree, with a draft banner on every page\n"
+	      "  -o DIR           the site's folder (default public)\n"
+	      "  --base-url URL   where the site is published (feeds, sitemap, canonical links);\n"
+	      "                   overrides base_url in content/site.json\n"
+	      "  --today DATE     the date notice states are computed at (default: today in\n"
+	      "                   China, or SOURCE_DATE_EPOCH when set)\n"
+	      "  -q, --quiet      no summary line\n\n"
+	      "The same commit and SOURCE_DATE_EPOCH give a byte-identical site.\n", out);
+}
+
+static int run_build(const struct global *g, int argc, char **argv)
+{
+	struct read_opts o = { .build = 1 };
+	struct source src = SOURCE_INIT;
+	struct record rec = RECORD_INIT;
+	struct diags d = DIAGS_INIT;
+	struct check_options co;
+	struct build_options bo;
+	struct build_stats st;
+	int error, status = EXIT_TROUBLE, r;
+
+	if ((r = parse_read_opts("build", build_usage, g, argc, argv, 0, &o)) != 0)
+		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
+	co.today = o.today;
+	if ((error = open_source(&o, &src)) < 0 ||
+	    (error = record_load(&rec, &src, &d)) < 0 ||
+	    (error = check_record(&rec, &co, &d)) < 0) {
+		fprintf(stderr, "gongshi build: %s\n", error_message());
+		goto done;
+	}
+	diags_sort(&d);
+	if (d.nerrors) {
+		diags_print(&d, stderr);
+		fprintf(stderr, "gongshi build: the record at %s breaks its rules (%zu error%s); "
+			"nothing was written\n", source_label(&src), d.nerrors, d.nerrors == 1 ? "" : "s");
+		status = EXIT_RULES;
+		goto done;
+	}
+	bo.out_dir = o.out;
+	bo.base_url = o.base_url;
+	bo.today = o.today;
+	bo.draft = o.worktree;
+	bo.quiet = o.quiet;
+	if ((error = site_build(&rec, &src, &bo, &st)) < 0) {
+		fprintf(stderr, "gongshi build: %s\n", error_message());
+		status = error == ERR_INVALID ? EXIT_RULES : EXIT_TROUBLE;
+		goto done;
+	}
+	if (!o.quiet)
+		printf("wrote %zu pages (%zu files, %llu bytes) to %s/ from %s; open %s/index.html\n",
+		       st.pages, st.files, (unsigned long long)st.bytes, o.out, source_label(&src), o.out);
+	status = EXIT_CLEAN;
+done:
+	fflush(stdout);
+	diags_release(&d);
+	record_release(&rec);
+	source_release(&src);
+	return status;
+}
+
 const struct command commands[] = {
 	{ "check", "check the record against its format and its programs' rules", run_check, check_usage },
 	{ "rules", "list the rules the checker enforces, per program, with articles", run_rules, rules_usage },
+	{ "build", "write the public website from a checked record", run_build, build_usage },
 };
 const size_t ncommands = sizeof(commands) / sizeof(commands[0]);

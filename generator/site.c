@@ -1,0 +1,2073 @@
+/* site.c - the public website (see site.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/sha2.h>
+
+#include "embed.h"
+#include "error.h"
+#include "markdown.h"
+#include "mustache.h"
+#include "output.h"
+#include "schema.h"
+#include "site.h"
+#include "svg.h"
+#include "text.h"
+
+#define MAX_URL 512
+
+/* Records grouped by a key (an id they point at), for O(log n) lookups. */
+struct group {
+	const void **v;          /* owned; sorted by key, then as inserted */
+	size_t n;
+	const char *(*key)(const void *);
+};
+
+struct site {
+	const struct record *r;
+	const struct source *src;
+	const struct build_options *o;
+	struct output out;
+	struct mustache_set *theme;
+	cJSON *settings;         /* content/site.json, or an empty object */
+	const char *base_url;    /* normalized to end in '/', or NULL */
+	char css[64];            /* fingerprinted stylesheet path */
+	char today_zh[32];
+	struct group apps_by_round, apps_by_org, notices_by_round, objs_by_notice,
+		objs_by_app, revs_by_app, rounds_by_program;
+	struct buf scratch;
+	size_t pages;
+	char **paths;            /* HTML pages written, for the sitemap */
+	size_t npaths, cap;
+};
+
+/* ---- small helpers ---- */
+
+static bool ends_with(const char *s, const char *suffix);
+
+static const char *fmt_iso(char out[11], date_t t)
+{
+	date_format(t, out);
+	return out;
+}
+
+/* The first line of Markdown text without its "# ", for a title. */
+static void md_title(const char *md, char *out, size_t size)
+{
+	while (*md == '#')
+		md++;
+	while (*md == ' ')
+		md++;
+	snprintf(out, size, "%.*s", (int)strcspn(md, "\n"), md);
+}
+
+static int fail_nomem(void)
+{
+	return error_nomem();
+}
+
+static void put_str(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+}
+
+static void put_num(cJSON *o, const char *k, double v)
+{
+	cJSON_AddNumberToObject(o, k, v);
+}
+
+static void put_bool(cJSON *o, const char *k, bool v)
+{
+	cJSON_AddBoolToObject(o, k, v);
+}
+
+/* Adds k ("2024-03-05") and k_zh ("2024年3月5日") for a date that is set. */
+static void put_date(cJSON *o, const char *k, date_t t)
+{
+	char iso[11], zh[32], key[64];
+
+	if (t == DATE_NONE)
+		return;
+	date_format(t, iso);
+	date_format_zh(t, zh);
+	cJSON_AddStringToObject(o, k, iso);
+	snprintf(key, sizeof(key), "%s_zh", k);
+	cJSON_AddStringToObject(o, key, zh);
+}
+
+static cJSON *add_obj(cJSON *o, const char *k)
+{
+	cJSON *x = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, k, x);
+	return x;
+}
+
+static cJSON *add_arr(cJSON *o, const char *k)
+{
+	cJSON *x = cJSON_CreateArray();
+
+	cJSON_AddItemToObject(o, k, x);
+	return x;
+}
+
+static cJSON *push_obj(cJSON *arr)
+{
+	cJSON *x = cJSON_CreateObject();
+
+	cJSON_AddItemToArray(arr, x);
+	return x;
+}
+
+/* Site-relative page paths ("notices/x/index.html"), derived from ids only. */
+static const char *href(char *out, const char *section, const char *id)
+{
+	snprintf(out, MAX_URL, "%s/%s/index.html", section, id);
+	return out;
+}
+
+static void put_href(cJSON *o, const char *k, const char *section, const char *id)
+{
+	char u[MAX_URL];
+
+	if (id)
+		put_str(o, k, href(u, section, id));
+}
+
+/* ---- groups ---- */
+
+static int group_cmp(const void *a, const void *b, const char *(*key)(const void *))
+{
+	return strcmp(key(*(const void *const *)a), key(*(const void *const *)b));
+}
+
+static const char *(*sort_key)(const void *);
+
+static int group_sort(const void *a, const void *b)
+{
+	int c = group_cmp(a, b, sort_key);
+
+	/* stable on the array order, which is id order */
+	if (c)
+		return c;
+	return *(const void *const *)a < *(const void *const *)b ? -1
+	       : *(const void *const *)a > *(const void *const *)b;
+}
+
+static int group_build(struct group *g, const void *arr, size_t n, size_t size,
+		       const char *(*key)(const void *))
+{
+	size_t i;
+
+	g->key = key;
+	g->n = 0;
+	if (!(g->v = malloc((n + 1) * sizeof(*g->v))))
+		return fail_nomem();
+	for (i = 0; i < n; i++) {
+		const void *e = (const char *)arr + i * size;
+		if (key(e))
+			g->v[g->n++] = e;
+	}
+	sort_key = key;
+	qsort(g->v, g->n, sizeof(*g->v), group_sort);
+	return 0;
+}
+
+/* The members with key k: *first, and the count. */
+static size_t group_find(const struct group *g, const char *k, const void *const **first)
+{
+	size_t lo = 0, hi = g->n, end;
+
+	*first = NULL;
+	if (!k)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(g->key(g->v[mid]), k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < g->n && !strcmp(g->key(g->v[end]), k); end++)
+		;
+	*first = g->v + lo;
+	return end - lo;
+}
+
+#define KEYFN(name, type, expr) \
+	static const char *name(const void *p) { const struct type *x = p; return expr; }
+KEYFN(key_app_round, application, x->round.v)
+KEYFN(key_app_org, application, x->organization.v)
+KEYFN(key_notice_round, notice, x->round.v)
+KEYFN(key_obj_notice, objection, x->notice.v)
+KEYFN(key_obj_app, objection, x->application.v)
+KEYFN(key_rev_app, revocation, x->application.v)
+KEYFN(key_round_program, round, x->program.v)
+
+static void group_release(struct group *g)
+{
+	free(g->v);
+	g->v = NULL;
+	g->n = 0;
+}
+
+/* ---- reading a record's full text ---- */
+
+static void strip_private(cJSON *o)
+{
+	cJSON *c, *next;
+
+	if (!cJSON_IsObject(o) && !cJSON_IsArray(o))
+		return;
+	for (c = o->child; c; c = next) {
+		next = c->next;
+		if (cJSON_IsObject(o) && c->string && !strcmp(c->string, "private")) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
+			continue;
+		}
+		strip_private(c);
+	}
+}
+
+/* The public part of a record file: its tree without any "private". */
+static int load_public(struct site *S, const char *path, struct json_doc *doc)
+{
+	struct diags d = DIAGS_INIT;
+	uint64_t size;
+	int i = source_find(S->src, path), error;
+
+	if (i < 0)
+		return error_set(ERR_IO, "%s: not in the source", path);
+	if ((error = source_read(S->src, (size_t)i, JSON_MAX_BYTES, &S->scratch, &size)) < 0)
+		goto done;
+	if ((error = json_parse(doc, path, buf_cstr(&S->scratch), S->scratch.len, &d)) != 0) {
+		if (error > 0)
+			error = error_set(ERR_INVALID, "%s: not valid JSON any more", path);
+		goto done;
+	}
+	strip_private(doc->root);
+	/* $schema is for editors, not citizens */
+	cJSON_DeleteItemFromObjectCaseSensitive(doc->root, "$schema");
+done:
+	diags_release(&d);
+	return error;
+}
+
+/* A text file of content/ (Markdown, settings), read at the build's commit. */
+static int load_content(struct site *S, const char *path, struct buf *out)
+{
+	uint64_t size;
+	int i = source_find(S->src, path);
+
+	buf_clear(out);
+	if (i < 0)
+		return 1;
+	return source_read(S->src, (size_t)i, JSON_MAX_BYTES, out, &size);
+}
+
+static int put_markdown(cJSON *o, const char *k, const char *md, int shift)
+{
+	struct buf html = BUF_INIT;
+	int error;
+
+	if (!md)
+		return 0;
+	if ((error = markdown_render(md, strlen(md), shift, &html)) == 0)
+		put_str(o, k, buf_cstr(&html));
+	buf_release(&html);
+	return error;
+}
+
+/* ---- states computed at build time ---- */
+
+static const char *tier_name(const struct tier *t)
+{
+	return t && t->name ? t->name : "";
+}
+
+static const struct program *program_of(const struct application *a)
+{
+	return a && a->res_round ? a->res_round->res_program : NULL;
+}
+
+/* An award's standing today. */
+static void put_award_status(struct site *S, cJSON *o, const struct application *a)
+{
+	const struct tier *t = a->res_result_tier;
+	date_t today = S->o->today;
+
+	if (a->res_revoked && a->res_revoked->decided.v != DATE_NONE && a->res_revoked->decided.v <= today) {
+		put_str(o, "status", "revoked");
+		put_str(o, "status_zh", "已撤销");
+		put_date(o, "revoked", a->res_revoked->decided.v);
+		put_href(o, "revocation_href", "revocations", a->res_revoked->id.v);
+		return;
+	}
+	if (t && t->validity_years && a->result_date.v != DATE_NONE) {
+		/* a validity counts its first day: 5 years from 2020-01-10 end 2025-01-09 */
+		date_t until = date_add_years(a->result_date.v, (int)t->validity_years) - 1;
+		put_date(o, "valid_until", until);
+		if (today > until) {
+			put_str(o, "status", "expired");
+			put_str(o, "status_zh", "已过有效期");
+			return;
+		}
+	}
+	put_str(o, "status", "valid");
+	put_str(o, "status_zh", "有效");
+}
+
+enum nstate { NS_NOT_OPEN, NS_OPEN, NS_REVIEW, NS_CLEAN, NS_CLOSED, NS_PUBLISHED };
+
+static enum nstate notice_state(struct site *S, const struct notice *n, long *left)
+{
+	const void *const *f;
+	size_t k, cnt;
+	bool any = false, pending = false;
+
+	*left = 0;
+	if (n->kind > NOTICE_PROPOSED_WINNERS || n->start.v == DATE_NONE || n->end.v == DATE_NONE)
+		return NS_PUBLISHED;
+	if (S->o->today < n->start.v)
+		return NS_NOT_OPEN;
+	cnt = group_find(&S->objs_by_notice, n->id.v, &f);
+	for (k = 0; k < cnt; k++) {
+		const struct objection *b = f[k];
+		if (b->received.v != DATE_NONE && b->received.v > S->o->today)
+			continue; /* not yet received as of the build date */
+		any = true;
+		pending |= b->status == OBJ_UNDER_REVIEW ||
+			   (b->decided.v != DATE_NONE && b->decided.v > S->o->today);
+	}
+	if (S->o->today <= n->end.v) {
+		*left = (long)n->end.v - S->o->today + 1;
+		return NS_OPEN;
+	}
+	if (pending)
+		return NS_REVIEW;
+	return any ? NS_CLOSED : NS_CLEAN;
+}
+
+static const char *const nstate_ids[] = { "not-open", "open", "review", "clean", "closed", "published" };
+
+static void put_notice_state(struct site *S, cJSON *o, const struct notice *n)
+{
+	char zh[32], text[160];
+	long left;
+	enum nstate st = notice_state(S, n, &left);
+
+	put_str(o, "state", nstate_ids[st]);
+	switch (st) {
+	case NS_NOT_OPEN:
+		date_format_zh(n->start.v, zh);
+		snprintf(text, sizeof(text), "尚未开始，将于%s开始公示", zh);
+		break;
+	case NS_OPEN:
+		date_format_zh(n->end.v, zh);
+		snprintf(text, sizeof(text), "公示中，还剩%ld天（异议截止于%s）", left, zh);
+		put_num(o, "days_left", (double)left);
+		put_bool(o, "open", true);
+		break;
+	case NS_REVIEW:
+		snprintf(text, sizeof(text), "公示期满，异议处理中");
+		break;
+	case NS_CLEAN:
+		snprintf(text, sizeof(text), "公示期满，无异议");
+		break;
+	case NS_CLOSED:
+		snprintf(text, sizeof(text), "公示期满，异议已处理完毕");
+		break;
+	default:
+		snprintf(text, sizeof(text), "已发布");
+		break;
+	}
+	put_str(o, "state_zh", text);
+}
+
+/* ---- summaries shared by pages ---- */
+
+static void put_org_ref(cJSON *o, const struct organization *g, const char *id)
+{
+	put_str(o, "org_id", id);
+	put_str(o, "org_name", g && g->name ? g->name : id);
+	if (g)
+		put_href(o, "org_href", "organizations", g->id.v);
+}
+
+static cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
+{
+	cJSON *o = push_obj(arr);
+	const struct round *x = n->res_round;
+
+	put_str(o, "id", n->id.v);
+	put_str(o, "title", n->title);
+	put_href(o, "href", "notices", n->id.v);
+	put_str(o, "kind", notice_kind_name(n->kind));
+	put_str(o, "kind_zh", notice_kind_zh(n->kind));
+	put_date(o, "issued", n->issued.v);
+	put_date(o, "start", n->start.v);
+	put_date(o, "end", n->end.v);
+	if (x) {
+		put_str(o, "round_name", x->name);
+		put_href(o, "round_href", "rounds", x->id.v);
+		if (x->res_program) {
+			put_str(o, "program_name", x->res_program->name);
+			put_href(o, "program_href", "programs", x->res_program->id.v);
+		}
+	}
+	put_notice_state(S, o, n);
+	return o;
+}
+
+static cJSON *award_summary(struct site *S, cJSON *arr, const struct application *a)
+{
+	const struct program *p = program_of(a);
+	cJSON *o = push_obj(arr);
+	char money[64];
+
+	put_str(o, "certificate", a->certificate.v);
+	put_href(o, "href", "awards", a->certificate.v);
+	put_org_ref(o, a->res_org, a->organization.v);
+	put_str(o, "tier_name", tier_name(a->res_result_tier));
+	if (p) {
+		put_str(o, "program_name", p->name);
+		put_href(o, "program_href", "programs", p->id.v);
+	}
+	if (a->res_round) {
+		put_str(o, "round_name", a->res_round->name);
+		put_href(o, "round_href", "rounds", a->res_round->id.v);
+	}
+	put_date(o, "date", a->result_date.v);
+	if (a->prize.set) {
+		text_money(money, sizeof(money), a->prize.v);
+		put_str(o, "prize_zh", money);
+	}
+	put_award_status(S, o, a);
+	return o;
+}
+
+/* ---- pages ---- */
+
+/* How far below the site's root a page is: "../" per folder. */
+static void root_of(const char *path, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (; *path; path++)
+		if (*path == '/' && n + 4 < size) {
+			memcpy(out + n, "../", 4);
+			n += 3;
+		}
+}
+
+static cJSON *nav_items(const char *current)
+{
+	static const char *const items[][2] = {
+		{ "首页", "index.html" }, { "评选项目", "programs/index.html" },
+		{ "获奖名录", "awards/index.html" }, { "撤销公告", "revocations/index.html" },
+		{ "异议处理", "objections/index.html" }, { "统计", "stats/index.html" },
+	};
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		cJSON *o = push_obj(arr);
+		put_str(o, "label", items[i][0]);
+		put_str(o, "href", items[i][1]);
+		if (current && !strcmp(current, items[i][1]))
+			put_bool(o, "current", true);
+	}
+	return arr;
+}
+
+/*
+ * Renders template tmpl with ctx (consumed) to path, adding what every
+ * page carries: the site's settings, the build, the way back to the root.
+ */
+static int emit(struct site *S, const char *path, const char *tmpl, const char *title,
+		const char *nav, cJSON *ctx)
+{
+	struct buf html = BUF_INIT;
+	char root[256], canon[MAX_URL * 2];
+	cJSON *build;
+	int error;
+
+	if (!ctx)
+		return fail_nomem();
+	root_of(path, root, sizeof(root));
+	/* the 404 page is served at any depth: only absolute links work there */
+	if (!strcmp(path, "404.html") && S->base_url)
+		snprintf(root, sizeof(root), "%s", S->base_url);
+	put_str(ctx, "root", root);
+	put_str(ctx, "title", title);
+	put_str(ctx, "path", path);
+	put_str(ctx, "css", S->css);
+	if (S->base_url) {
+		const char *slash = strrchr(path, '/');
+		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+		/* canonical URLs drop index.html: servers serve the folder */
+		snprintf(canon, sizeof(canon), "%s%.*s%s", S->base_url, (int)dirlen, path,
+			 strcmp(slash ? slash + 1 : path, "index.html") ? (slash ? slash + 1 : path) : "");
+		put_str(ctx, "canonical", canon);
+	}
+	cJSON_AddItemToObject(ctx, "site", cJSON_Duplicate(S->settings, 1));
+	build = add_obj(ctx, "build");
+	put_str(build, "commit", S->src->worktree ? "" : S->src->commit);
+	put_str(build, "commit_short", source_label(S->src));
+	put_date(build, "date", S->o->today);
+	put_bool(build, "draft", S->o->draft);
+	cJSON_AddItemToObject(ctx, "nav", nav_items(nav));
+	if ((error = mustache_render(S->theme, tmpl, ctx, &html)) < 0)
+		goto done;
+	if ((error = output_write(&S->out, path, html.ptr ? html.ptr : "", html.len)) < 0)
+		goto done;
+	if (ends_with(path, ".html")) {
+		if (S->npaths == S->cap) {
+			size_t cap = S->cap ? S->cap * 2 : 256;
+			char **v = realloc(S->paths, cap * sizeof(*v));
+			if (!v) {
+				error = fail_nomem();
+				goto done;
+			}
+			S->paths = v;
+			S->cap = cap;
+		}
+		if (!(S->paths[S->npaths] = strdup(path))) {
+			error = fail_nomem();
+			goto done;
+		}
+		S->npaths++;
+		S->pages++;
+	}
+done:
+	buf_release(&html);
+	cJSON_Delete(ctx);
+	return error;
+}
+
+/* The public JSON of a record beside its page. */
+static int emit_json(struct site *S, const char *dir, const cJSON *doc)
+{
+	char path[MAX_URL];
+	char *text = cJSON_Print(doc);
+	int error;
+
+	if (!text)
+		return fail_nomem();
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	error = output_write(&S->out, path, text, strlen(text));
+	free(text);
+	return error;
+}
+
+/* ---- program ---- */
+
+static void rule(cJSON *arr, const char *article, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void rule(cJSON *arr, const char *article, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+	cJSON *o = push_obj(arr);
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	put_str(o, "text", text);
+	put_str(o, "article", article);
+}
+
+static const char *unit_zh(enum period_unit u)
+{
+	return u == UNIT_WORKING_DAYS ? "个工作日" : "天";
+}
+
+static void program_rules(const struct program *p, cJSON *arr)
+{
+	char money[64], items[256];
+	size_t i, j;
+
+	if (p->cadence_yearly && p->cadence_every == 1)
+		rule(arr, p->cadence_article, "每年评选一次");
+	else if (p->cadence_yearly)
+		rule(arr, p->cadence_article, "每%ld年评选一届", p->cadence_every);
+	else
+		rule(arr, p->cadence_article, "按届评选");
+	if (p->measures.valid_years)
+		rule(arr, p->measures.valid_article, "本办法有效期%ld年", p->measures.valid_years);
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		if (t->cap >= 0)
+			rule(arr, t->cap_article, "%s每届不超过%ld个，可以空缺", t->name, t->cap);
+		items[0] = '\0';
+		for (j = 0; j < t->nprize_items; j++)
+			snprintf(items + strlen(items), sizeof(items) - strlen(items), "%s%s", j ? "、" : "",
+				 t->prize_items[j]);
+		text_money(money, sizeof(money), t->prize_yuan);
+		if (t->prize_yuan && *items)
+			rule(arr, t->prize_article, "%s：颁发%s，奖励%s", t->name, items, money);
+		else if (t->prize_yuan)
+			rule(arr, t->prize_article, "%s：奖励%s", t->name, money);
+		else if (*items)
+			rule(arr, t->prize_article, "%s：颁发%s", t->name, items);
+		if (t->repeat_yuan >= 0) {
+			text_money(money, sizeof(money), t->repeat_yuan);
+			if (t->repeat_yuan)
+				rule(arr, t->repeat_article, "再次获得%s的，奖励%s", t->name, money);
+			else
+				rule(arr, t->repeat_article, "再次获得%s的，不再给予奖励资金", t->name);
+		}
+		rule(arr, t->eligibility_article, "申报%s须正常经营%ld年以上", t->name, t->min_years);
+		if (t->requires_stage) {
+			int k = program_stage_index(p, t->requires_stage);
+			rule(arr, t->requires_article, "%s仅授予通过%s的组织", t->name,
+			     k >= 0 ? p->stages[k].name : t->requires_stage);
+		}
+		if (t->validity_years)
+			rule(arr, t->validity_article, "%s有效期%ld年，%s", t->name, t->validity_years,
+			     !strcmp(t->validity_then ? t->validity_then : "", "re_evaluation")
+				     ? "期满后重新考核评价"
+				     : !strcmp(t->validity_then ? t->validity_then : "", "reapply")
+					       ? "期满后可重新申请"
+					       : "期满后失效");
+		if (t->reapply_years)
+			rule(arr, t->reapply_article, "获得%s的组织%ld年内不得再次申报", t->name, t->reapply_years);
+	}
+	for (i = 0; i < p->nnotice_rules; i++) {
+		const struct notice_rule *n = &p->notice_rules[i];
+		if (!n->has_unit || (!n->min && !n->max))
+			rule(arr, n->article, "%s：须向社会公示", notice_kind_zh(n->kind));
+		else if (n->min == n->max)
+			rule(arr, n->article, "%s：公示期为%ld%s", notice_kind_zh(n->kind), n->min, unit_zh(n->unit));
+		else if (n->min)
+			rule(arr, n->article, "%s：公示期不少于%ld%s", notice_kind_zh(n->kind), n->min,
+			     unit_zh(n->unit));
+		else
+			rule(arr, n->article, "%s：公示期不超过%ld%s", notice_kind_zh(n->kind), n->max,
+			     unit_zh(n->unit));
+	}
+	if (p->window_article)
+		rule(arr, p->window_article, "异议须在公示期内提出");
+	if (p->identity_article)
+		rule(arr, p->identity_article, "个人提出异议须署名并提供身份信息，单位提出异议须加盖公章；身份信息不予公开");
+	if (p->has_decision)
+		rule(arr, p->decision_article, "自收到异议材料之日起%ld%s内审查处理", p->decision_within,
+		     unit_zh(p->decision_unit));
+	rule(arr, p->upheld_article, "经公示无异议或异议不成立的，方可报请批准");
+	for (i = 0; i < p->ngrounds; i++) {
+		const struct ground *g = &p->grounds[i];
+		char rec[256] = "", ban[64] = "";
+		for (j = 0; j < g->nrecover; j++)
+			snprintf(rec + strlen(rec), sizeof(rec) - strlen(rec), "%s%s", j ? "、" : "", g->recover[j]);
+		if (g->ban_years)
+			snprintf(ban, sizeof(ban), "，%ld年内不得申报", g->ban_years);
+		rule(arr, g->article, "%s：%s%s%s%s%s", g->name, g->requires_award ? "撤销荣誉" : "不予受理",
+		     *rec ? "，收回" : "", rec, g->announce ? "，并向社会公告" : "", ban);
+	}
+}
+
+static const char *status_zh(const char *s)
+{
+	if (!s)
+		return "";
+	if (!strcmp(s, "in_force"))
+		return "现行有效";
+	if (!strcmp(s, "trial"))
+		return "试行";
+	if (!strcmp(s, "draft"))
+		return "征求意见稿";
+	if (!strcmp(s, "repealed"))
+		return "已废止";
+	return s;
+}
+
+static int page_program(struct site *S, const struct program *p, cJSON *programs)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	struct buf md = BUF_INIT;
+	char dir[MAX_URL], path[MAX_URL];
+	const void *const *f;
+	size_t i, n;
+	cJSON *ctx = cJSON_CreateObject(), *o, *arr, *sum;
+	int error;
+
+	if ((error = load_public(S, p->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "program");
+	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	put_str(o, "status_zh", status_zh(p->measures.status));
+	put_str(o, "status", p->measures.status);
+	put_date(o, "issued", p->measures.issued);
+	put_date(o, "effective", p->measures.effective);
+	put_date(o, "repealed", p->measures.repealed);
+	if (p->measures.valid_years && p->measures.effective != DATE_NONE) {
+		date_t until = date_add_years(p->measures.effective, (int)p->measures.valid_years) - 1;
+		put_date(o, "valid_until", until);
+		put_bool(o, "lapsed", S->o->today > until);
+	}
+	program_rules(p, add_arr(o, "rules"));
+	if (p->measures.text) {
+		char mpath[MAX_URL];
+		snprintf(mpath, sizeof(mpath), "content/%s", p->measures.text);
+		if ((error = load_content(S, mpath, &md)) < 0 ||
+		    (error == 0 && (error = put_markdown(o, "measures_html", buf_cstr(&md), 1)) < 0))
+			goto done;
+	}
+	arr = add_arr(o, "rounds");
+	n = group_find(&S->rounds_by_program, p->id.v, &f);
+	for (i = n; i-- > 0;) { /* newest first */
+		const struct round *x = f[i];
+		cJSON *ro = push_obj(arr);
+		put_str(ro, "name", x->name);
+		put_href(ro, "href", "rounds", x->id.v);
+		put_num(ro, "year", (double)x->year.v);
+		put_date(ro, "approved", x->approval.v);
+	}
+	snprintf(path, sizeof(path), "programs/%s/feed.xml", p->id.v);
+	put_str(o, "feed", path);
+	sum = push_obj(programs);
+	put_str(sum, "name", p->name);
+	put_str(sum, "authority", p->authority);
+	put_href(sum, "href", "programs", p->id.v);
+	put_str(sum, "status_zh", status_zh(p->measures.status));
+	put_str(sum, "status", p->measures.status);
+	snprintf(dir, sizeof(dir), "programs/%s", p->id.v);
+	if ((error = emit_json(S, dir, doc.root)) < 0)
+		goto done;
+	error = emit(S, href(path, "programs", p->id.v), "program", p->name, "programs/index.html", ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	buf_release(&md);
+	json_doc_release(&doc);
+	return error;
+}
+
+/* ---- round ---- */
+
+static int page_round(struct site *S, const struct round *x)
+{
+	const struct program *p = x->res_program;
+	struct json_doc doc = JSON_DOC_INIT;
+	struct buf svg = BUF_INIT;
+	char dir[MAX_URL], path[MAX_URL];
+	const void *const *apps, *const *ns;
+	size_t i, j, k, napps, nn;
+	cJSON *ctx = cJSON_CreateObject(), *o, *arr;
+	const cJSON *call, *appr;
+	struct svg_span *spans = NULL;
+	size_t nspans = 0;
+	int error;
+
+	if ((error = load_public(S, x->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "round");
+	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	put_str(o, "program_name", p->name);
+	put_href(o, "program_href", "programs", p->id.v);
+	put_date(o, "apps_start", x->apps_start.v);
+	put_date(o, "apps_end", x->apps_end.v);
+	if ((call = json_get(doc.root, "call"))) {
+		cJSON *c = add_obj(o, "call");
+		put_date(c, "published", x->call_published.v);
+		put_str(c, "document_number", json_get_string(call, "document_number"));
+		if ((error = put_markdown(c, "html", json_get_string(call, "body"), 2)) < 0)
+			goto done;
+	}
+	if ((appr = json_get(doc.root, "approval"))) {
+		cJSON *c = add_obj(o, "approval");
+		put_date(c, "date", x->approval.v);
+		put_str(c, "authority", json_get_string(appr, "authority"));
+		put_str(c, "document_number", json_get_string(appr, "document_number"));
+		if ((error = put_markdown(c, "html", json_get_string(appr, "body"), 2)) < 0)
+			goto done;
+	}
+	napps = group_find(&S->apps_by_round, x->id.v, &apps);
+	nn = group_find(&S->notices_by_round, x->id.v, &ns);
+	put_bool(o, "approved", x->approval.v != DATE_NONE);
+	put_num(o, "applications_count", (double)napps);
+
+	/* the timeline: application period, stages, notice periods, approval */
+	if (!(spans = calloc(x->nschedule + nn + 2, sizeof(*spans)))) {
+		error = fail_nomem();
+		goto done;
+	}
+	if (x->apps_start.v != DATE_NONE && x->apps_end.v != DATE_NONE)
+		spans[nspans++] = (struct svg_span){ "申报", x->apps_start.v, x->apps_end.v, SVG_SPAN_APPLY };
+	for (i = 0; i < x->nschedule; i++) {
+		int si = program_stage_index(p, x->schedule[i].stage.v);
+		if (x->schedule[i].start.v == DATE_NONE || x->schedule[i].end.v == DATE_NONE)
+			continue;
+		spans[nspans++] = (struct svg_span){ si >= 0 ? p->stages[si].name : x->schedule[i].stage.v,
+						     x->schedule[i].start.v, x->schedule[i].end.v, SVG_SPAN_STAGE };
+	}
+	for (i = 0; i < nn; i++) {
+		const struct notice *n = ns[i];
+		if (n->start.v != DATE_NONE && n->end.v != DATE_NONE)
+			spans[nspans++] = (struct svg_span){ notice_kind_zh(n->kind), n->start.v, n->end.v,
+							     SVG_SPAN_NOTICE };
+	}
+	if (x->approval.v != DATE_NONE)
+		spans[nspans++] = (struct svg_span){ "批准", x->approval.v, x->approval.v, SVG_SPAN_APPROVAL };
+	if (nspans && (error = svg_timeline(spans, nspans, S->o->today, &svg)) < 0)
+		goto done;
+	put_str(o, "timeline_svg", svg.ptr);
+
+	/* who passed each stage */
+	arr = add_arr(o, "stages");
+	for (i = 0; i < p->nstages; i++) {
+		cJSON *so = push_obj(arr), *passed = add_arr(so, "passed");
+		size_t failed = 0, n = 0;
+		put_str(so, "name", p->stages[i].name);
+		for (j = 0; j < napps; j++) {
+			const struct application *a = apps[j];
+			for (k = 0; k < a->nstages; k++) {
+				if (!a->stages[k].stage.v || strcmp(a->stages[k].stage.v, p->stages[i].id))
+					continue;
+				n++;
+				if (a->stages[k].passed)
+					put_org_ref(push_obj(passed), a->res_org, a->organization.v);
+				else
+					failed++;
+			}
+		}
+		put_num(so, "reviewed", (double)n);
+		put_num(so, "failed", (double)failed);
+		put_bool(so, "any", n > 0);
+	}
+	/* the result by tier */
+	arr = add_arr(o, "results");
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		cJSON *to = push_obj(arr), *awards = add_arr(to, "awards");
+		char money[64];
+		size_t n = 0;
+		put_str(to, "tier_name", t->name);
+		text_money(money, sizeof(money), t->prize_yuan);
+		put_str(to, "prize_zh", t->prize_yuan ? money : NULL);
+		for (j = 0; j < napps; j++) {
+			const struct application *a = apps[j];
+			if (a->awarded && a->res_result_tier == t) {
+				award_summary(S, awards, a);
+				n++;
+			}
+		}
+		put_bool(to, "any", n > 0);
+	}
+	arr = add_arr(o, "applications");
+	for (j = 0; j < napps; j++) {
+		const struct application *a = apps[j];
+		cJSON *ao = push_obj(arr);
+		put_org_ref(ao, a->res_org, a->organization.v);
+		put_str(ao, "tier_name", tier_name(a->res_tier));
+		put_date(ao, "submitted", a->submitted.v);
+		put_date(ao, "withdrawn", a->withdrawn.v);
+		put_str(ao, "result_zh", a->withdrawn.v != DATE_NONE ? "已撤回"
+				     : !a->has_result ? "评审中"
+				     : a->awarded ? tier_name(a->res_result_tier) : "未获奖");
+	}
+	arr = add_arr(o, "notices");
+	for (i = 0; i < nn; i++)
+		notice_summary(S, arr, ns[i]);
+	snprintf(dir, sizeof(dir), "rounds/%s", x->id.v);
+	if ((error = emit_json(S, dir, doc.root)) < 0)
+		goto done;
+	error = emit(S, href(path, "rounds", x->id.v), "round", x->name, "programs/index.html", ctx);
+	ctx = NULL;
+done:
+	free(spans);
+	cJSON_Delete(ctx);
+	buf_release(&svg);
+	json_doc_release(&doc);
+	return error;
+}
+
+/* ---- notice ---- */
+
+static int page_notice(struct site *S, const struct notice *n)
+{
+	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
+	const struct notice_rule *nr = program_notice_rule(p, n->kind);
+	struct json_doc doc = JSON_DOC_INIT;
+	char dir[MAX_URL], path[MAX_URL], text[256];
+	const void *const *objs;
+	size_t i, k, nobj;
+	cJSON *ctx = cJSON_CreateObject(), *o, *arr;
+	const cJSON *ch;
+	int error;
+
+	if ((error = load_public(S, n->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "notice");
+	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	notice_summary(S, add_arr(o, "summary"), n);
+	put_str(o, "kind_zh", notice_kind_zh(n->kind));
+	put_bool(o, "gongshi", n->kind <= NOTICE_PROPOSED_WINNERS);
+	put_date(o, "issued", n->issued.v);
+	put_date(o, "start", n->start.v);
+	put_date(o, "end", n->end.v);
+	put_notice_state(S, o, n);
+	if (nr && nr->has_unit && (nr->min || nr->max)) {
+		snprintf(text, sizeof(text), nr->min == nr->max ? "%ld%s" : "不少于%ld%s",
+			 nr->min ? nr->min : nr->max, unit_zh(nr->unit));
+		put_str(o, "period_rule", text);
+		put_str(o, "period_article", nr->article);
+	}
+	if (p) {
+		put_str(o, "program_name", p->name);
+		put_href(o, "program_href", "programs", p->id.v);
+		put_str(o, "measures_title", p->measures.title);
+		put_str(o, "authority", p->authority);
+		if (p->window_article) {
+			put_str(o, "window_article", p->window_article);
+		}
+		if (p->identity_article)
+			put_str(o, "identity_article", p->identity_article);
+		if (p->has_decision) {
+			snprintf(text, sizeof(text), "%ld%s", p->decision_within, unit_zh(p->decision_unit));
+			put_str(o, "decision_within", text);
+			put_str(o, "decision_article", p->decision_article);
+		}
+	}
+	if (n->res_round) {
+		put_str(o, "round_name", n->res_round->name);
+		put_href(o, "round_href", "rounds", n->res_round->id.v);
+	}
+	if ((error = put_markdown(o, "body_html", json_get_string(doc.root, "body"), 2)) < 0)
+		goto done;
+	if ((ch = json_get(doc.root, "objection_channel")))
+		cJSON_AddItemToObject(o, "channel", cJSON_Duplicate(ch, 1));
+	nobj = group_find(&S->objs_by_notice, n->id.v, &objs);
+	arr = add_arr(o, "entries");
+	for (i = 0; i < n->nentries; i++) {
+		const struct notice_entry *e = &n->entries[i];
+		const struct application *a = e->res_app;
+		cJSON *eo = push_obj(arr);
+		const struct tier *t = p ? program_find_tier(p, e->tier.v) : NULL;
+		cJSON *je = cJSON_GetArrayItem(json_get(doc.root, "entries"), (int)i);
+		put_num(eo, "number", (double)(i + 1));
+		if (a)
+			put_org_ref(eo, a->res_org, a->organization.v);
+		put_str(eo, "tier_name", t ? t->name : NULL);
+		put_str(eo, "note", json_get_string(je, "note"));
+		for (k = 0; k < nobj; k++) {
+			const struct objection *b = objs[k];
+			if (b->res_app == a && b->received.v <= S->o->today) {
+				put_href(eo, "objection_href", "objections", b->id.v);
+				put_str(eo, "objection_zh", b->status == OBJ_UNDER_REVIEW ? "有异议，处理中"
+							   : b->outcome == OUT_UPHELD ? "异议成立"
+							   : b->outcome == OUT_REJECTED ? "异议不成立" : "异议已撤回");
+			}
+		}
+	}
+	put_bool(o, "has_entries", n->nentries > 0);
+	arr = add_arr(o, "objections");
+	for (k = 0; k < nobj; k++) {
+		const struct objection *b = objs[k];
+		cJSON *bo;
+		if (b->received.v > S->o->today)
+			continue;
+		bo = push_obj(arr);
+		put_href(bo, "href", "objections", b->id.v);
+		put_date(bo, "received", b->received.v);
+		put_str(bo, "status_zh", b->status == OBJ_UNDER_REVIEW ? "处理中"
+					: b->status == OBJ_WITHDRAWN ? "已撤回"
+					: b->outcome == OUT_UPHELD ? "异议成立" : "异议不成立");
+	}
+	put_bool(o, "has_objections", cJSON_GetArraySize(arr) > 0);
+	if (n->revocation.v)
+		put_href(o, "revocation_href", "revocations", n->revocation.v);
+	snprintf(dir, sizeof(dir), "notices/%s", n->id.v);
+	if ((error = emit_json(S, dir, doc.root)) < 0)
+		goto done;
+	error = emit(S, href(path, "notices", n->id.v), "notice", json_get_string(doc.root, "title"),
+		     NULL, ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	json_doc_release(&doc);
+	return error;
+}
+
+/* ---- organization ---- */
+
+static const char *org_kind_zh(const char *k)
+{
+	static const char *const map[][2] = {
+		{ "enterprise", "企业" }, { "public_institution", "事业单位" },
+		{ "social_organization", "社会组织" }, { "research_institute", "科研机构" },
+		{ "other", "其他组织" },
+	};
+	size_t i;
+
+	for (i = 0; k && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], k))
+			return map[i][1];
+	return k;
+}
+
+static int page_organization(struct site *S, const struct organization *g, cJSON *list)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	char dir[MAX_URL], path[MAX_URL];
+	const void *const *apps;
+	size_t i, j, napps;
+	cJSON *ctx = cJSON_CreateObject(), *o, *arr, *awards, *bans, *sum;
+	int error;
+
+	if ((error = load_public(S, g->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "organization");
+	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	put_str(o, "kind_zh", org_kind_zh(json_get_string(doc.root, "kind")));
+	put_date(o, "established", g->established.v);
+	napps = group_find(&S->apps_by_org, g->id.v, &apps);
+	arr = add_arr(o, "applications");
+	awards = add_arr(o, "awards");
+	bans = add_arr(o, "bans");
+	for (i = napps; i-- > 0;) { /* newest round first: ids sort by program, year */
+		const struct application *a = apps[i];
+		const struct program *p = program_of(a);
+		cJSON *ao = push_obj(arr), *st = add_arr(ao, "stages");
+		const void *const *revs;
+		size_t nrev;
+		if (p) {
+			put_str(ao, "program_name", p->name);
+			put_href(ao, "program_href", "programs", p->id.v);
+		}
+		if (a->res_round) {
+			put_str(ao, "round_name", a->res_round->name);
+			put_href(ao, "round_href", "rounds", a->res_round->id.v);
+		}
+		put_str(ao, "tier_name", tier_name(a->res_tier));
+		put_date(ao, "submitted", a->submitted.v);
+		put_date(ao, "withdrawn", a->withdrawn.v);
+		for (j = 0; j < a->nstages; j++) {
+			cJSON *so = push_obj(st);
+			int k = program_stage_index(p, a->stages[j].stage.v);
+			put_str(so, "name", k >= 0 ? p->stages[k].name : a->stages[j].stage.v);
+			put_str(so, "outcome_zh", a->stages[j].passed ? "通过" : "未通过");
+			put_bool(so, "passed", a->stages[j].passed);
+			put_date(so, "date", a->stages[j].date.v);
+		}
+		put_str(ao, "result_zh", a->withdrawn.v != DATE_NONE ? "已撤回"
+				     : !a->has_result ? "评审中"
+				     : a->awarded ? tier_name(a->res_result_tier) : "未获奖");
+		put_bool(ao, "has_stages", a->nstages > 0);
+		if (a->awarded && a->certificate.v)
+			award_summary(S, awards, a);
+		nrev = group_find(&S->revs_by_app, a->id.v, &revs);
+		for (j = 0; j < nrev; j++) {
+			const struct revocation *v = revs[j];
+			date_t until;
+			cJSON *bo;
+			if (!v->res_ground || !v->res_ground->ban_years || v->decided.v == DATE_NONE ||
+			    v->decided.v > S->o->today)
+				continue;
+			until = date_add_years(v->decided.v, (int)v->res_ground->ban_years);
+			bo = push_obj(bans);
+			put_str(bo, "program_name", p ? p->name : NULL);
+			put_date(bo, "from", v->decided.v);
+			put_date(bo, "until", until);
+			put_bool(bo, "in_force", S->o->today <= until);
+			put_href(bo, "revocation_href", "revocations", v->id.v);
+			put_str(bo, "article", v->res_ground->article);
+		}
+	}
+	put_bool(o, "has_awards", cJSON_GetArraySize(awards) > 0);
+	put_bool(o, "has_bans", cJSON_GetArraySize(bans) > 0);
+	sum = push_obj(list);
+	put_org_ref(sum, g, g->id.v);
+	put_str(sum, "district", json_get_string(doc.root, "district"));
+	put_num(sum, "applications", (double)napps);
+	put_num(sum, "awards", (double)cJSON_GetArraySize(awards));
+	snprintf(dir, sizeof(dir), "organizations/%s", g->id.v);
+	if ((error = emit_json(S, dir, doc.root)) < 0)
+		goto done;
+	error = emit(S, href(path, "organizations", g->id.v), "organization", g->name, NULL, ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	json_doc_release(&doc);
+	return error;
+}
+
+/* ---- awards, revocations, objections ---- */
+
+static int page_award(struct site *S, const struct application *a)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	char dir[MAX_URL], path[MAX_URL], title[256];
+	cJSON *ctx = cJSON_CreateObject(), *o;
+	int error;
+
+	if ((error = load_public(S, a->path, &doc)) < 0)
+		goto done;
+	o = award_summary(S, add_arr(ctx, "awards"), a);
+	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
+	cJSON_AddItemToObject(cJSON_GetObjectItem(ctx, "award"), "record", cJSON_Duplicate(doc.root, 1));
+	snprintf(dir, sizeof(dir), "awards/%s", a->certificate.v);
+	if ((error = emit_json(S, dir, doc.root)) < 0)
+		goto done;
+	snprintf(title, sizeof(title), "证书 %s", a->certificate.v);
+	error = emit(S, href(path, "awards", a->certificate.v), "award", title, "awards/index.html", ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	json_doc_release(&doc);
+	return error;
+}
+
+static cJSON *revocation_summary(struct site *S, cJSON *arr, const struct revocation *v)
+{
+	const struct application *a = v->res_app;
+	const struct ground *g = v->res_ground;
+	cJSON *o = push_obj(arr);
+	char rec[256] = "";
+	size_t j;
+
+	put_str(o, "id", v->id.v);
+	put_href(o, "href", "revocations", v->id.v);
+	if (a) {
+		put_org_ref(o, a->res_org, a->organization.v);
+		put_str(o, "tier_name", tier_name(a->res_result_tier));
+		put_str(o, "certificate", a->certificate.v);
+		put_href(o, "award_href", "awards", a->certificate.v);
+		if (a->res_round)
+			put_str(o, "round_name", a->res_round->name);
+		if (program_of(a))
+			put_str(o, "program_name", program_of(a)->name);
+	}
+	if (g) {
+		put_str(o, "ground_name", g->name);
+		put_str(o, "article", g->article);
+		put_bool(o, "revokes_award", g->requires_award);
+		for (j = 0; j < g->nrecover; j++)
+			snprintf(rec + strlen(rec), sizeof(rec) - strlen(rec), "%s%s", j ? "、" : "", g->recover[j]);
+		put_str(o, "recover", *rec ? rec : NULL);
+		if (g->ban_years && v->decided.v != DATE_NONE) {
+			date_t until = date_add_years(v->decided.v, (int)g->ban_years);
+			put_num(o, "ban_years", (double)g->ban_years);
+			put_date(o, "ban_until", until);
+			put_bool(o, "ban_in_force", S->o->today <= until);
+		}
+	}
+	put_date(o, "event", v->event.v);
+	put_date(o, "decided", v->decided.v);
+	return o;
+}
+
+static int page_revocation(struct site *S, const struct revocation *v, cJSON *list)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	char dir[MAX_URL], path[MAX_URL];
+	cJSON *ctx = cJSON_CreateObject(), *o;
+	size_t i;
+	int error;
+
+	if ((error = load_public(S, v->path, &doc)) < 0)
+		goto done;
+	revocation_summary(S, list, v);
+	o = revocation_summary(S, add_arr(ctx, "list"), v);
+	cJSON_AddItemToObject(ctx, "revocation", cJSON_Duplicate(o, 1));
+	o = cJSON_GetObjectItem(ctx, "revocation");
+	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	for (i = 0; i < S->r->nnotices; i++)
+		if (S->r->notices[i].revocation.v && !strcmp(S->r->notices[i].revocation.v, v->id.v))
+			put_href(o, "notice_href", "notices", S->r->notices[i].id.v);
+	snprintf(dir, sizeof(dir), "revocations/%s", v->id.v);
+	if ((error = emit_json(S, dir, doc.root)) < 0)
+		goto done;
+	error = emit(S, href(path, "revocations", v->id.v), "revocation", "撤销决定", "revocations/index.html", ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	json_doc_release(&doc);
+	return error;
+}
+
+static int page_objection(struct site *S, const struct objection *b, cJSON *list)
+{
+	const struct notice *n = b->res_notice;
+	const struct program *p = n && n->res_round ? n->res_round->res_program : NULL;
+	struct json_doc doc = JSON_DOC_INIT;
+	char dir[MAX_URL], path[MAX_URL];
+	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
+	const cJSON *eff = NULL;
+	int error;
+
+	if ((error = load_public(S, b->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "objection");
+	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	put_date(o, "received", b->received.v);
+	put_date(o, "decided", b->decided.v);
+	put_str(o, "status_zh", b->status == OBJ_UNDER_REVIEW ? "处理中"
+			       : b->status == OBJ_WITHDRAWN ? "已撤回" : "已处理");
+	put_str(o, "outcome_zh", b->outcome == OUT_UPHELD ? "异议成立"
+				: b->outcome == OUT_REJECTED ? "异议不成立" : NULL);
+	put_str(o, "objector_zh", b->by_organization ? "单位" : "个人");
+	if (n) {
+		put_str(o, "notice_title", NULL);
+		put_href(o, "notice_href", "notices", n->id.v);
+		put_str(o, "notice_kind_zh", notice_kind_zh(n->kind));
+	}
+	if (b->res_app)
+		put_org_ref(o, b->res_app->res_org, b->res_app->organization.v);
+	if (p) {
+		put_str(o, "program_name", p->name);
+		put_str(o, "upheld_article", p->upheld_article);
+		/* the effect the program gives the outcome, read from its file */
+		if (b->outcome != OUT_NONE) {
+			struct json_doc pd = JSON_DOC_INIT;
+			if ((error = load_public(S, p->path, &pd)) < 0)
+				goto done;
+			eff = json_get(json_get(pd.root, "objections"),
+				       b->outcome == OUT_UPHELD ? "upheld_effect" : "rejected_effect");
+			if (eff)
+				cJSON_AddItemToObject(o, "effect", cJSON_Duplicate(eff, 1));
+			json_doc_release(&pd);
+		}
+	}
+	sum = push_obj(list);
+	put_href(sum, "href", "objections", b->id.v);
+	put_date(sum, "received", b->received.v);
+	put_str(sum, "status_zh", cJSON_GetObjectItem(o, "status_zh")->valuestring);
+	put_str(sum, "outcome_zh", json_get_string(o, "outcome_zh"));
+	put_str(sum, "summary", json_get_string(doc.root, "summary"));
+	if (b->res_app)
+		put_org_ref(sum, b->res_app->res_org, b->res_app->organization.v);
+	snprintf(dir, sizeof(dir), "objections/%s", b->id.v);
+	if ((error = emit_json(S, dir, doc.root)) < 0)
+		goto done;
+	error = emit(S, href(path, "objections", b->id.v), "objection", "异议处理结果", "objections/index.html", ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	json_doc_release(&doc);
+	return error;
+}
+
+/* ---- lists, home, statistics ---- */
+
+static int emit_list(struct site *S, const char *path, const char *tmpl, const char *title,
+		     const char *key, cJSON *list)
+{
+	cJSON *ctx = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(ctx, key, cJSON_Duplicate(list, 1));
+	put_bool(ctx, "empty", cJSON_GetArraySize(list) == 0);
+	return emit(S, path, tmpl, title, path, ctx);
+}
+
+static int date_desc(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	const char *dx = json_get_string(x, "date"), *dy = json_get_string(y, "date");
+	int c = strcmp(dy ? dy : "", dx ? dx : "");
+
+	return c ? c : strcmp(json_get_string(x, "title") ? json_get_string(x, "title") : "",
+			      json_get_string(y, "title") ? json_get_string(y, "title") : "");
+}
+
+/* Announcements: result and revocation notices, calls, content/announcements/. */
+static int announcements(struct site *S, cJSON *out, size_t max)
+{
+	struct buf md = BUF_INIT;
+	cJSON **v = NULL, *o;
+	size_t i, n = 0, cap = S->r->nnotices + S->r->nrounds + S->src->n + 1;
+	char d[11];
+	int error = 0;
+
+	if (!(v = calloc(cap, sizeof(*v))))
+		return fail_nomem();
+	for (i = 0; i < S->r->nnotices; i++) {
+		const struct notice *x = &S->r->notices[i];
+		if (x->issued.v == DATE_NONE || x->issued.v > S->o->today)
+			continue;
+		o = v[n++] = cJSON_CreateObject();
+		put_str(o, "kind_zh", notice_kind_zh(x->kind));
+		put_href(o, "href", "notices", x->id.v);
+		put_str(o, "date", fmt_iso(d, x->issued.v));
+		put_date(o, "d", x->issued.v);
+		put_str(o, "title", x->title);
+	}
+	for (i = 0; i < S->r->nrounds; i++) {
+		const struct round *x = &S->r->rounds[i];
+		char t[300];
+		if (x->call_published.v == DATE_NONE || x->call_published.v > S->o->today)
+			continue;
+		o = v[n++] = cJSON_CreateObject();
+		snprintf(t, sizeof(t), "%s评审公告", x->name ? x->name : x->id.v);
+		put_str(o, "title", t);
+		put_str(o, "kind_zh", "评审公告");
+		put_href(o, "href", "rounds", x->id.v);
+		put_str(o, "date", fmt_iso(d, x->call_published.v));
+		put_date(o, "d", x->call_published.v);
+	}
+	for (i = 0; i < S->src->n; i++) {
+		/* content/announcements/YYYY-MM-DD-slug.md, first line "# title" */
+		const char *p = S->src->v[i].path, *base;
+		char t[300];
+		date_t when;
+		size_t len = strlen(p);
+		if (strncmp(p, "content/announcements/", 22) || len < 5 || strcmp(p + len - 3, ".md"))
+			continue;
+		base = p + 22;
+		snprintf(d, sizeof(d), "%.10s", base);
+		if (date_parse(d, &when) < 0 || when > S->o->today)
+			continue;
+		if ((error = load_content(S, p, &md)) < 0)
+			goto done;
+		md_title(buf_cstr(&md), t, sizeof(t));
+		o = v[n++] = cJSON_CreateObject();
+		put_str(o, "title", t);
+		put_str(o, "kind_zh", "通知");
+		put_str(o, "date", d);
+		put_date(o, "d", when);
+		snprintf(t, sizeof(t), "announcements/%.*s/index.html", (int)(len - 22 - 3), base);
+		put_str(o, "href", t);
+	}
+	qsort(v, n, sizeof(*v), date_desc);
+	for (i = 0; i < n; i++) {
+		if (i < max) {
+			cJSON_AddItemToArray(out, v[i]);
+			v[i] = NULL;
+		}
+	}
+done:
+	for (i = 0; i < n; i++)
+		cJSON_Delete(v[i]);
+	free(v);
+	buf_release(&md);
+	return error;
+}
+
+static int page_home(struct site *S, const cJSON *programs, const cJSON *revocations)
+{
+	cJSON *ctx = cJSON_CreateObject(), *open = add_arr(ctx, "open_notices"), *ann;
+	cJSON *soon = add_arr(ctx, "upcoming_notices"), *revs, *r;
+	size_t i;
+	int error;
+	long left;
+
+	for (i = 0; i < S->r->nnotices; i++) {
+		const struct notice *n = &S->r->notices[i];
+		enum nstate st = notice_state(S, n, &left);
+		if (st == NS_OPEN || st == NS_REVIEW)
+			notice_summary(S, open, n);
+		else if (st == NS_NOT_OPEN && n->issued.v <= S->o->today)
+			notice_summary(S, soon, n);
+	}
+	if ((error = announcements(S, ann = add_arr(ctx, "announcements"), 10)) < 0) {
+		cJSON_Delete(ctx);
+		return error;
+	}
+	cJSON_AddItemToObject(ctx, "programs", cJSON_Duplicate(programs, 1));
+	revs = add_arr(ctx, "revocations");
+	cJSON_ArrayForEach(r, revocations)
+		if (cJSON_GetArraySize(revs) < 5)
+			cJSON_AddItemToArray(revs, cJSON_Duplicate(r, 1));
+	put_bool(ctx, "has_open", cJSON_GetArraySize(open) > 0);
+	put_bool(ctx, "has_upcoming", cJSON_GetArraySize(soon) > 0);
+	put_bool(ctx, "has_revocations", cJSON_GetArraySize(revs) > 0);
+	return emit(S, "index.html", "home", NULL, "index.html", ctx);
+}
+
+/* Announcements written in content/: one page each. */
+static int pages_content(struct site *S)
+{
+	struct buf md = BUF_INIT;
+	char path[MAX_URL], slug[200], title[300];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < S->src->n && error >= 0; i++) {
+		const char *p = S->src->v[i].path;
+		size_t len = strlen(p);
+		bool ann = !strncmp(p, "content/announcements/", 22), page = !strncmp(p, "content/pages/", 14);
+		cJSON *ctx, *o;
+		if ((!ann && !page) || len < 5 || strcmp(p + len - 3, ".md"))
+			continue;
+		snprintf(slug, sizeof(slug), "%.*s", (int)(len - (ann ? 22 : 14) - 3), p + (ann ? 22 : 14));
+		if (strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
+			continue; /* a slug becomes a URL: ids' characters only */
+		if ((error = load_content(S, p, &md)) < 0)
+			break;
+		ctx = cJSON_CreateObject();
+		o = add_obj(ctx, "page");
+		if ((error = put_markdown(o, "html", buf_cstr(&md), 0)) < 0) {
+			cJSON_Delete(ctx);
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s/index.html", ann ? "announcements" : "pages", slug);
+		md_title(buf_cstr(&md), title, sizeof(title));
+		error = emit(S, path, "page", title, NULL, ctx);
+	}
+	buf_release(&md);
+	return error;
+}
+
+/* ---- statistics ---- */
+
+struct tally {
+	char label[128];
+	long n;
+};
+
+static void tally_add(struct tally *t, size_t *n, size_t cap, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(t[i].label, label)) {
+			t[i].n++;
+			return;
+		}
+	if (*n < cap) {
+		snprintf(t[*n].label, sizeof(t[*n].label), "%s", label);
+		t[(*n)++].n = 1;
+	}
+}
+
+static int tally_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tally *)a)->label, ((const struct tally *)b)->label);
+}
+
+static int tally_desc(const void *a, const void *b)
+{
+	const struct tally *x = a, *y = b;
+
+	return x->n != y->n ? (x->n < y->n ? 1 : -1) : tally_cmp(a, b);
+}
+
+static int put_chart(cJSON *charts, const char *title, struct tally *t, size_t n)
+{
+	struct buf svg = BUF_INIT;
+	struct svg_bar *bars = calloc(n + 1, sizeof(*bars));
+	cJSON *o = push_obj(charts), *rows = add_arr(o, "rows");
+	size_t i;
+	int error;
+
+	if (!bars)
+		return fail_nomem();
+	for (i = 0; i < n; i++) {
+		cJSON *row = push_obj(rows);
+		bars[i].label = t[i].label;
+		bars[i].value = t[i].n;
+		put_str(row, "label", t[i].label);
+		put_num(row, "value", (double)t[i].n);
+	}
+	put_str(o, "title", title);
+	if ((error = svg_bars(title, bars, n, &svg)) == 0)
+		put_str(o, "svg", buf_cstr(&svg));
+	free(bars);
+	buf_release(&svg);
+	return error;
+}
+
+static int page_stats(struct site *S)
+{
+	const struct record *r = S->r;
+	size_t cap = r->napplications + 1, ny = 0, nt = 0, nd = 0, np = 0, i;
+	struct tally *years = calloc(cap, sizeof(*years)), *tiers = calloc(cap, sizeof(*tiers));
+	struct tally *districts = calloc(cap, sizeof(*districts)), *progs = calloc(cap, sizeof(*progs));
+	cJSON *ctx = cJSON_CreateObject(), *charts = add_arr(ctx, "charts");
+	int error = 0;
+
+	if (!years || !tiers || !districts || !progs) {
+		error = fail_nomem();
+		goto done;
+	}
+	for (i = 0; i < r->napplications; i++) {
+		const struct application *a = &r->applications[i];
+		char y[16];
+		struct json_doc doc = JSON_DOC_INIT;
+		const char *district;
+		if (!a->awarded || a->result_date.v == DATE_NONE)
+			continue;
+		snprintf(y, sizeof(y), "%d年", date_year(a->result_date.v));
+		tally_add(years, &ny, cap, y);
+		tally_add(tiers, &nt, cap, tier_name(a->res_result_tier));
+		if (program_of(a))
+			tally_add(progs, &np, cap, program_of(a)->name);
+		/* districts are prose in the organization's file */
+		if (a->res_org && (error = load_public(S, a->res_org->path, &doc)) < 0)
+			goto done;
+		district = json_get_string(doc.root, "district");
+		tally_add(districts, &nd, cap, district ? district : "未注明");
+		json_doc_release(&doc);
+	}
+	qsort(years, ny, sizeof(*years), tally_cmp);
+	qsort(tiers, nt, sizeof(*tiers), tally_desc);
+	qsort(districts, nd, sizeof(*districts), tally_desc);
+	qsort(progs, np, sizeof(*progs), tally_desc);
+	if ((error = put_chart(charts, "各年度获奖数", years, ny)) < 0 ||
+	    (error = put_chart(charts, "各奖项获奖数", tiers, nt)) < 0 ||
+	    (error = put_chart(charts, "各评选项目获奖数", progs, np)) < 0 ||
+	    (error = put_chart(charts, "各区（县）获奖数", districts, nd)) < 0)
+		goto done;
+	error = emit(S, "stats/index.html", "stats", "统计", "stats/index.html", ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	free(years);
+	free(tiers);
+	free(districts);
+	free(progs);
+	return error;
+}
+
+/* ---- feeds, sitemap, downloads ---- */
+
+static void rfc3339(char out[32], date_t t)
+{
+	char d[11];
+
+	date_format(t, d);
+	snprintf(out, 32, "%sT00:00:00+08:00", d);
+}
+
+/* Atom entries: notices, calls and revocations, newest first, optionally
+ * of one program or notices only. */
+static int emit_feed(struct site *S, const char *path, const char *title,
+		     const struct program *only, bool notices_only)
+{
+	cJSON *ctx = cJSON_CreateObject(), *entries = add_arr(ctx, "entries"), **v;
+	size_t i, n = 0, cap = S->r->nnotices + S->r->nrounds + S->r->nrevocations + 1;
+	char when[32], id[MAX_URL * 2], newest[32] = "";
+	int error;
+
+	if (!(v = calloc(cap, sizeof(*v)))) {
+		cJSON_Delete(ctx);
+		return fail_nomem();
+	}
+	for (i = 0; i < S->r->nnotices; i++) {
+		const struct notice *x = &S->r->notices[i];
+		cJSON *o;
+		if (x->issued.v == DATE_NONE || (only && (!x->res_round || x->res_round->res_program != only)))
+			continue;
+		o = v[n++] = cJSON_CreateObject();
+		put_str(o, "title", x->title);
+		put_str(o, "kind_zh", notice_kind_zh(x->kind));
+		put_href(o, "href", "notices", x->id.v);
+		rfc3339(when, x->issued.v);
+		put_str(o, "date", when);
+	}
+	for (i = 0; !notices_only && i < S->r->nrounds; i++) {
+		const struct round *x = &S->r->rounds[i];
+		cJSON *o;
+		char t[300];
+		if (x->call_published.v == DATE_NONE || (only && x->res_program != only))
+			continue;
+		o = v[n++] = cJSON_CreateObject();
+		snprintf(t, sizeof(t), "%s评审公告", x->name ? x->name : x->id.v);
+		put_str(o, "title", t);
+		put_str(o, "kind_zh", "评审公告");
+		put_href(o, "href", "rounds", x->id.v);
+		rfc3339(when, x->call_published.v);
+		put_str(o, "date", when);
+	}
+	for (i = 0; !notices_only && i < S->r->nrevocations; i++) {
+		const struct revocation *x = &S->r->revocations[i];
+		cJSON *o;
+		char t[300];
+		if (x->decided.v == DATE_NONE || (only && program_of(x->res_app) != only))
+			continue;
+		o = v[n++] = cJSON_CreateObject();
+		snprintf(t, sizeof(t), "撤销决定：%s", x->res_app && x->res_app->res_org && x->res_app->res_org->name
+							 ? x->res_app->res_org->name : x->id.v);
+		put_str(o, "title", t);
+		put_str(o, "kind_zh", "撤销决定");
+		put_href(o, "href", "revocations", x->id.v);
+		rfc3339(when, x->decided.v);
+		put_str(o, "date", when);
+	}
+	qsort(v, n, sizeof(*v), date_desc);
+	for (i = 0; i < n; i++) {
+		const char *h = json_get_string(v[i], "href");
+		snprintf(id, sizeof(id), "%s%s", S->base_url ? S->base_url : "urn:gongshi:", h);
+		put_str(v[i], "id", id);
+		if (!*newest)
+			snprintf(newest, sizeof(newest), "%s", json_get_string(v[i], "date"));
+		cJSON_AddItemToArray(entries, v[i]);
+		v[i] = NULL;
+	}
+	if (!*newest)
+		rfc3339(newest, S->o->today);
+	put_str(ctx, "feed_title", title);
+	put_str(ctx, "updated", newest);
+	snprintf(id, sizeof(id), "%s%s", S->base_url ? S->base_url : "urn:gongshi:", path);
+	put_str(ctx, "feed_id", id);
+	put_str(ctx, "base", S->base_url);
+	error = emit(S, path, "atom", title, NULL, ctx);
+	ctx = NULL;
+	for (i = 0; i < n; i++)
+		cJSON_Delete(v[i]);
+	free(v);
+	cJSON_Delete(ctx);
+	return error;
+}
+
+/* A CSV field: quoted when needed; a leading = + - @ is defused so that a
+ * spreadsheet never runs a record's text as a formula. */
+static int csv_field(struct buf *b, const char *s, bool last)
+{
+	int error = 0;
+	const char *p;
+
+	s = s ? s : "";
+	if (strpbrk(s, ",\"\r\n") || (s[0] && strchr("=+-@\t", s[0]))) {
+		error = buf_putc(b, '"');
+		if (error >= 0 && s[0] && strchr("=+-@\t", s[0]))
+			error = buf_putc(b, '\'');
+		for (p = s; *p && error >= 0; p++)
+			error = *p == '"' ? buf_puts(b, "\"\"") : buf_putc(b, *p);
+		if (error >= 0)
+			error = buf_putc(b, '"');
+	} else {
+		error = buf_puts(b, s);
+	}
+	return error < 0 ? error : buf_puts(b, last ? "\r\n" : ",");
+}
+
+static int downloads(struct site *S)
+{
+	const struct record *r = S->r;
+	struct buf csv = BUF_INIT, all = BUF_INIT;
+	char d[11], money[32];
+	size_t i, k;
+	int error = 0;
+
+	/* UTF-8 with a byte-order mark: spreadsheet software then reads Chinese right */
+	buf_puts(&csv, "\xEF\xBB\xBF");
+	buf_puts(&csv, "证书编号,组织名称,统一社会信用代码,奖项,评选项目,届次,授奖日期,奖励金额（元）,状态\r\n");
+	for (i = 0; i < r->napplications && error >= 0; i++) {
+		const struct application *a = &r->applications[i];
+		cJSON *tmp, *o;
+		if (!a->awarded || !a->certificate.v)
+			continue;
+		if (!(tmp = cJSON_CreateArray())) {
+			error = fail_nomem();
+			break;
+		}
+		o = award_summary(S, tmp, a);
+		snprintf(money, sizeof(money), "%ld", a->prize.set ? a->prize.v : 0);
+		if ((error = csv_field(&csv, a->certificate.v, false)) < 0 ||
+		    (error = csv_field(&csv, a->res_org ? a->res_org->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, a->organization.v, false)) < 0 ||
+		    (error = csv_field(&csv, tier_name(a->res_result_tier), false)) < 0 ||
+		    (error = csv_field(&csv, program_of(a) ? program_of(a)->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, a->res_round ? a->res_round->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, a->result_date.v != DATE_NONE ? fmt_iso(d, a->result_date.v) : "", false)) < 0 ||
+		    (error = csv_field(&csv, a->prize.set ? money : "", false)) < 0)
+			;
+		else
+			error = csv_field(&csv, json_get_string(o, "status_zh"), true);
+		cJSON_Delete(tmp);
+	}
+	if (error >= 0)
+		error = output_write(&S->out, "downloads/awards.csv", csv.ptr, csv.len);
+	buf_clear(&csv);
+	buf_puts(&csv, "\xEF\xBB\xBF");
+	buf_puts(&csv, "申报编号,组织名称,统一社会信用代码,评选项目,届次,申报奖项,申报日期,结果\r\n");
+	for (i = 0; i < r->napplications && error >= 0; i++) {
+		const struct application *a = &r->applications[i];
+		const char *res = a->withdrawn.v != DATE_NONE ? "已撤回" : !a->has_result ? "评审中"
+				  : a->awarded ? tier_name(a->res_result_tier) : "未获奖";
+		if ((error = csv_field(&csv, a->id.v, false)) < 0 ||
+		    (error = csv_field(&csv, a->res_org ? a->res_org->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, a->organization.v, false)) < 0 ||
+		    (error = csv_field(&csv, program_of(a) ? program_of(a)->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, a->res_round ? a->res_round->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, tier_name(a->res_tier), false)) < 0 ||
+		    (error = csv_field(&csv, a->submitted.v != DATE_NONE ? fmt_iso(d, a->submitted.v) : "", false)) < 0 ||
+		    (error = csv_field(&csv, res, true)) < 0)
+			break;
+	}
+	if (error >= 0)
+		error = output_write(&S->out, "downloads/applications.csv", csv.ptr, csv.len);
+
+	/* the whole public record, one array per kind, streamed file by file */
+	buf_puts(&all, "{");
+	for (k = 0; k < KIND_CALENDAR && error >= 0; k++) {
+		bool first = true;
+		buf_printf(&all, "%s\n\"%s\": [", k ? "," : "", record_kind_dir((enum record_kind)k));
+		for (i = 0; i < S->src->n && error >= 0; i++) {
+			struct json_doc doc = JSON_DOC_INIT;
+			char *text;
+			if (record_kind_of_path(S->src->v[i].path) != (enum record_kind)k ||
+			    strstr(S->src->v[i].path, "/."))
+				continue;
+			if ((error = load_public(S, S->src->v[i].path, &doc)) < 0)
+				break;
+			if (!(text = cJSON_PrintUnformatted(doc.root))) {
+				json_doc_release(&doc);
+				error = fail_nomem();
+				break;
+			}
+			buf_printf(&all, "%s\n%s", first ? "" : ",", text);
+			first = false;
+			free(text);
+			json_doc_release(&doc);
+		}
+		buf_puts(&all, "\n]");
+	}
+	if (error >= 0 && (error = buf_puts(&all, "\n}\n")) >= 0)
+		error = output_write(&S->out, "downloads/record.json", all.ptr, all.len);
+	buf_release(&csv);
+	buf_release(&all);
+	return error;
+}
+
+static int sitemap(struct site *S, char **paths, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	if (!S->base_url) /* a sitemap lists absolute URLs: without a base, none */
+		return 0;
+	error = buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; i < n && error >= 0; i++) {
+		size_t len = strlen(paths[i]);
+		/* folders, as servers serve them: index.html is implied */
+		int cut = len >= 10 && !strcmp(paths[i] + len - 10, "index.html") ? 10 : 0;
+		if (!strcmp(paths[i], "404.html"))
+			continue;
+		error = buf_printf(&b, "<url><loc>%s%.*s</loc></url>\n", S->base_url, (int)(len - (size_t)cut),
+				   paths[i]);
+	}
+	if (error >= 0 && (error = buf_puts(&b, "</urlset>\n")) >= 0)
+		error = output_write(&S->out, "sitemap.xml", b.ptr, b.len);
+	buf_clear(&b);
+	if (error >= 0 && (error = buf_puts(&b, "User-agent: *\nAllow: /\n")) >= 0 &&
+	    (!S->base_url || (error = buf_printf(&b, "Sitemap: %ssitemap.xml\n", S->base_url)) >= 0))
+		error = output_write(&S->out, "robots.txt", b.ptr, b.len);
+	buf_release(&b);
+	return error;
+}
+
+/* ---- settings and theme ---- */
+
+/* Reads content/site.json, checked against site.schema.json like a record. */
+static int load_settings(struct site *S, const struct schema_set *schemas, struct diags *d)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	struct buf text = BUF_INIT;
+	const char *path = "content/site.json", *theme;
+	int error, n;
+
+	if ((error = load_content(S, path, &text)) < 0)
+		goto done;
+	if (error > 0) { /* no settings: an unnamed site */
+		S->settings = cJSON_CreateObject();
+		error = S->settings ? 0 : fail_nomem();
+		goto done;
+	}
+	if ((error = json_parse(&doc, path, buf_cstr(&text), text.len, d)) != 0)
+		goto done;
+	if ((n = schema_validate(schemas, "site.schema.json", &doc, path, d)) != 0) {
+		error = n < 0 ? n : 1;
+		goto done;
+	}
+	S->settings = doc.root;
+	doc.root = NULL;
+	if ((theme = json_get_string(S->settings, "theme")) && !strcmp(theme, "default"))
+		cJSON_DeleteItemFromObjectCaseSensitive(S->settings, "theme");
+done:
+	json_doc_release(&doc);
+	buf_release(&text);
+	return error;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* A theme file: the site's own (themes/<theme>/<name> at the commit), else
+ * the default one compiled in.  Returns 1 if neither exists. */
+static int theme_file(struct site *S, const char *name, struct buf *out, const char **from)
+{
+	const char *theme = json_get_string(S->settings, "theme");
+	char path[MAX_URL];
+	uint64_t size;
+	size_t i;
+	int k;
+
+	buf_clear(out);
+	if (theme) {
+		snprintf(path, sizeof(path), "themes/%s/%s", theme, name);
+		if ((k = source_find(S->src, path)) >= 0) {
+			*from = S->src->v[k].path;
+			return source_read(S->src, (size_t)k, JSON_MAX_BYTES, out, &size);
+		}
+	}
+	for (i = 0; i < theme_nfiles; i++)
+		if (!strcmp(theme_files[i].name, name)) {
+			*from = theme_files[i].name;
+			return buf_put(out, theme_files[i].data, theme_files[i].len);
+		}
+	return 1;
+}
+
+/* Every template name the theme has: the default's and the site's own. */
+static int load_theme(struct site *S)
+{
+	const char *theme = json_get_string(S->settings, "theme");
+	struct buf text = BUF_INIT, names = BUF_INIT;
+	struct mustache_error err;
+	char prefix[MAX_URL], tmpl[MAX_URL];
+	const char *from, *p;
+	size_t i;
+	int error = 0;
+
+	if (theme && strspn(theme, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(theme))
+		return error_set(ERR_INVALID, "content/site.json: theme \"%s\" is not a folder name", theme);
+	if ((error = mustache_set_new(&S->theme)) < 0)
+		return error;
+	/* names, NUL-separated: the compiled-in ones, then the site's */
+	for (i = 0; i < theme_nfiles && error >= 0; i++)
+		if (ends_with(theme_files[i].name, ".mustache") && !strchr(theme_files[i].name, '/'))
+			error = buf_put(&names, theme_files[i].name, strlen(theme_files[i].name) + 1);
+	snprintf(prefix, sizeof(prefix), "themes/%s/", theme ? theme : "");
+	for (i = 0; theme && i < S->src->n && error >= 0; i++) {
+		p = S->src->v[i].path;
+		if (!strncmp(p, prefix, strlen(prefix)) && ends_with(p, ".mustache") &&
+		    !strchr(p + strlen(prefix), '/'))
+			error = buf_put(&names, p + strlen(prefix), strlen(p + strlen(prefix)) + 1);
+	}
+	for (p = names.ptr; error >= 0 && p && p < names.ptr + names.len; p += strlen(p) + 1) {
+		if ((error = theme_file(S, p, &text, &from)) != 0)
+			break;
+		snprintf(tmpl, sizeof(tmpl), "%.*s", (int)(strlen(p) - 9), p);
+		if ((error = mustache_set_add(S->theme, tmpl, buf_cstr(&text), text.len, &err)) < 0)
+			error = error_set(ERR_INVALID, "%s%s:%u:%u: error: %s", theme && strncmp(from, "themes/", 7) ? "themes/default/" : "",
+					  from, err.line, err.col, err.msg);
+	}
+	buf_release(&text);
+	buf_release(&names);
+	return error < 0 ? error : 0;
+}
+
+/* The stylesheet, named by its content so servers may cache it forever. */
+static int write_assets(struct site *S)
+{
+	struct sha256_ctx sha;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct buf text = BUF_INIT;
+	char path[MAX_URL];
+	const char *from;
+	size_t i;
+	int error;
+
+	if ((error = theme_file(S, "assets/style.css", &text, &from)) != 0) {
+		if (error > 0)
+			error = error_set(ERR_INVALID, "the theme has no assets/style.css");
+		goto done;
+	}
+	sha256_init(&sha);
+	sha256_update(&sha, text.len, (const uint8_t *)buf_cstr(&text));
+	sha256_digest(&sha, sizeof(digest), digest);
+	snprintf(S->css, sizeof(S->css), "assets/style.%02x%02x%02x%02x%02x.css", digest[0], digest[1],
+		 digest[2], digest[3], digest[4]);
+	if ((error = output_write(&S->out, S->css, buf_cstr(&text), text.len)) < 0)
+		goto done;
+	/* other assets (images, fonts) keep their names */
+	for (i = 0; i < theme_nfiles && error >= 0; i++) {
+		const char *n = theme_files[i].name;
+		if (strncmp(n, "assets/", 7) || !strcmp(n, "assets/style.css"))
+			continue;
+		if ((error = theme_file(S, n, &text, &from)) == 0)
+			error = output_write(&S->out, n, buf_cstr(&text), text.len);
+	}
+	snprintf(path, sizeof(path), "%s", S->css);
+done:
+	buf_release(&text);
+	return error < 0 ? error : 0;
+}
+
+/* ---- the build ---- */
+
+static int award_date_desc(const void *a, const void *b)
+{
+	const struct application *x = *(const struct application *const *)a;
+	const struct application *y = *(const struct application *const *)b;
+
+	if (x->result_date.v != y->result_date.v)
+		return x->result_date.v > y->result_date.v ? -1 : 1;
+	return strcmp(x->certificate.v, y->certificate.v);
+}
+
+static int pages_all(struct site *S)
+{
+	const struct record *r = S->r;
+	cJSON *programs = cJSON_CreateArray(), *orgs = cJSON_CreateArray();
+	cJSON *revs = cJSON_CreateArray(), *objs = cJSON_CreateArray(), *awards = cJSON_CreateArray();
+	const struct application **v = NULL;
+	size_t i, n = 0;
+	int error = 0;
+
+	for (i = 0; i < r->nprograms && error >= 0; i++)
+		error = page_program(S, &r->programs[i], programs);
+	for (i = 0; i < r->nrounds && error >= 0; i++)
+		if (r->rounds[i].res_program)
+			error = page_round(S, &r->rounds[i]);
+	for (i = 0; i < r->nnotices && error >= 0; i++)
+		error = page_notice(S, &r->notices[i]);
+	for (i = 0; i < r->norganizations && error >= 0; i++)
+		error = page_organization(S, &r->organizations[i], orgs);
+	if (error >= 0 && !(v = malloc((r->napplications + 1) * sizeof(*v))))
+		error = fail_nomem();
+	for (i = 0; i < r->napplications && error >= 0; i++)
+		if (r->applications[i].awarded && r->applications[i].certificate.v)
+			v[n++] = &r->applications[i];
+	if (v)
+		qsort(v, n, sizeof(*v), award_date_desc);
+	for (i = 0; i < n && error >= 0; i++) {
+		award_summary(S, awards, v[i]);
+		error = page_award(S, v[i]);
+	}
+	/* newest decisions first */
+	for (i = r->nrevocations; i-- > 0 && error >= 0;)
+		error = page_revocation(S, &r->revocations[i], revs);
+	for (i = 0; i < r->nobjections && error >= 0; i++)
+		error = page_objection(S, &r->objections[i], objs);
+	if (error >= 0)
+		error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs);
+	if (error >= 0)
+		error = emit_list(S, "organizations/index.html", "organizations", "申报组织", "organizations", orgs);
+	if (error >= 0)
+		error = emit_list(S, "awards/index.html", "awards", "获奖名录与证书查验", "awards", awards);
+	if (error >= 0)
+		error = emit_list(S, "revocations/index.html", "revocations", "撤销公告", "revocations", revs);
+	if (error >= 0)
+		error = emit_list(S, "objections/index.html", "objections", "异议处理结果", "objections", objs);
+	if (error >= 0)
+		error = page_home(S, programs, revs);
+	if (error >= 0)
+		error = pages_content(S);
+	if (error >= 0)
+		error = page_stats(S);
+	if (error >= 0)
+		error = emit(S, "404.html", "404", "页面不存在", NULL, cJSON_CreateObject());
+	if (error >= 0)
+		error = emit(S, "downloads/index.html", "downloads", "开放数据", NULL, cJSON_CreateObject());
+	if (error >= 0)
+		error = emit_feed(S, "feed.xml", "全部公告", NULL, false);
+	if (error >= 0)
+		error = emit_feed(S, "notices.xml", "公示公告", NULL, true);
+	for (i = 0; i < r->nprograms && error >= 0; i++) {
+		char path[MAX_URL];
+		snprintf(path, sizeof(path), "programs/%s/feed.xml", r->programs[i].id.v);
+		error = emit_feed(S, path, r->programs[i].name, &r->programs[i], false);
+	}
+	if (error >= 0)
+		error = downloads(S);
+	if (error >= 0)
+		error = sitemap(S, S->paths, S->npaths);
+	free(v);
+	cJSON_Delete(programs);
+	cJSON_Delete(orgs);
+	cJSON_Delete(revs);
+	cJSON_Delete(objs);
+	cJSON_Delete(awards);
+	return error;
+}
+
+int site_build(const struct record *r, const struct source *src,
+	       const struct build_options *o, struct build_stats *stats)
+{
+	struct site S = { .r = r, .src = src, .o = o, .out = OUTPUT_INIT, .scratch = BUF_INIT };
+	struct schema_set *schemas = NULL;
+	struct diags d = DIAGS_INIT;
+	const char *base;
+	char *base_copy = NULL;
+	size_t i;
+	int error;
+
+	memset(stats, 0, sizeof(*stats));
+	if ((error = schema_set_load(&schemas)) < 0)
+		goto done;
+	if ((error = load_settings(&S, schemas, &d)) != 0) {
+		if (error > 0) {
+			struct buf msg = BUF_INIT;
+			diags_sort(&d);
+			for (i = 0; i < d.n; i++)
+				buf_printf(&msg, "%s%s:%u:%u: error: %s [%s]", i ? "\n" : "", d.v[i].path,
+					   (unsigned)d.v[i].line, (unsigned)d.v[i].col, d.v[i].msg, d.v[i].rule);
+			error = error_set(ERR_INVALID, "%s", buf_cstr(&msg));
+			buf_release(&msg);
+		}
+		goto done;
+	}
+	base = o->base_url ? o->base_url : json_get_string(S.settings, "base_url");
+	if (base && *base) {
+		size_t len = strlen(base);
+		if (!(base_copy = malloc(len + 2))) {
+			error = fail_nomem();
+			goto done;
+		}
+		snprintf(base_copy, len + 2, "%s%s", base, base[len - 1] == '/' ? "" : "/");
+		S.base_url = base_copy;
+		put_str(S.settings, "base_url", NULL);
+		cJSON_DeleteItemFromObjectCaseSensitive(S.settings, "base_url");
+		cJSON_AddStringToObject(S.settings, "base_url", base_copy);
+	}
+	if ((error = load_theme(&S)) < 0)
+		goto done;
+	if ((error = group_build(&S.apps_by_round, r->applications, r->napplications,
+				 sizeof(*r->applications), key_app_round)) < 0 ||
+	    (error = group_build(&S.apps_by_org, r->applications, r->napplications,
+				 sizeof(*r->applications), key_app_org)) < 0 ||
+	    (error = group_build(&S.notices_by_round, r->notices, r->nnotices, sizeof(*r->notices),
+				 key_notice_round)) < 0 ||
+	    (error = group_build(&S.objs_by_notice, r->objections, r->nobjections,
+				 sizeof(*r->objections), key_obj_notice)) < 0 ||
+	    (error = group_build(&S.objs_by_app, r->objections, r->nobjections, sizeof(*r->objections),
+				 key_obj_app)) < 0 ||
+	    (error = group_build(&S.revs_by_app, r->revocations, r->nrevocations,
+				 sizeof(*r->revocations), key_rev_app)) < 0 ||
+	    (error = group_build(&S.rounds_by_program, r->rounds, r->nrounds, sizeof(*r->rounds),
+				 key_round_program)) < 0)
+		goto done;
+	if ((error = output_open(&S.out, o->out_dir)) < 0 ||
+	    (error = write_assets(&S)) < 0 ||
+	    (error = pages_all(&S)) < 0 ||
+	    (error = output_commit(&S.out)) < 0)
+		goto done;
+	stats->pages = S.pages;
+	stats->files = output_count(&S.out);
+	stats->bytes = output_bytes(&S.out);
+done:
+	if (error < 0)
+		output_abort(&S.out);
+	output_release(&S.out);
+	for (i = 0; i < S.npaths; i++)
+		free(S.paths[i]);
+	free(S.paths);
+	group_release(&S.apps_by_round);
+	group_release(&S.apps_by_org);
+	group_release(&S.notices_by_round);
+	group_release(&S.objs_by_notice);
+	group_release(&S.objs_by_app);
+	group_release(&S.revs_by_app);
+	group_release(&S.rounds_by_program);
+	mustache_set_free(S.theme);
+	cJSON_Delete(S.settings);
+	schema_set_free(schemas);
+	diags_release(&d);
+	buf_release(&S.scratch);
+	free(base_copy);
+	return error;
+}

@@ -1,0 +1,55 @@
+/*
+ * site.h - rendering the public website from a checked record.
+ *
+ * site_build() is the render and write stages of the pipeline: it takes a
+ * record that passed check_record(), the source it came from (for the
+ * full text of each record, content/ and a site's own theme), and writes
+ * the whole site through output.h, which swaps it into place only when it
+ * is complete.
+ *
+ * URLs are permanent and derived from ids only (see README.md, "URLs"):
+ *
+ *     programs/<program>/          rounds/<round>/
+ *     notices/<notice>/            organizations/<credit code>/
+ *     awards/<certificate>/        revocations/<revocation>/
+ *     objections/<objection>/      stats/   downloads/   feed.xml ...
+ *
+ * Each page is <url>index.html, with the public part of its record beside
+ * it as <url>index.json.  Links between pages are relative, so the site
+ * works from any folder of a web server and from file://.
+ */
+#ifndef GONGSHI_SITE_H
+#define GONGSHI_SITE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "record.h"
+#include "source.h"
+
+struct build_options {
+	const char *out_dir;   /* the site's folder (-o), e.g. "public" */
+	const char *base_url;  /* --base-url, overriding the settings'; NULL: none */
+	date_t today;          /* the date every state is computed at */
+	bool draft;            /* a preview of the working tree: banner on every page */
+	bool quiet;            /* no summary line */
+};
+
+/* What a build wrote, for its summary line. */
+struct build_stats {
+	size_t pages;          /* HTML pages */
+	size_t files;          /* every file, SHA256SUMS included */
+	uint64_t bytes;
+};
+
+/*
+ * Renders and writes the site.  Returns 0, or < 0 with error_message()
+ * set: ERR_INVALID for a broken theme template or site settings (with
+ * path:line:col), ERR_IO, ERR_NOMEM.  On failure the previous site is
+ * untouched.
+ */
+int site_build(const struct record *r, const struct source *src,
+	       const struct build_options *o, struct build_stats *stats);
+
+#endif
