@@ -51,9 +51,11 @@ $(B)/obj $(B)/gen $(B)/tests:
 deps:
 	sh tests/tools/deps.sh
 
-# The demo site, from the record at HEAD, into public/.
+# The demo site into public/: data/ replayed as a dated history
+# (tests/tools/demo-repo.py), so that the site shows a real audit trail.
 site: deps all
-	$(B)/gongshi build -o public
+	python3 tests/tools/demo-repo.py $(B)/demo-repo
+	$(B)/gongshi -C $(B)/demo-repo build -o public
 
 test: deps all $(UNIT_BINS)
 	sh tests/run.sh
@@ -79,6 +81,8 @@ unit-bins: $(UNIT_BINS)
 
 check-demo: all
 	$(B)/gongshi check
+
+include tests/gates/gates.mk
 
 clean:
 	rm -rf $(B)

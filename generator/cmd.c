@@ -2,10 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "cmd.h"
 #include "error.h"
+#include "history.h"
 #include "record.h"
 #include "site.h"
 
@@ -20,6 +24,10 @@ struct read_opts {
 	const char *out;      /* -o DIR (build) */
 	const char *base_url; /* --base-url URL (build) */
 	int build;            /* accept build's options */
+	const char *args[2];  /* positional arguments (diff) */
+	int nargs;
+	int json;             /* --json (diff) */
+	int allow_rewrite;    /* --allow-rewrite (build) */
 };
 
 static int bad_usage(const char *cmd, void (*usage)(FILE *), const char *fmt, const char *what)
@@ -71,12 +79,24 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 			usage(stdout);
 			return 1;
 		}
+		if (!strcmp(a, "--version")) {
+			printf("gongshi %s\n", GONGSHI_VERSION);
+			return 1;
+		}
 		if (!strcmp(a, "--worktree")) {
 			o->worktree = 1;
 			continue;
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "--json") && allow_arg == 2) {
+			o->json = 1;
+			continue;
+		}
+		if (!strcmp(a, "--allow-rewrite") && build) {
+			o->allow_rewrite = 1;
 			continue;
 		}
 		if ((nlen == 5 && !strncmp(a, "--rev", 5)) || (nlen == 7 && !strncmp(a, "--today", 7)) ||
@@ -104,9 +124,10 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 		}
 		if (a[0] == '-' && a[1])
 			return bad_usage(cmd, usage, "unknown option %s", a), -1;
-		if (!allow_arg || o->arg)
+		if (o->nargs >= allow_arg)
 			return bad_usage(cmd, usage, "unexpected argument %s", a), -1;
-		o->arg = a;
+		o->args[o->nargs++] = a;
+		o->arg = o->args[0];
 	}
 	if (!have_today && default_today(&o->today) < 0) {
 		fprintf(stderr, "gongshi %s: %s\n", cmd, error_message());
@@ -226,6 +247,34 @@ done:
 
 /* ---- build ---- */
 
+/* .NAME.cache/history.json beside the output folder NAME: outside the
+ * published site, and found again by the next build into NAME. */
+static int history_cache_path(const char *out, char *path, size_t size)
+{
+	char dir[4096];
+	const char *base;
+	size_t len = strlen(out);
+
+	while (len > 1 && out[len - 1] == '/')
+		len--;
+	base = NULL;
+	for (size_t i = 0; i < len; i++)
+		if (out[i] == '/')
+			base = out + i;
+	if (base)
+		snprintf(dir, sizeof(dir), "%.*s/.%.*s.cache", (int)(base - out), out,
+			 (int)(len - (size_t)(base - out) - 1), base + 1);
+	else
+		snprintf(dir, sizeof(dir), ".%.*s.cache", (int)len, out);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (strlen(dir) + 14 > size)
+		return -1;
+	memcpy(path, dir, strlen(dir));
+	memcpy(path + strlen(dir), "/history.json", 14);
+	return 0;
+}
+
 static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [-q] [-C DIR]\n\n"
@@ -239,7 +288,12 @@ static void build_usage(FILE *out)
 	      "                   overrides base_url in content/site.json\n"
 	      "  --today DATE     the date notice states are computed at (default: today in\n"
 	      "                   China, or SOURCE_DATE_EPOCH when set)\n"
+	      "  --allow-rewrite  publish although the commit does not descend from the one the\n"
+	      "                   site was last published from (a rewritten history); the change\n"
+	      "                   log then says so\n"
 	      "  -q, --quiet      no summary line\n\n"
+	      "The audit trail is cached beside DIR in .DIR.cache/, so a rebuild reads only new\n"
+	      "commits.\n"
 	      "The same commit and SOURCE_DATE_EPOCH give a byte-identical site.\n", out);
 }
 
@@ -252,6 +306,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct check_options co;
 	struct build_options bo;
 	struct build_stats st;
+	char cache[4096];
 	int error, status = EXIT_TROUBLE, r;
 
 	if ((r = parse_read_opts("build", build_usage, g, argc, argv, 0, &o)) != 0)
@@ -276,14 +331,19 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.today = o.today;
 	bo.draft = o.worktree;
 	bo.quiet = o.quiet;
+	bo.allow_rewrite = o.allow_rewrite;
+	bo.cache = NULL;
+	if (!o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0)
+		bo.cache = cache;
 	if ((error = site_build(&rec, &src, &bo, &st)) < 0) {
 		fprintf(stderr, "gongshi build: %s\n", error_message());
-		status = error == ERR_INVALID ? EXIT_RULES : EXIT_TROUBLE;
+		status = error == ERR_INVALID || error == ERR_REWRITE ? EXIT_RULES : EXIT_TROUBLE;
 		goto done;
 	}
 	if (!o.quiet)
-		printf("wrote %zu pages (%zu files, %llu bytes) to %s/ from %s; open %s/index.html\n",
-		       st.pages, st.files, (unsigned long long)st.bytes, o.out, source_label(&src), o.out);
+		printf("wrote %zu pages (%zu files, %llu bytes) to %s/ from %s, with %zu commits of history "
+		       "(%zu read now); open %s/index.html\n", st.pages, st.files, (unsigned long long)st.bytes,
+		       o.out, source_label(&src), st.commits, st.walked, o.out);
 	status = EXIT_CLEAN;
 done:
 	fflush(stdout);
@@ -293,9 +353,236 @@ done:
 	return status;
 }
 
+/* ---- diff ---- */
+
+static void diff_usage(FILE *out)
+{
+	fputs("usage: gongshi diff REV1 [REV2] [--json] [-C DIR]\n\n"
+	      "The field-level changes to the record between two commits (REV2 defaults to\n"
+	      "HEAD), record by record: what was added, withdrawn, moved, and each field that\n"
+	      "changed, as 公示期.截止日期 (period.end): 2024-11-22 → 2024-11-23.  Changes under\n"
+	      "\"private\" are named, never shown.  Colour on a terminal (NO_COLOR turns it off).\n\n"
+	      "  --json   one JSON document, for tools\n", out);
+}
+
+static const char *status_word(enum history_status s)
+{
+	return s == HIST_ADDED ? "added" : s == HIST_DELETED ? "withdrawn" : s == HIST_MOVED ? "moved" : "modified";
+}
+
+static const char *change_word(enum jd_kind k)
+{
+	return k == JD_ADDED ? "added" : k == JD_REMOVED ? "removed" : k == JD_PRIVATE ? "private" : "changed";
+}
+
+/* Prints s with control characters escaped: record text reaches a terminal. */
+static void put_text(FILE *out, const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	if (buf_put_quoted(&b, s, (size_t)-1) >= 0 && b.len >= 2)
+		fwrite(b.ptr + 1, 1, b.len - 2, out);
+	buf_release(&b);
+}
+
+static void print_fields(const struct jd_changes *f, bool colour)
+{
+	const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "";
+	const char *dim = colour ? "\033[2m" : "", *off = colour ? "\033[0m" : "";
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const struct jd_change *d = &f->v[i];
+		printf("    %s", d->kind == JD_ADDED ? "+ " : d->kind == JD_REMOVED ? "- " : "");
+		put_text(stdout, d->label);
+		printf(" %s(%s)%s: ", dim, d->path, off);
+		if (d->kind == JD_PRIVATE) {
+			printf("%schanged (private, not shown)%s\n", dim, off);
+			continue;
+		}
+		if (d->old) {
+			printf("%s", red);
+			put_text(stdout, d->old);
+			printf("%s", off);
+		}
+		if (d->old && d->new)
+			printf(" → ");
+		if (d->new) {
+			printf("%s", green);
+			put_text(stdout, d->new);
+			printf("%s", off);
+		}
+		putchar('\n');
+	}
+}
+
+static cJSON *fields_json(const struct jd_changes *f)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "change", change_word(f->v[i].kind));
+		cJSON_AddStringToObject(o, "path", f->v[i].path);
+		cJSON_AddStringToObject(o, "label", f->v[i].label);
+		if (f->v[i].old)
+			cJSON_AddStringToObject(o, "old", f->v[i].old);
+		if (f->v[i].new)
+			cJSON_AddStringToObject(o, "new", f->v[i].new);
+	}
+	return arr;
+}
+
+static int run_diff(const struct global *g, int argc, char **argv)
+{
+	struct read_opts o = { 0 };
+	struct source src = SOURCE_INIT;
+	struct source_change *v = NULL;
+	struct history h = HISTORY_INIT;
+	size_t n = 0, i;
+	int error, status = EXIT_TROUBLE, r;
+	bool colour;
+
+	if ((r = parse_read_opts("diff", diff_usage, g, argc, argv, 2, &o)) != 0)
+		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
+	if (!o.nargs)
+		return bad_usage("diff", diff_usage, "%s", "needs REV1");
+	if ((error = source_open_commit(&src, o.g.dir, o.nargs > 1 ? o.args[1] : "HEAD")) < 0 ||
+	    (error = source_compare(&src, o.args[0], &v, &n)) < 0 ||
+	    (error = history_diff(&h, &src, v, n)) < 0) {
+		fprintf(stderr, "gongshi diff: %s\n", error_message());
+		goto done;
+	}
+	colour = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (o.json) {
+		cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "changes");
+		char *text;
+		cJSON_AddStringToObject(root, "from", o.args[0]);
+		cJSON_AddStringToObject(root, "to", src.commit);
+		for (i = 0; h.n && i < h.commits[0].nchanges; i++) {
+			const struct history_change *e = &h.commits[0].changes[i];
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddItemToArray(arr, x);
+			cJSON_AddStringToObject(x, "kind", record_kind_dir(e->kind));
+			cJSON_AddStringToObject(x, "id", e->id);
+			cJSON_AddStringToObject(x, "status", status_word(e->status));
+			if (e->path)
+				cJSON_AddStringToObject(x, "path", e->path);
+			if (e->old_path)
+				cJSON_AddStringToObject(x, "old_path", e->old_path);
+			cJSON_AddItemToObject(x, "fields", fields_json(&e->fields));
+		}
+		if (!(text = cJSON_Print(root))) {
+			cJSON_Delete(root);
+			error_nomem();
+			fprintf(stderr, "gongshi diff: %s\n", error_message());
+			goto done;
+		}
+		printf("%s\n", text);
+		free(text);
+		cJSON_Delete(root);
+	} else {
+		for (i = 0; h.n && i < h.commits[0].nchanges; i++) {
+			const struct history_change *e = &h.commits[0].changes[i];
+			printf("%s%s %s/%s%s", colour ? "\033[1;33m" : "", status_word(e->status),
+			       record_kind_dir(e->kind), e->id, colour ? "\033[0m" : "");
+			if (e->old_path)
+				printf(" (%s → %s)\n", e->old_path, e->path);
+			else
+				printf(" (%s)\n", e->path);
+			if (!e->parsed)
+				printf("    (a version is not valid JSON; compare the files with git diff)\n");
+			print_fields(&e->fields, colour);
+		}
+	}
+	status = EXIT_CLEAN;
+done:
+	fflush(stdout);
+	history_release(&h);
+	source_changes_free(v, n);
+	source_release(&src);
+	return status;
+}
+
+/* ---- textconv ---- */
+
+static void textconv_usage(FILE *out)
+{
+	fputs("usage: gongshi textconv FILE\n\n"
+	      "Prints a record file one field a line, as gongshi diff names fields, for git's\n"
+	      "diff driver: git diff and git log -p then show field-level changes.\n"
+	      "Private values are not printed.  Set it up in a record repository with\n\n"
+	      "  echo 'data/**/*.json diff=gongshi' >> .gitattributes\n"
+	      "  git config diff.gongshi.textconv 'gongshi textconv'\n", out);
+}
+
+static int run_textconv(const struct global *g, int argc, char **argv)
+{
+	struct buf text = BUF_INIT;
+	struct json_doc doc = JSON_DOC_INIT;
+	struct diags d = DIAGS_INIT;
+	struct jd_changes f = JD_CHANGES_INIT;
+	char chunk[65536];
+	size_t got, i;
+	FILE *fp;
+	int status = EXIT_TROUBLE;
+
+	(void)g;
+	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		textconv_usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (argc == 1 && !strcmp(argv[0], "--version")) {
+		printf("gongshi %s\n", GONGSHI_VERSION);
+		return EXIT_CLEAN;
+	}
+	if (argc != 1 || argv[0][0] == '-')
+		return bad_usage("textconv", textconv_usage, "%s", "needs one FILE");
+	if (!(fp = fopen(argv[0], "rb"))) {
+		fprintf(stderr, "gongshi textconv: %s: cannot open\n", argv[0]);
+		return EXIT_TROUBLE;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_put(&text, chunk, got) < 0)
+			break;
+	fclose(fp);
+	/* not a record git diff can show field by field: show it as it is */
+	if (json_parse(&doc, argv[0], buf_cstr(&text), text.len, &d) != 0 || !cJSON_IsObject(doc.root)) {
+		fwrite(buf_cstr(&text), 1, text.len, stdout);
+		status = EXIT_CLEAN;
+		goto done;
+	}
+	if (jsondiff_flatten(doc.root, &f) < 0) {
+		fprintf(stderr, "gongshi textconv: %s\n", error_message());
+		goto done;
+	}
+	for (i = 0; i < f.n; i++) {
+		put_text(stdout, f.v[i].label);
+		printf(" (%s): ", f.v[i].path);
+		if (f.v[i].kind == JD_PRIVATE)
+			printf("(private, not shown)\n");
+		else {
+			put_text(stdout, f.v[i].new ? f.v[i].new : "");
+			putchar('\n');
+		}
+	}
+	status = EXIT_CLEAN;
+done:
+	fflush(stdout);
+	jd_changes_release(&f);
+	json_doc_release(&doc);
+	diags_release(&d);
+	buf_release(&text);
+	return status;
+}
+
 const struct command commands[] = {
 	{ "check", "check the record against its format and its programs' rules", run_check, check_usage },
 	{ "rules", "list the rules the checker enforces, per program, with articles", run_rules, rules_usage },
 	{ "build", "write the public website from a checked record", run_build, build_usage },
+	{ "diff", "field-level changes to the record between two commits", run_diff, diff_usage },
+	{ "textconv", "a record file one field a line, for git's diff driver", run_textconv, textconv_usage },
 };
 const size_t ncommands = sizeof(commands) / sizeof(commands[0]);

@@ -24,7 +24,8 @@ enum {
 	ERR_USAGE = -4,     /* bad command-line use */
 	ERR_INVALID = -5,   /* malformed input where no diagnostic applies */
 	ERR_CALENDAR = -6,  /* a date outside the working-day calendar */
-	ERR_LIMIT = -7      /* an input exceeds a fixed limit */
+	ERR_LIMIT = -7,     /* an input exceeds a fixed limit */
+	ERR_REWRITE = -8    /* the history was rewritten since the last publication */
 };
 
 /* Records a printf-style message for code and returns code. */

@@ -904,7 +904,9 @@ static int link_all(struct record *r, struct diags *d)
 		if (b->application.v && !(b->res_app = record_find_application(r, b->application.v)) &&
 		    (error = missing(d, b->path, &b->application, "application", "application")) < 0)
 			return error;
-		if (b->res_notice && b->res_app) {
+		/* an upheld objection is why an entry leaves its notice: it may
+		 * name an entry the notice no longer lists */
+		if (b->res_notice && b->res_app && b->outcome != OUT_UPHELD) {
 			for (j = 0; j < b->res_notice->nentries; j++)
 				if (b->res_notice->entries[j].res_app == b->res_app)
 					break;

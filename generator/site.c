@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <nettle/sha2.h>
 
 #include "embed.h"
+#include "history.h"
 #include "error.h"
 #include "markdown.h"
 #include "mustache.h"
@@ -41,11 +43,15 @@ struct site {
 	size_t pages;
 	char **paths;            /* HTML pages written, for the sitemap */
 	size_t npaths, cap;
+	struct history hist;     /* empty for a preview of the working tree */
+	bool has_history;
+	cJSON *publications;     /* the publication log, this build included */
 };
 
 /* ---- small helpers ---- */
 
 static bool ends_with(const char *s, const char *suffix);
+static void rfc3339(char out[32], date_t t);
 
 static const char *fmt_iso(char out[11], date_t t)
 {
@@ -470,6 +476,7 @@ static cJSON *nav_items(const char *current)
 		{ "首页", "index.html" }, { "评选项目", "programs/index.html" },
 		{ "获奖名录", "awards/index.html" }, { "撤销公告", "revocations/index.html" },
 		{ "异议处理", "objections/index.html" }, { "统计", "stats/index.html" },
+		{ "变更记录", "changes/index.html" },
 	};
 	cJSON *arr = cJSON_CreateArray();
 	size_t i;
@@ -562,6 +569,94 @@ static int emit_json(struct site *S, const char *dir, const cJSON *doc)
 	error = output_write(&S->out, path, text, strlen(text));
 	free(text);
 	return error;
+}
+
+/* ---- the audit trail on each page ---- */
+
+static const char *hist_status_zh(enum history_status st)
+{
+	return st == HIST_ADDED ? "发布" : st == HIST_DELETED ? "撤回" : st == HIST_MOVED ? "移动" : "修改";
+}
+
+/* A commit's first line, for lists. */
+static void summary_line(const char *msg, char *out, size_t size)
+{
+	snprintf(out, size, "%.*s", (int)strcspn(msg, "\n"), msg);
+}
+
+/* The date and time of a commit in China, "2024年3月5日 10:32". */
+static void commit_time_zh(int64_t t, char *out, size_t size)
+{
+	int64_t local = t + 8 * 3600;
+	date_t d = date_from_time_cst((time_t)t);
+	char zh[32];
+	long sec = (long)(((local % 86400) + 86400) % 86400);
+
+	date_format_zh(d, zh);
+	snprintf(out, size, "%s %02ld:%02ld", zh, sec / 3600, sec / 60 % 60);
+}
+
+static void put_commit(cJSON *o, const struct history_commit *c)
+{
+	char text[512], path[MAX_URL];
+
+	put_str(o, "commit", c->id);
+	snprintf(text, sizeof(text), "%.7s", c->id);
+	put_str(o, "commit_short", text);
+	snprintf(path, sizeof(path), "changes/%s/index.html", c->id);
+	put_str(o, "commit_href", path);
+	put_str(o, "author", c->author);
+	commit_time_zh(c->time, text, sizeof(text));
+	put_str(o, "time_zh", text);
+	put_date(o, "date", date_from_time_cst((time_t)c->time));
+	summary_line(c->message, text, sizeof(text));
+	put_str(o, "summary", text);
+	put_bool(o, "signed", c->is_signed);
+}
+
+static void put_fields(cJSON *o, const struct jd_changes *f)
+{
+	cJSON *arr = add_arr(o, "fields");
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		cJSON *x = push_obj(arr);
+		put_str(x, "label", f->v[i].label);
+		put_str(x, "path", f->v[i].path);
+		put_bool(x, "private", f->v[i].kind == JD_PRIVATE);
+		put_str(x, "old", f->v[i].kind == JD_PRIVATE ? NULL : f->v[i].old);
+		put_str(x, "new", f->v[i].kind == JD_PRIVATE ? NULL : f->v[i].new);
+		put_bool(x, "arrow", f->v[i].old && f->v[i].new);
+	}
+	put_bool(o, "has_fields", f->n > 0);
+}
+
+/* Adds "history" (newest first) to o for record (kind, id); the count. */
+static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const char *id)
+{
+	const struct history_ref *refs;
+	size_t n, i;
+	cJSON *arr;
+
+	if (!S->has_history)
+		return 0;
+	n = history_of(&S->hist, kind, id, &refs);
+	arr = add_arr(o, "history");
+	for (i = 0; i < n; i++) {
+		const struct history_commit *c = &S->hist.commits[refs[i].commit];
+		const struct history_change *e = &c->changes[refs[i].change];
+		cJSON *x = push_obj(arr);
+		put_commit(x, c);
+		put_str(x, "status_zh", hist_status_zh(e->status));
+		put_fields(x, &e->fields);
+	}
+	put_bool(o, "has_history", true);
+	if (S->hist.boundary[0]) {
+		char when[64];
+		commit_time_zh(S->hist.boundary_time, when, sizeof(when));
+		put_str(o, "history_begins", when);
+	}
+	return n;
 }
 
 /* ---- program ---- */
@@ -711,6 +806,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 		put_bool(o, "lapsed", S->o->today > until);
 	}
 	program_rules(p, add_arr(o, "rules"));
+	put_history(S, o, KIND_PROGRAM, p->id.v);
 	if (p->measures.text) {
 		char mpath[MAX_URL];
 		snprintf(mpath, sizeof(mpath), "content/%s", p->measures.text);
@@ -790,6 +886,7 @@ static int page_round(struct site *S, const struct round *x)
 	napps = group_find(&S->apps_by_round, x->id.v, &apps);
 	nn = group_find(&S->notices_by_round, x->id.v, &ns);
 	put_bool(o, "approved", x->approval.v != DATE_NONE);
+	put_history(S, o, KIND_ROUND, x->id.v);
 	put_num(o, "applications_count", (double)napps);
 
 	/* the timeline: application period, stages, notice periods, approval */
@@ -889,6 +986,52 @@ done:
 
 /* ---- notice ---- */
 
+static int page_notice_version(struct site *S, const struct notice *n, const struct history_commit *c,
+			       const struct history_change *e, bool current);
+
+/*
+ * Once published, a notice's every later change is listed on it, under a
+ * heading a citizen cannot miss, and each version keeps its own page at
+ * notices/<id>/v/<commit>/.  Published means: in the built history; the
+ * oldest change is the publication, every later one an amendment.
+ */
+static int put_amendments(struct site *S, cJSON *o, const struct notice *n)
+{
+	const struct history_ref *refs;
+	size_t count, i;
+	cJSON *arr, *versions;
+	int error = 0;
+
+	if (!put_history(S, o, KIND_NOTICE, n->id.v))
+		return 0;
+	count = history_of(&S->hist, KIND_NOTICE, n->id.v, &refs);
+	arr = add_arr(o, "amendments");
+	versions = add_arr(o, "versions");
+	for (i = 0; i < count && error >= 0; i++) {
+		const struct history_commit *c = &S->hist.commits[refs[i].commit];
+		const struct history_change *e = &c->changes[refs[i].change];
+		char path[MAX_URL];
+		cJSON *x;
+		if (e->status == HIST_DELETED)
+			continue;
+		snprintf(path, sizeof(path), "notices/%s/v/%s/index.html", n->id.v, c->id);
+		x = push_obj(versions);
+		put_commit(x, c);
+		put_str(x, "href", path);
+		put_bool(x, "current", i == 0);
+		if (i + 1 < count) { /* not the first publication: an amendment */
+			x = push_obj(arr);
+			put_commit(x, c);
+			put_str(x, "href", path);
+			put_fields(x, &e->fields);
+		}
+		error = page_notice_version(S, n, c, e, i == 0);
+	}
+	put_num(o, "amendment_count", (double)cJSON_GetArraySize(arr));
+	put_bool(o, "amended", cJSON_GetArraySize(arr) > 0);
+	return error;
+}
+
 static int page_notice(struct site *S, const struct notice *n)
 {
 	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
@@ -912,6 +1055,8 @@ static int page_notice(struct site *S, const struct notice *n)
 	put_date(o, "start", n->start.v);
 	put_date(o, "end", n->end.v);
 	put_notice_state(S, o, n);
+	if ((error = put_amendments(S, o, n)) < 0)
+		goto done;
 	if (nr && nr->has_unit && (nr->min || nr->max)) {
 		snprintf(text, sizeof(text), nr->min == nr->max ? "%ld%s" : "不少于%ld%s",
 			 nr->min ? nr->min : nr->max, unit_zh(nr->unit));
@@ -994,6 +1139,69 @@ done:
 	return error;
 }
 
+/* A version of a record file, public part only (NULL if not valid JSON). */
+static int load_version(struct site *S, const unsigned char *oid, struct json_doc *doc)
+{
+	struct diags d = DIAGS_INIT;
+	uint64_t size;
+	int error;
+
+	if ((error = source_read_oid(S->src, oid, JSON_MAX_BYTES, &S->scratch, &size)) < 0)
+		return error;
+	if (size > JSON_MAX_BYTES)
+		return 0;
+	error = json_parse(doc, "version", buf_cstr(&S->scratch), S->scratch.len, &d);
+	diags_release(&d);
+	if (error > 0)
+		return 0;
+	if (error == 0) {
+		strip_private(doc->root);
+		cJSON_DeleteItemFromObjectCaseSensitive(doc->root, "$schema");
+	}
+	return error;
+}
+
+static int page_notice_version(struct site *S, const struct notice *n, const struct history_commit *c,
+			       const struct history_change *e, bool current)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	char path[MAX_URL];
+	const cJSON *x;
+	cJSON *ctx, *o, *arr;
+	int error, i = 0;
+
+	if ((error = load_version(S, e->new_oid, &doc)) < 0 || !doc.root)
+		goto out;
+	ctx = cJSON_CreateObject();
+	o = add_obj(ctx, "version");
+	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	put_commit(o, c);
+	put_bool(o, "current", current);
+	put_href(o, "notice_href", "notices", n->id.v);
+	put_str(o, "kind_zh", notice_kind_zh(n->kind));
+	if ((error = put_markdown(o, "body_html", json_get_string(doc.root, "body"), 2)) < 0) {
+		cJSON_Delete(ctx);
+		goto out;
+	}
+	arr = add_arr(o, "entries");
+	cJSON_ArrayForEach(x, json_get(doc.root, "entries")) {
+		const struct application *a = record_find_application(S->r, json_get_string(x, "application"));
+		cJSON *eo = push_obj(arr);
+		put_num(eo, "number", (double)++i);
+		if (a)
+			put_org_ref(eo, a->res_org, a->organization.v);
+		else
+			put_str(eo, "org_name", json_get_string(x, "application"));
+		put_str(eo, "tier", json_get_string(x, "tier"));
+		put_str(eo, "note", json_get_string(x, "note"));
+	}
+	snprintf(path, sizeof(path), "notices/%s/v/%s/index.html", n->id.v, c->id);
+	error = emit(S, path, "notice-version", json_get_string(doc.root, "title"), NULL, ctx);
+out:
+	json_doc_release(&doc);
+	return error;
+}
+
 /* ---- organization ---- */
 
 static const char *org_kind_zh(const char *k)
@@ -1026,6 +1234,7 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
 	put_str(o, "kind_zh", org_kind_zh(json_get_string(doc.root, "kind")));
 	put_date(o, "established", g->established.v);
+	put_history(S, o, KIND_ORGANIZATION, g->id.v);
 	napps = group_find(&S->apps_by_org, g->id.v, &apps);
 	arr = add_arr(o, "applications");
 	awards = add_arr(o, "awards");
@@ -1111,6 +1320,7 @@ static int page_award(struct site *S, const struct application *a)
 	o = award_summary(S, add_arr(ctx, "awards"), a);
 	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
 	cJSON_AddItemToObject(cJSON_GetObjectItem(ctx, "award"), "record", cJSON_Duplicate(doc.root, 1));
+	put_history(S, cJSON_GetObjectItem(ctx, "award"), KIND_APPLICATION, a->id.v);
 	snprintf(dir, sizeof(dir), "awards/%s", a->certificate.v);
 	if ((error = emit_json(S, dir, doc.root)) < 0)
 		goto done;
@@ -1177,6 +1387,7 @@ static int page_revocation(struct site *S, const struct revocation *v, cJSON *li
 	cJSON_AddItemToObject(ctx, "revocation", cJSON_Duplicate(o, 1));
 	o = cJSON_GetObjectItem(ctx, "revocation");
 	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	put_history(S, o, KIND_REVOCATION, v->id.v);
 	for (i = 0; i < S->r->nnotices; i++)
 		if (S->r->notices[i].revocation.v && !strcmp(S->r->notices[i].revocation.v, v->id.v))
 			put_href(o, "notice_href", "notices", S->r->notices[i].id.v);
@@ -1205,6 +1416,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 		goto done;
 	o = add_obj(ctx, "objection");
 	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	put_history(S, o, KIND_OBJECTION, b->id.v);
 	put_date(o, "received", b->received.v);
 	put_date(o, "decided", b->decided.v);
 	put_str(o, "status_zh", b->status == OBJ_UNDER_REVIEW ? "处理中"
@@ -1250,6 +1462,316 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 done:
 	cJSON_Delete(ctx);
 	json_doc_release(&doc);
+	return error;
+}
+
+/* ---- withdrawn records: their URLs keep answering ---- */
+
+static const char *section_of(enum record_kind k)
+{
+	switch (k) {
+	case KIND_PROGRAM: return "programs";
+	case KIND_ROUND: return "rounds";
+	case KIND_NOTICE: return "notices";
+	case KIND_ORGANIZATION: return "organizations";
+	case KIND_OBJECTION: return "objections";
+	case KIND_REVOCATION: return "revocations";
+	case KIND_APPLICATION: return "awards";
+	default: return NULL;
+	}
+}
+
+static const char *const kind_zh[KIND_COUNT] = {
+	"评选项目", "组织", "届次", "申报", "公示公告", "异议", "撤销决定", "工作日历"
+};
+
+static bool exists_now(const struct record *r, enum record_kind k, const char *id)
+{
+	switch (k) {
+	case KIND_PROGRAM: return record_find_program(r, id);
+	case KIND_ROUND: return record_find_round(r, id);
+	case KIND_NOTICE: return record_find_notice(r, id);
+	case KIND_ORGANIZATION: return record_find_organization(r, id);
+	case KIND_OBJECTION: return record_find_objection(r, id);
+	case KIND_REVOCATION: return record_find_revocation(r, id);
+	case KIND_APPLICATION: return record_find_application(r, id);
+	default: return true;
+	}
+}
+
+/* The page of a record withdrawn (deleted) from the record: when and in
+ * which commit, and its last public version. */
+static int page_withdrawn(struct site *S, const struct history_ref *refs)
+{
+	const struct history_commit *c = &S->hist.commits[refs[0].commit];
+	const struct history_change *e = &c->changes[refs[0].change];
+	struct json_doc doc = JSON_DOC_INIT;
+	struct jd_changes f = JD_CHANGES_INIT;
+	char path[MAX_URL], title[300];
+	const char *section = section_of(e->kind), *slug = e->id;
+	cJSON *ctx = NULL, *o, *arr;
+	size_t i;
+	int error;
+
+	if ((error = load_version(S, e->old_oid, &doc)) < 0)
+		goto done;
+	if (e->kind == KIND_APPLICATION) {
+		/* an award's page is named by its certificate */
+		slug = doc.root ? json_get_string(json_get(doc.root, "result"), "certificate") : NULL;
+		if (!slug || strspn(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
+			goto done;
+		if (record_find_application(S->r, e->id))
+			goto done;
+	}
+	ctx = cJSON_CreateObject();
+	o = add_obj(ctx, "withdrawn");
+	put_str(o, "kind_zh", kind_zh[e->kind]);
+	put_str(o, "id", e->id);
+	put_commit(o, c);
+	arr = add_arr(o, "last");
+	if (doc.root && (error = jsondiff_flatten(doc.root, &f)) < 0)
+		goto done;
+	for (i = 0; i < f.n; i++) {
+		cJSON *x;
+		if (f.v[i].kind == JD_PRIVATE)
+			continue;
+		x = push_obj(arr);
+		put_str(x, "label", f.v[i].label);
+		put_str(x, "value", f.v[i].new);
+	}
+	put_history(S, o, e->kind, e->id);
+	snprintf(path, sizeof(path), "%s/%s/index.html", section, slug);
+	snprintf(title, sizeof(title), "已撤回的%s %s", kind_zh[e->kind], e->id);
+	error = emit(S, path, "withdrawn", title, NULL, ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	jd_changes_release(&f);
+	json_doc_release(&doc);
+	return error;
+}
+
+static int pages_withdrawn(struct site *S)
+{
+	size_t i, j;
+	int error = 0;
+
+	for (i = 0; i < S->hist.nrefs && error >= 0; i = j) {
+		const struct history_ref *r = &S->hist.refs[i];
+		const struct history_change *e = &S->hist.commits[r->commit].changes[r->change];
+		for (j = i; j < S->hist.nrefs && S->hist.refs[j].kind == r->kind && !strcmp(S->hist.refs[j].id, r->id); j++)
+			;
+		/* refs run newest first within a record */
+		if (e->status == HIST_DELETED && section_of(r->kind) && !exists_now(S->r, r->kind, r->id) &&
+		    strspn(r->id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(r->id))
+			error = page_withdrawn(S, r);
+	}
+	return error;
+}
+
+/* ---- the change log ---- */
+
+#define CHANGES_PER_PAGE 50
+
+/* Where a record changed by a commit can be seen now, or NULL. */
+static void put_record_href(struct site *S, cJSON *o, enum record_kind k, const char *id)
+{
+	const struct application *a;
+
+	if (k == KIND_APPLICATION) {
+		if ((a = record_find_application(S->r, id)) && a->awarded && a->certificate.v)
+			put_href(o, "href", "awards", a->certificate.v);
+		else if (a)
+			put_href(o, "href", "organizations", a->organization.v);
+		return;
+	}
+	if (section_of(k) && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(id) &&
+	    (exists_now(S->r, k, id) || k != KIND_APPLICATION))
+		put_href(o, "href", section_of(k), id);
+}
+
+static cJSON *commit_entry(struct site *S, cJSON *arr, const struct history_commit *c, bool fields)
+{
+	cJSON *o = push_obj(arr), *ch = add_arr(o, "changes");
+	size_t i;
+
+	put_commit(o, c);
+	put_str(o, "message", c->message);
+	put_num(o, "count", (double)c->nchanges);
+	for (i = 0; i < c->nchanges; i++) {
+		const struct history_change *e = &c->changes[i];
+		cJSON *x = push_obj(ch);
+		put_str(x, "kind_zh", kind_zh[e->kind]);
+		put_str(x, "id", e->id);
+		put_str(x, "status_zh", hist_status_zh(e->status));
+		put_str(x, "path", e->path);
+		put_str(x, "old_path", e->old_path);
+		put_record_href(S, x, e->kind, e->id);
+		if (fields)
+			put_fields(x, &e->fields);
+	}
+	return o;
+}
+
+static cJSON *publications_view(struct site *S)
+{
+	cJSON *arr = cJSON_CreateArray();
+	const cJSON *x;
+	int n = cJSON_GetArraySize(S->publications), i;
+
+	for (i = n - 1; i >= 0; i--) { /* newest first */
+		cJSON *o = push_obj(arr);
+		date_t d;
+		x = cJSON_GetArrayItem(S->publications, i);
+		put_str(o, "commit", json_get_string(x, "commit"));
+		if (json_get_string(x, "date") && date_parse(json_get_string(x, "date"), &d) == 0)
+			put_date(o, "date", d);
+		put_str(o, "rewrite_of", json_get_string(x, "rewrite_of"));
+	}
+	return arr;
+}
+
+static int pages_changes(struct site *S)
+{
+	const struct history *h = &S->hist;
+	size_t pages = (h->n + CHANGES_PER_PAGE - 1) / CHANGES_PER_PAGE, p, i;
+	char path[MAX_URL], prev[MAX_URL], next[MAX_URL], title[64];
+	int error = 0;
+
+	if (!pages)
+		pages = 1;
+	for (p = 0; p < pages && error >= 0; p++) {
+		cJSON *ctx = cJSON_CreateObject(), *arr = add_arr(ctx, "commits");
+		for (i = p * CHANGES_PER_PAGE; i < h->n && i < (p + 1) * CHANGES_PER_PAGE; i++)
+			commit_entry(S, arr, &h->commits[i], false);
+		put_num(ctx, "page", (double)(p + 1));
+		put_num(ctx, "pages", (double)pages);
+		if (p > 0) {
+			if (p == 1)
+				snprintf(prev, sizeof(prev), "changes/index.html");
+			else
+				snprintf(prev, sizeof(prev), "changes/page/%zu/index.html", p);
+			put_str(ctx, "prev_href", prev);
+		}
+		if (p + 1 < pages) {
+			snprintf(next, sizeof(next), "changes/page/%zu/index.html", p + 2);
+			put_str(ctx, "next_href", next);
+		}
+		if (p == 0) {
+			cJSON_AddItemToObject(ctx, "publications", publications_view(S));
+			put_bool(ctx, "first_page", true);
+		}
+		if (h->boundary[0]) {
+			char when[64];
+			commit_time_zh(h->boundary_time, when, sizeof(when));
+			put_str(ctx, "history_begins", when);
+		}
+		put_bool(ctx, "empty", h->n == 0);
+		if (p == 0)
+			snprintf(path, sizeof(path), "changes/index.html");
+		else
+			snprintf(path, sizeof(path), "changes/page/%zu/index.html", p + 1);
+		snprintf(title, sizeof(title), p ? "变更记录（第%zu页）" : "变更记录", p + 1);
+		error = emit(S, path, "changes", title, "changes/index.html", ctx);
+	}
+	for (i = 0; i < h->n && error >= 0; i++) {
+		cJSON *ctx = cJSON_CreateObject(), *tmp = cJSON_CreateArray();
+		cJSON *o = commit_entry(S, tmp, &h->commits[i], true);
+		cJSON_AddItemToObject(ctx, "commit", cJSON_Duplicate(o, 1));
+		cJSON_Delete(tmp);
+		snprintf(path, sizeof(path), "changes/%s/index.html", h->commits[i].id);
+		snprintf(title, sizeof(title), "提交 %.7s", h->commits[i].id);
+		error = emit(S, path, "commit", title, "changes/index.html", ctx);
+	}
+	if (error >= 0) { /* the change log's own feed: its newest commits */
+		cJSON *ctx = cJSON_CreateObject(), *entries = add_arr(ctx, "entries");
+		char when[32], id[MAX_URL * 2];
+		for (i = 0; i < h->n && i < 50; i++) {
+			cJSON *o = push_obj(entries);
+			char sum[300];
+			summary_line(h->commits[i].message, sum, sizeof(sum));
+			put_str(o, "title", sum);
+			put_str(o, "kind_zh", "记录变更");
+			snprintf(path, sizeof(path), "changes/%s/index.html", h->commits[i].id);
+			put_str(o, "href", path);
+			snprintf(id, sizeof(id), "%s%s", S->base_url ? S->base_url : "urn:gongshi:", path);
+			put_str(o, "id", id);
+			/* the author's date, in China */
+			rfc3339(when, date_from_time_cst((time_t)h->commits[i].time));
+			put_str(o, "date", when);
+		}
+		rfc3339(when, h->n ? date_from_time_cst((time_t)h->commits[0].time) : S->o->today);
+		put_str(ctx, "updated", when);
+		put_str(ctx, "feed_title", "变更记录");
+		snprintf(id, sizeof(id), "%schanges.xml", S->base_url ? S->base_url : "urn:gongshi:");
+		put_str(ctx, "feed_id", id);
+		put_str(ctx, "base", S->base_url);
+		error = emit(S, "changes.xml", "atom", "变更记录", NULL, ctx);
+	}
+	return error;
+}
+
+/* ---- the publication log ---- */
+
+/*
+ * publication-log.json lists every commit the site was published from,
+ * carried forward from the site being replaced.  A commit that does not
+ * descend from the last one published means the history was rewritten
+ * (a force-push): refused unless allowed, and then recorded openly.
+ */
+static int publication_log(struct site *S)
+{
+	struct buf old = BUF_INIT;
+	cJSON *last, *entry;
+	const char *prev = NULL;
+	char d[11];
+	bool ok = true;
+	int error;
+
+	if ((error = output_read_current(&S->out, "publication-log.json", &old)) < 0)
+		goto done;
+	if (error == 0 && (json_parse_trusted(buf_cstr(&old), old.len, &S->publications) < 0 ||
+			   !cJSON_IsArray(S->publications))) {
+		cJSON_Delete(S->publications);
+		S->publications = NULL;
+	}
+	if (!S->publications && !(S->publications = cJSON_CreateArray())) {
+		error = fail_nomem();
+		goto done;
+	}
+	error = 0;
+	if (S->src->worktree) /* a preview publishes nothing */
+		goto write;
+	last = cJSON_GetArrayItem(S->publications, cJSON_GetArraySize(S->publications) - 1);
+	prev = json_get_string(last, "commit");
+	if (prev && !strcmp(prev, S->src->commit))
+		goto write;
+	if (prev && (error = source_descends(S->src, S->src->commit, prev, &ok)) < 0)
+		goto done;
+	if (!ok && !S->o->allow_rewrite) {
+		error = error_set(ERR_REWRITE, "commit %.7s does not descend from %.7s, which the site in %s was last "
+				  "published from: the history was rewritten.  Build with --allow-rewrite to publish it "
+				  "anyway; the change log will say so.", S->src->commit, prev, S->o->out_dir);
+		goto done;
+	}
+	entry = cJSON_CreateObject();
+	cJSON_AddStringToObject(entry, "commit", S->src->commit);
+	cJSON_AddStringToObject(entry, "date", fmt_iso(d, S->o->today));
+	if (!ok)
+		cJSON_AddStringToObject(entry, "rewrite_of", prev);
+	cJSON_AddItemToArray(S->publications, entry);
+write:
+	{
+		char *text = cJSON_Print(S->publications);
+		if (!text) {
+			error = fail_nomem();
+			goto done;
+		}
+		error = output_write(&S->out, "publication-log.json", text, strlen(text));
+		free(text);
+	}
+done:
+	buf_release(&old);
 	return error;
 }
 
@@ -1828,7 +2350,7 @@ static int load_theme(struct site *S)
 	struct buf text = BUF_INIT, names = BUF_INIT;
 	struct mustache_error err;
 	char prefix[MAX_URL], tmpl[MAX_URL];
-	const char *from, *p;
+	const char *from = "", *p;
 	size_t i;
 	int error = 0;
 
@@ -1847,10 +2369,14 @@ static int load_theme(struct site *S)
 		    !strchr(p + strlen(prefix), '/'))
 			error = buf_put(&names, p + strlen(prefix), strlen(p + strlen(prefix)) + 1);
 	}
-	for (p = names.ptr; error >= 0 && p && p < names.ptr + names.len; p += strlen(p) + 1) {
+	for (p = buf_cstr(&names); error >= 0 && p < buf_cstr(&names) + names.len; p += strlen(p) + 1) {
+		size_t len = strlen(p) - 9; /* without ".mustache" */
 		if ((error = theme_file(S, p, &text, &from)) != 0)
 			break;
-		snprintf(tmpl, sizeof(tmpl), "%.*s", (int)(strlen(p) - 9), p);
+		if (len >= sizeof(tmpl))
+			len = sizeof(tmpl) - 1;
+		memcpy(tmpl, p, len);
+		tmpl[len] = '\0';
 		if ((error = mustache_set_add(S->theme, tmpl, buf_cstr(&text), text.len, &err)) < 0)
 			error = error_set(ERR_INVALID, "%s%s:%u:%u: error: %s", theme && strncmp(from, "themes/", 7) ? "themes/default/" : "",
 					  from, err.line, err.col, err.msg);
@@ -2041,11 +2567,21 @@ int site_build(const struct record *r, const struct source *src,
 	    (error = group_build(&S.rounds_by_program, r->rounds, r->nrounds, sizeof(*r->rounds),
 				 key_round_program)) < 0)
 		goto done;
+	if (!src->worktree) {
+		if ((error = history_load(&S.hist, src, o->cache)) < 0)
+			goto done;
+		S.has_history = true;
+	}
 	if ((error = output_open(&S.out, o->out_dir)) < 0 ||
+	    (error = publication_log(&S)) < 0 ||
 	    (error = write_assets(&S)) < 0 ||
 	    (error = pages_all(&S)) < 0 ||
+	    (S.has_history && (error = pages_withdrawn(&S)) < 0) ||
+	    (S.has_history && (error = pages_changes(&S)) < 0) ||
 	    (error = output_commit(&S.out)) < 0)
 		goto done;
+	stats->commits = S.hist.n;
+	stats->walked = S.hist.walked;
 	stats->pages = S.pages;
 	stats->files = output_count(&S.out);
 	stats->bytes = output_bytes(&S.out);
@@ -2064,6 +2600,8 @@ done:
 	group_release(&S.revs_by_app);
 	group_release(&S.rounds_by_program);
 	mustache_set_free(S.theme);
+	history_release(&S.hist);
+	cJSON_Delete(S.publications);
 	cJSON_Delete(S.settings);
 	schema_set_free(schemas);
 	diags_release(&d);

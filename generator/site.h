@@ -34,11 +34,15 @@ struct build_options {
 	date_t today;          /* the date every state is computed at */
 	bool draft;            /* a preview of the working tree: banner on every page */
 	bool quiet;            /* no summary line */
+	bool allow_rewrite;    /* build although the history was rewritten */
+	const char *cache;     /* the history cache file (NULL: none) */
 };
 
 /* What a build wrote, for its summary line. */
 struct build_stats {
 	size_t pages;          /* HTML pages */
+	size_t commits;        /* commits in the audit trail */
+	size_t walked;         /* of which read now, not from the cache */
 	size_t files;          /* every file, SHA256SUMS included */
 	uint64_t bytes;
 };
@@ -47,7 +51,8 @@ struct build_stats {
  * Renders and writes the site.  Returns 0, or < 0 with error_message()
  * set: ERR_INVALID for a broken theme template or site settings (with
  * path:line:col), ERR_IO, ERR_NOMEM.  On failure the previous site is
- * untouched.
+ * untouched.  ERR_REWRITE when the commit does not descend from the one
+ * the site was last published from, unless allow_rewrite.
  */
 int site_build(const struct record *r, const struct source *src,
 	       const struct build_options *o, struct build_stats *stats);

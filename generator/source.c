@@ -353,3 +353,456 @@ void source_release(struct source *s)
 	git_repository_free(s->repo);
 	memset(s, 0, sizeof(*s));
 }
+
+/* ---- history ---- */
+
+struct changes {
+	struct source_change *v;
+	size_t n, cap;
+	int error;
+};
+
+static int change_add(struct changes *c, const char *dir, const char *name, enum source_status st,
+		      const git_oid *old, const git_oid *new)
+{
+	struct source_change *e;
+	size_t dl = strlen(dir), nl = strlen(name);
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		if (!(e = realloc(c->v, cap * sizeof(*e))))
+			return error_nomem();
+		c->v = e;
+		c->cap = cap;
+	}
+	e = &c->v[c->n];
+	if (!(e->path = malloc(dl + nl + 2)))
+		return error_nomem();
+	snprintf(e->path, dl + nl + 2, "%s/%s", dir, name);
+	e->status = st;
+	memset(e->old_oid, 0, 20);
+	memset(e->new_oid, 0, 20);
+	if (old)
+		memcpy(e->old_oid, old->id, 20);
+	if (new)
+		memcpy(e->new_oid, new->id, 20);
+	c->n++;
+	return 0;
+}
+
+static int diff_trees(git_repository *repo, const git_tree *a, const git_tree *b, const char *dir,
+		      struct changes *c, int depth);
+
+/* Every blob of a tree that appeared or disappeared whole. */
+static int side_tree(git_repository *repo, const git_tree_entry *e, const char *dir, bool added,
+		     struct changes *c, int depth)
+{
+	git_tree *t = NULL;
+	char sub[4096];
+	int error;
+
+	if (git_tree_lookup(&t, repo, git_tree_entry_id(e)) < 0)
+		return git_fail(dir);
+	snprintf(sub, sizeof(sub), "%s/%s", dir, git_tree_entry_name(e));
+	error = added ? diff_trees(repo, NULL, t, sub, c, depth + 1) : diff_trees(repo, t, NULL, sub, c, depth + 1);
+	git_tree_free(t);
+	return error;
+}
+
+static bool is_blob(const git_tree_entry *e)
+{
+	git_filemode_t m = git_tree_entry_filemode(e);
+
+	return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static bool is_tree(const git_tree_entry *e)
+{
+	return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE;
+}
+
+/*
+ * The changed blobs between trees a and b (either may be NULL), the way
+ * git compares them: both entry lists are sorted, equal ids are skipped
+ * without reading anything below them.
+ */
+static int diff_trees(git_repository *repo, const git_tree *a, const git_tree *b, const char *dir,
+		      struct changes *c, int depth)
+{
+	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	int error = 0;
+
+	if (depth > 32)
+		return error_set(ERR_LIMIT, "%s: folders nested too deep", dir);
+	while ((i < na || j < nb) && error >= 0) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+		if (cmp == 0 && strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb)))
+			cmp = strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+		if (cmp < 0) { /* only in a: deleted */
+			if (is_tree(ea))
+				error = side_tree(repo, ea, dir, false, c, depth);
+			else if (is_blob(ea))
+				error = change_add(c, dir, git_tree_entry_name(ea), SOURCE_DELETED,
+						   git_tree_entry_id(ea), NULL);
+			i++;
+		} else if (cmp > 0) { /* only in b: added */
+			if (is_tree(eb))
+				error = side_tree(repo, eb, dir, true, c, depth);
+			else if (is_blob(eb))
+				error = change_add(c, dir, git_tree_entry_name(eb), SOURCE_ADDED, NULL,
+						   git_tree_entry_id(eb));
+			j++;
+		} else {
+			if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) {
+				if (is_tree(ea) && is_tree(eb)) {
+					git_tree *ta = NULL, *tb = NULL;
+					char sub[4096];
+					snprintf(sub, sizeof(sub), "%s/%s", dir, git_tree_entry_name(ea));
+					if (git_tree_lookup(&ta, repo, git_tree_entry_id(ea)) < 0 ||
+					    git_tree_lookup(&tb, repo, git_tree_entry_id(eb)) < 0)
+						error = git_fail(sub);
+					else
+						error = diff_trees(repo, ta, tb, sub, c, depth + 1);
+					git_tree_free(ta);
+					git_tree_free(tb);
+				} else if (is_blob(ea) && is_blob(eb)) {
+					error = change_add(c, dir, git_tree_entry_name(ea), SOURCE_MODIFIED,
+							   git_tree_entry_id(ea), git_tree_entry_id(eb));
+				} else { /* a file became a folder or the reverse */
+					if (is_tree(ea))
+						error = side_tree(repo, ea, dir, false, c, depth);
+					else if (is_blob(ea))
+						error = change_add(c, dir, git_tree_entry_name(ea), SOURCE_DELETED,
+								   git_tree_entry_id(ea), NULL);
+					if (error >= 0 && is_tree(eb))
+						error = side_tree(repo, eb, dir, true, c, depth);
+					else if (error >= 0 && is_blob(eb))
+						error = change_add(c, dir, git_tree_entry_name(eb), SOURCE_ADDED, NULL,
+								   git_tree_entry_id(eb));
+				}
+			}
+			i++;
+			j++;
+		}
+	}
+	return error;
+}
+
+/* The data/ subtree of a commit, or NULL when it has none. */
+static int data_tree(git_repository *repo, const git_commit *commit, git_tree **out)
+{
+	git_tree *root = NULL;
+	git_tree_entry *te = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (git_commit_tree(&root, commit) < 0)
+		return git_fail("reading a commit's tree");
+	if (git_tree_entry_bypath(&te, root, SOURCE_ROOT) == 0 && git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+		if (git_tree_lookup(out, repo, git_tree_entry_id(te)) < 0)
+			error = git_fail(SOURCE_ROOT);
+	}
+	git_error_clear();
+	git_tree_entry_free(te);
+	git_tree_free(root);
+	return error;
+}
+
+/* One commit of a walk: its changes under data/ against its first parent. */
+static int walk_one(const struct source *s, const git_oid *id, struct changes *cc, source_commit_fn fn,
+		    void *payload)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *now = NULL, *before = NULL;
+	git_buf sig = { 0 }, signed_data = { 0 };
+	struct source_commit sc;
+	const git_signature *au;
+	git_oid oid = *id;
+	size_t i;
+	int error = 0;
+
+	if (git_commit_lookup(&commit, s->repo, &oid) < 0)
+		return git_fail("reading a commit");
+	memset(&sc, 0, sizeof(sc));
+	git_oid_tostr(sc.id, sizeof(sc.id), &oid);
+	sc.nparents = git_commit_parentcount(commit);
+	/* a shallow clone's boundary commit has parents it cannot read */
+	if (sc.nparents && git_commit_parent(&parent, commit, 0) == 0)
+		git_oid_tostr(sc.parent, sizeof(sc.parent), git_commit_id(parent));
+	git_error_clear();
+	if ((error = data_tree(s->repo, commit, &now)) < 0 ||
+	    (parent && (error = data_tree(s->repo, parent, &before)) < 0))
+		goto done;
+	if ((now || before) && (!now || !before || !git_oid_equal(git_tree_id(now), git_tree_id(before))) &&
+	    (error = diff_trees(s->repo, before, now, SOURCE_ROOT, cc, 0)) < 0)
+		goto done;
+	if (cc->n) {
+		au = git_commit_author(commit);
+		sc.author = au->name;
+		sc.email = au->email;
+		sc.time = (int64_t)au->when.time;
+		sc.offset = au->when.offset;
+		sc.message = git_commit_message(commit);
+		sc.is_signed = git_commit_extract_signature(&sig, &signed_data, s->repo, &oid, NULL) == 0;
+		git_error_clear();
+		error = fn(&sc, cc->v, cc->n, payload);
+	}
+done:
+	for (i = 0; i < cc->n; i++)
+		free(cc->v[i].path);
+	cc->n = 0;
+	git_buf_dispose(&sig);
+	git_buf_dispose(&signed_data);
+	git_tree_free(now);
+	git_tree_free(before);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return error;
+}
+
+struct pending {
+	git_oid id;
+	int64_t time;
+};
+
+static int pending_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time > y->time ? -1 : 1;
+	return git_oid_cmp(&x->id, &y->id);
+}
+
+/*
+ * The commits of a shallow clone, newest first: every commit reachable
+ * without crossing the cut, ordered by commit time (a shallow history is
+ * short, and its order is only for display; parents missing beyond the
+ * cut are the cut).
+ */
+static int walk_shallow(const struct source *s, const char *stop, source_commit_fn fn, void *payload)
+{
+	struct pending *seen = NULL, *todo = NULL;
+	size_t nseen = 0, ntodo = 0, cap = 0, tcap = 0, i;
+	struct changes c = { 0 };
+	git_oid tip, hide;
+	int error = 0;
+	bool has_stop = stop && *stop && git_oid_fromstr(&hide, stop) == 0;
+
+	if (git_oid_fromstr(&tip, s->commit) < 0)
+		return git_fail(s->commit);
+	if (!(todo = malloc(sizeof(*todo) * (tcap = 64))))
+		return error_nomem();
+	todo[ntodo++].id = tip;
+	while (ntodo && error >= 0) {
+		git_oid id = todo[--ntodo].id;
+		git_commit *commit = NULL;
+		unsigned k, np;
+		for (i = 0; i < nseen && !git_oid_equal(&seen[i].id, &id); i++)
+			;
+		if (i < nseen || (has_stop && git_oid_equal(&id, &hide)))
+			continue;
+		if (git_commit_lookup(&commit, s->repo, &id) < 0) { /* beyond the cut */
+			git_error_clear();
+			continue;
+		}
+		if (nseen == cap) {
+			struct pending *v = realloc(seen, sizeof(*v) * (cap = cap ? cap * 2 : 64));
+			if (!v) {
+				git_commit_free(commit);
+				error = error_nomem();
+				break;
+			}
+			seen = v;
+		}
+		seen[nseen].id = id;
+		seen[nseen++].time = (int64_t)git_commit_time(commit);
+		np = git_commit_parentcount(commit);
+		for (k = 0; k < np && error >= 0; k++) {
+			if (ntodo == tcap) {
+				struct pending *v = realloc(todo, sizeof(*v) * (tcap *= 2));
+				if (!v) {
+					error = error_nomem();
+					break;
+				}
+				todo = v;
+			}
+			todo[ntodo++].id = *git_commit_parent_id(commit, k);
+		}
+		git_commit_free(commit);
+	}
+	if (error >= 0 && nseen)
+		qsort(seen, nseen, sizeof(*seen), pending_cmp);
+	for (i = 0; i < nseen && error >= 0; i++)
+		error = walk_one(s, &seen[i].id, &c, fn, payload);
+	free(c.v);
+	free(seen);
+	free(todo);
+	return error;
+}
+
+int source_walk(const struct source *s, const char *stop, source_commit_fn fn, void *payload)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	struct changes c = { 0 };
+	int error = 0;
+
+	if (!s->repo || s->worktree)
+		return error_set(ERR_GIT, "the history is read from a commit, not the working tree");
+	if (git_revwalk_new(&walk, s->repo) < 0 || git_oid_fromstr(&oid, s->commit) < 0 ||
+	    git_revwalk_push(walk, &oid) < 0) {
+		error = git_fail("walking the history");
+		goto done;
+	}
+	/* libgit2 cannot walk past a shallow clone's cut (its parents are
+	 * missing); there, the commits are listed by hand instead */
+	if (git_repository_is_shallow(s->repo) == 1) {
+		git_revwalk_free(walk);
+		walk = NULL;
+		error = walk_shallow(s, stop, fn, payload);
+		goto done;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (stop && *stop) {
+		git_oid so;
+		if (git_oid_fromstr(&so, stop) < 0 || git_revwalk_hide(walk, &so) < 0) {
+			error = git_fail(stop);
+			goto done;
+		}
+	}
+	for (;;) {
+		int r = git_revwalk_next(&oid, walk);
+		if (r == GIT_ITEROVER)
+			break;
+		if (r < 0) {
+			error = git_fail("walking the history");
+			break;
+		}
+		if ((error = walk_one(s, &oid, &c, fn, payload)) < 0)
+			break;
+	}
+done:
+	free(c.v);
+	git_revwalk_free(walk);
+	return error;
+}
+
+int source_read_oid(const struct source *s, const unsigned char id[20], size_t max,
+		    struct buf *out, uint64_t *size)
+{
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	git_oid oid;
+	size_t len;
+	int error = 0;
+
+	buf_clear(out);
+	*size = 0;
+	if (!s->repo)
+		return error_set(ERR_GIT, "no repository");
+	memcpy(oid.id, id, 20);
+	if (git_repository_odb(&odb, s->repo) < 0)
+		return git_fail("opening the object database");
+	if (git_odb_read_header(&len, &type, odb, &oid) < 0) {
+		error = git_fail("reading an object");
+		goto done;
+	}
+	*size = len;
+	if (len > max)
+		goto done;
+	if (git_odb_read(&obj, odb, &oid) < 0) {
+		error = git_fail("reading an object");
+		goto done;
+	}
+	error = buf_put(out, git_odb_object_data(obj), git_odb_object_size(obj));
+done:
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return error;
+}
+
+bool source_is_shallow(const struct source *s)
+{
+	return s->repo && git_repository_is_shallow(s->repo) == 1;
+}
+
+int source_descends(const struct source *s, const char *commit, const char *ancestor, bool *out)
+{
+	git_oid a, b;
+	int r;
+
+	*out = false;
+	if (!s->repo || git_oid_fromstr(&a, commit) < 0 || git_oid_fromstr(&b, ancestor) < 0)
+		return error_set(ERR_GIT, "not a commit id: %s", git_oid_fromstr(&a, commit) < 0 ? commit : ancestor);
+	if (git_oid_equal(&a, &b)) {
+		*out = true;
+		return 0;
+	}
+	{
+		/* a rewritten history may have lost the old commit altogether */
+		git_commit *old = NULL;
+		if (git_commit_lookup(&old, s->repo, &b) < 0) {
+			git_error_clear();
+			return 0;
+		}
+		git_commit_free(old);
+	}
+	if ((r = git_graph_descendant_of(s->repo, &a, &b)) < 0)
+		return git_fail(ancestor);
+	*out = r == 1;
+	return 0;
+}
+
+int source_compare(const struct source *s, const char *rev, struct source_change **v, size_t *n)
+{
+	git_object *obj = NULL;
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	struct changes c = { 0 };
+	git_oid oid;
+	int error;
+
+	*v = NULL;
+	*n = 0;
+	if (!s->repo || s->worktree)
+		return error_set(ERR_GIT, "comparing needs commits");
+	if (git_revparse_single(&obj, s->repo, rev) < 0 ||
+	    git_object_peel((git_object **)&a, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = git_fail(rev);
+		goto done;
+	}
+	if (git_oid_fromstr(&oid, s->commit) < 0 || git_commit_lookup(&b, s->repo, &oid) < 0) {
+		error = git_fail(s->commit);
+		goto done;
+	}
+	if ((error = data_tree(s->repo, a, &ta)) < 0 || (error = data_tree(s->repo, b, &tb)) < 0)
+		goto done;
+	if ((ta || tb) && (!ta || !tb || !git_oid_equal(git_tree_id(ta), git_tree_id(tb))))
+		error = diff_trees(s->repo, ta, tb, SOURCE_ROOT, &c, 0);
+done:
+	if (error < 0) {
+		source_changes_free(c.v, c.n);
+	} else {
+		*v = c.v;
+		*n = c.n;
+	}
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	git_object_free(obj);
+	return error;
+}
+
+void source_changes_free(struct source_change *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}

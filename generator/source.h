@@ -66,6 +66,65 @@ int source_find(const struct source *s, const char *path);
 /* "abc1234" style short id of the commit, or "worktree". */
 const char *source_label(const struct source *s);
 
+/* ---- history: what each commit changed in data/ ---- */
+
+/* One commit, as the history walk reports it.  Strings are valid during
+ * the callback only. */
+struct source_commit {
+	char id[41];            /* hex */
+	char parent[41];        /* first parent, "" for a root or a shallow boundary */
+	unsigned nparents;
+	const char *author, *email;
+	int64_t time;           /* author time, seconds since the epoch */
+	int offset;             /* author's time zone, minutes east of UTC */
+	const char *message;    /* the whole message */
+	bool is_signed;         /* carries a gpgsig header */
+};
+
+enum source_status { SOURCE_ADDED = 'A', SOURCE_MODIFIED = 'M', SOURCE_DELETED = 'D' };
+
+/* One file under data/ that a commit changed against its first parent. */
+struct source_change {
+	char *path;                 /* owned by the walk; "data/..." */
+	enum source_status status;
+	unsigned char old_oid[20];  /* zero when added */
+	unsigned char new_oid[20];  /* zero when deleted */
+};
+
+typedef int (*source_commit_fn)(const struct source_commit *c,
+				const struct source_change *v, size_t n,
+				void *payload);
+
+/*
+ * Walks the commits reachable from the source's commit, newest first
+ * (topological, then by time), stopping below stop (a commit id whose
+ * ancestors the caller already knows; NULL for all), and calls fn for
+ * each commit that changed a file under data/, with the changes against
+ * its first parent.  Subtrees are compared by id before anything is
+ * read, so unchanged folders cost nothing.  fn returning < 0 stops the
+ * walk with that value.  ERR_GIT for a source without a repository.
+ */
+int source_walk(const struct source *s, const char *stop, source_commit_fn fn,
+		void *payload);
+
+/* The files under data/ that differ between commit rev (the old side)
+ * and the source's commit (the new side); *v is owned by the caller
+ * (source_changes_free). */
+int source_compare(const struct source *s, const char *rev, struct source_change **v, size_t *n);
+void source_changes_free(struct source_change *v, size_t n);
+
+/* Reads a blob by id, as source_read() reads an entry. */
+int source_read_oid(const struct source *s, const unsigned char oid[20],
+		    size_t max, struct buf *out, uint64_t *size);
+
+/* Whether the repository is a shallow clone (its history is cut). */
+bool source_is_shallow(const struct source *s);
+
+/* *out = whether commit descends from (or is) ancestor.  ERR_GIT if
+ * either is unknown to the repository. */
+int source_descends(const struct source *s, const char *commit,
+		    const char *ancestor, bool *out);
+
 void source_release(struct source *s);
 
 #endif

@@ -138,6 +138,32 @@ def every_page_type():
 
 
 @test
+def demo_every_page_type():
+    """The demo record in data/ gives every page type, one page per record."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        build(ROOT, out, "--worktree")
+        want = ["index.html", "programs/index.html", "organizations/index.html", "awards/index.html",
+                "revocations/index.html", "objections/index.html", "stats/index.html", "feed.xml",
+                "notices.xml", "sitemap.xml", "robots.txt", "404.html", "downloads/awards.csv",
+                "downloads/record.json", "SHA256SUMS"]
+        data = os.path.join(ROOT, "data")
+        for kind, section in (("programs", "programs"), ("rounds", "rounds"), ("notices", "notices"),
+                              ("organizations", "organizations"), ("revocations", "revocations"),
+                              ("objections", "objections")):
+            for f in os.listdir(os.path.join(data, kind)):
+                want.append("%s/%s/index.html" % (section, f[:-5]))
+                want.append("%s/%s/index.json" % (section, f[:-5]))
+        for f in os.listdir(os.path.join(data, "applications")):
+            r = json.load(open(os.path.join(data, "applications", f), encoding="utf-8")).get("result", {})
+            if r.get("outcome") == "awarded":
+                want.append("awards/%s/index.html" % r["certificate"])
+        missing = [p for p in want if not os.path.isfile(os.path.join(out, p))]
+        assert not missing, "missing: %s" % missing[:10]
+        assert len(want) > 200, len(want)
+
+
+@test
 def deterministic():
     """Two builds of one commit with one SOURCE_DATE_EPOCH are byte-identical."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,106 @@
+/*
+ * history.h - the audit trail: what every commit changed in the record.
+ *
+ * history_load() walks the commits reachable from the source's commit
+ * once, newest first (source_walk), and for each record file a commit
+ * changed, parses the old and new versions and keeps their field-level
+ * changes (jsondiff.h).  Records are followed by kind and id, not by
+ * path: a file moved or renamed keeps one history, and a file deleted
+ * becomes a withdrawal that still has its last public version.
+ *
+ * Each changed blob is parsed once: walking backwards, the old version
+ * of one commit is the new version of an earlier one, so the last parsed
+ * version of each path is kept until that earlier commit is reached.
+ *
+ * The result can be cached in a file (one JSON document, keyed by the
+ * newest commit it covers): a rebuild after new commits walks only those
+ * and reuses the rest.  The cache holds only what is public: field
+ * changes under "private" are recorded without values (jsondiff.h).
+ */
+#ifndef GONGSHI_HISTORY_H
+#define GONGSHI_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jsondiff.h"
+#include "record.h"
+#include "source.h"
+
+/* How one commit changed one record. */
+enum history_status {
+	HIST_ADDED = 'A',     /* the record appeared */
+	HIST_MODIFIED = 'M',  /* its file changed */
+	HIST_MOVED = 'R',     /* its file moved (and may have changed) */
+	HIST_DELETED = 'D'    /* its file was removed: withdrawn */
+};
+
+struct history_change {
+	enum record_kind kind;
+	char *id;                  /* owned: the record's id (a calendar's year) */
+	char *path;                /* owned: its file after the commit (before, if deleted) */
+	char *old_path;            /* owned: its file before a move, else NULL */
+	enum history_status status;
+	unsigned char old_oid[20]; /* the version before (zero if added) */
+	unsigned char new_oid[20]; /* the version after (zero if deleted) */
+	bool parsed;               /* both versions were valid JSON */
+	struct jd_changes fields;  /* what changed, field by field */
+};
+
+struct history_commit {
+	char id[41];
+	char parent[41];           /* first parent ("" for a root) */
+	char *author, *email;      /* owned */
+	char *message;             /* owned, whole */
+	int64_t time;              /* author time */
+	int offset;                /* minutes east of UTC */
+	bool is_signed;
+	struct history_change *changes; /* owned, sorted by kind then id */
+	size_t nchanges;
+};
+
+/* Where to find one record's changes: commits[commit].changes[change]. */
+struct history_ref {
+	enum record_kind kind;
+	const char *id;            /* points into the change */
+	size_t commit, change;
+};
+
+struct history {
+	struct history_commit *commits; /* owned, newest first */
+	size_t n, cap;
+	bool shallow;              /* the repository is a shallow clone */
+	char boundary[41];         /* the oldest commit read, when the history is cut */
+	int64_t boundary_time;
+	struct history_ref *refs;  /* owned, sorted by kind, id, then newest first */
+	size_t nrefs;
+	size_t walked;             /* commits walked now (not taken from the cache) */
+};
+
+#define HISTORY_INIT { 0 }
+
+/*
+ * Loads the history of src's commit.  cache: a file to read and update
+ * (NULL: none).  A cache that does not match (another version of
+ * gongshi, a commit not in the history) is ignored and rewritten.
+ */
+int history_load(struct history *h, const struct source *src, const char *cache);
+
+/* The changes of record (kind, id), newest first: *first and the count. */
+size_t history_of(const struct history *h, enum record_kind kind, const char *id,
+		  const struct history_ref **first);
+
+/* The record's kind and id as stored in a version of its file: from its
+ * "id" (or a calendar's "year"), else from the file name.  Returns 0 and
+ * fills id (size bytes), or 1 for a file that is not a record. */
+int history_record_id(const char *path, const cJSON *doc, char *id, size_t size,
+		      enum record_kind *kind);
+
+/* The changes v (two commits compared: source_compare) as one commit of
+ * h, with moves paired and fields compared as the history does. */
+int history_diff(struct history *h, const struct source *src, const struct source_change *v, size_t n);
+
+void history_release(struct history *h);
+
+#endif

@@ -1,0 +1,373 @@
+/* jsondiff.c - field-level changes between record versions (see jsondiff.h). */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "jsondiff.h"
+
+#define MAX_VALUE 300   /* characters of a value shown */
+#define MAX_DEPTH 40
+
+static const char *const labels[][2] = {
+	{ "address", "地址" }, { "application", "申报" }, { "applications", "申报时间" }, { "approval", "批准" },
+	{ "article", "条款" }, { "authority", "机关" }, { "ban_until", "禁止申报截至" }, { "body", "正文" },
+	{ "call", "评审公告" }, { "cancelled", "取消" }, { "certificate", "证书编号" }, { "date", "日期" },
+	{ "decided", "处理日期" }, { "decision", "处理结果" }, { "district", "区域" }, { "document_number", "文号" },
+	{ "email", "电子邮箱" }, { "end", "截止日期" }, { "entries", "名单" }, { "established", "成立日期" },
+	{ "event", "发生日期" }, { "former_names", "曾用名" }, { "ground", "事由" }, { "how", "方式" },
+	{ "id", "编号" }, { "industry", "行业" }, { "issued", "发布日期" }, { "issuer", "发布机关" },
+	{ "kind", "类别" }, { "measures", "管理办法" }, { "name", "名称" }, { "note", "备注" }, { "notice", "公示" },
+	{ "objection_channel", "异议受理" }, { "objector", "异议人" }, { "ordinal", "届数" },
+	{ "organization", "组织" }, { "outcome", "结果" }, { "period", "公示期" }, { "phone", "电话" },
+	{ "private", "非公开信息" }, { "prize_yuan", "奖金（元）" }, { "program", "评选项目" }, { "published", "发布日期" },
+	{ "reason", "原因" }, { "received", "收到日期" }, { "recommender", "推荐单位" }, { "region", "地区" },
+	{ "result", "评选结果" }, { "revocation", "撤销" }, { "round", "届次" }, { "schedule", "日程" },
+	{ "score", "得分" }, { "stage", "阶段" }, { "stages", "评审阶段" }, { "start", "开始日期" },
+	{ "status", "状态" }, { "submitted", "申报日期" }, { "summary", "摘要" }, { "tier", "奖项" },
+	{ "tiers", "奖项设置" }, { "title", "标题" }, { "to", "受理单位" }, { "until", "截至" }, { "website", "网站" },
+	{ "withdrawn", "撤回" }, { "year", "年度" },
+};
+
+const char *jsondiff_label(const char *key)
+{
+	size_t lo = 0, hi = sizeof(labels) / sizeof(labels[0]);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(key, labels[mid][0]);
+		if (!c)
+			return labels[mid][1];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return key;
+}
+
+int jsondiff_value(const cJSON *v, size_t max, struct buf *out)
+{
+	const unsigned char *p;
+	char *text;
+	size_t chars = 0;
+	int error = 0;
+
+	if (!v)
+		return 0;
+	if (cJSON_IsString(v))
+		text = v->valuestring;
+	else if (!(text = cJSON_PrintUnformatted(v)))
+		return error_nomem();
+	/* the text itself: pages escape it, terminals escape it */
+	for (p = (const unsigned char *)text; *p && error >= 0; p++) {
+		if ((*p & 0xC0) != 0x80 && chars++ == max) {
+			error = buf_puts(out, "…");
+			break;
+		}
+		error = buf_putc(out, (char)*p);
+	}
+	if (!cJSON_IsString(v))
+		free(text);
+	return error;
+}
+
+struct ctx {
+	struct jd_changes *out;
+	struct buf path, label, value;
+	int error;
+};
+
+static void add(struct ctx *c, enum jd_kind kind, const cJSON *old, const cJSON *new)
+{
+	struct jd_change *e;
+
+	if (c->error < 0)
+		return;
+	if (c->out->n == c->out->cap) {
+		size_t cap = c->out->cap ? c->out->cap * 2 : 8;
+		if (!(e = realloc(c->out->v, cap * sizeof(*e)))) {
+			c->error = error_nomem();
+			return;
+		}
+		c->out->v = e;
+		c->out->cap = cap;
+	}
+	e = &c->out->v[c->out->n];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	if (!(e->path = strdup(buf_cstr(&c->path))) || !(e->label = strdup(buf_cstr(&c->label)))) {
+		free(e->path);
+		c->error = error_nomem();
+		return;
+	}
+	c->out->n++;
+	if (kind == JD_PRIVATE)
+		return;
+	buf_clear(&c->value);
+	if (old && (c->error = jsondiff_value(old, MAX_VALUE, &c->value)) >= 0 &&
+	    !(e->old = strdup(buf_cstr(&c->value))))
+		c->error = error_nomem();
+	buf_clear(&c->value);
+	if (new && c->error >= 0 && (c->error = jsondiff_value(new, MAX_VALUE, &c->value)) >= 0 &&
+	    !(e->new = strdup(buf_cstr(&c->value))))
+		c->error = error_nomem();
+}
+
+static void push(struct ctx *c, const char *key, const char *ident, size_t *pl, size_t *ll)
+{
+	*pl = c->path.len;
+	*ll = c->label.len;
+	if (key) {
+		if ((c->path.len && buf_putc(&c->path, '.') < 0) || buf_puts(&c->path, key) < 0 ||
+		    (c->label.len && buf_putc(&c->label, '.') < 0) || buf_puts(&c->label, jsondiff_label(key)) < 0)
+			c->error = error_nomem();
+	} else if (buf_printf(&c->path, "[%s]", ident) < 0 || buf_printf(&c->label, "[%s]", ident) < 0) {
+		c->error = error_nomem();
+	}
+}
+
+static void pop(struct ctx *c, size_t pl, size_t ll)
+{
+	c->path.len = pl;
+	c->label.len = ll;
+	if (c->path.ptr)
+		c->path.ptr[pl] = '\0';
+	if (c->label.ptr)
+		c->label.ptr[ll] = '\0';
+}
+
+static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth);
+
+/* The member that identifies each object of an array, if all have a
+ * distinct string value for it. */
+static const char *identity(const cJSON *arr)
+{
+	static const char *const keys[] = { "application", "stage", "id", "name", "date" };
+	const cJSON *x, *y;
+	size_t k;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		bool ok = cJSON_GetArraySize(arr) > 0;
+		cJSON_ArrayForEach(x, arr) {
+			const char *v = json_get_string(x, keys[k]);
+			if (!v) {
+				ok = false;
+				break;
+			}
+			for (y = arr->child; y != x && ok; y = y->next)
+				ok = strcmp(v, json_get_string(y, keys[k])) != 0;
+			if (!ok)
+				break;
+		}
+		if (ok)
+			return keys[k];
+	}
+	return NULL;
+}
+
+static const cJSON *find_by(const cJSON *arr, const char *key, const char *value)
+{
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, arr)
+		if (!strcmp(json_get_string(x, key), value))
+			return x;
+	return NULL;
+}
+
+static void diff_arrays(struct ctx *c, const cJSON *a, const cJSON *b, int depth)
+{
+	const char *ka = identity(a), *kb = identity(b);
+	const char *key = ka && kb && !strcmp(ka, kb) ? ka : !cJSON_GetArraySize(a) ? kb
+							   : !cJSON_GetArraySize(b) ? ka : NULL;
+	const cJSON *x, *y;
+	char num[32];
+	size_t pl, ll;
+	int i = 0;
+
+	if (key) {
+		cJSON_ArrayForEach(x, a) {
+			const char *v = json_get_string(x, key);
+			push(c, NULL, v, &pl, &ll);
+			diff(c, x, find_by(b, key, v), depth + 1);
+			pop(c, pl, ll);
+		}
+		cJSON_ArrayForEach(y, b) {
+			const char *v = json_get_string(y, key);
+			if (find_by(a, key, v))
+				continue;
+			push(c, NULL, v, &pl, &ll);
+			diff(c, NULL, y, depth + 1);
+			pop(c, pl, ll);
+		}
+		return;
+	}
+	for (x = a ? a->child : NULL, y = b ? b->child : NULL; x || y; i++) {
+		snprintf(num, sizeof(num), "%d", i + 1);
+		push(c, NULL, num, &pl, &ll);
+		diff(c, x, y, depth + 1);
+		pop(c, pl, ll);
+		x = x ? x->next : NULL;
+		y = y ? y->next : NULL;
+	}
+}
+
+static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth)
+{
+	const cJSON *x;
+	size_t pl, ll;
+
+	if (c->error < 0 || (a && b && cJSON_Compare(a, b, true)))
+		return;
+	if (depth > MAX_DEPTH) { /* records are nested 32 deep at most; belt and braces */
+		add(c, JD_CHANGED, a, b);
+		return;
+	}
+	if (!a || !b) {
+		add(c, a ? JD_REMOVED : JD_ADDED, a, b);
+		return;
+	}
+	if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
+		cJSON_ArrayForEach(x, a) {
+			const cJSON *y = json_get(b, x->string);
+			push(c, x->string, NULL, &pl, &ll);
+			if (!strcmp(x->string, "private")) {
+				if (!y || !cJSON_Compare(x, y, true))
+					add(c, JD_PRIVATE, NULL, NULL);
+			} else {
+				diff(c, x, y, depth + 1);
+			}
+			pop(c, pl, ll);
+		}
+		cJSON_ArrayForEach(x, b) {
+			if (json_get(a, x->string))
+				continue;
+			push(c, x->string, NULL, &pl, &ll);
+			if (!strcmp(x->string, "private"))
+				add(c, JD_PRIVATE, NULL, NULL);
+			else
+				diff(c, NULL, x, depth + 1);
+			pop(c, pl, ll);
+		}
+		return;
+	}
+	if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
+		diff_arrays(c, a, b, depth);
+		return;
+	}
+	add(c, JD_CHANGED, a, b);
+}
+
+/* A whole record added or removed: one change per top-level field, so
+ * that its private part is still only named. */
+static void whole(struct ctx *c, const cJSON *r, bool added)
+{
+	const cJSON *x;
+	size_t pl, ll;
+
+	cJSON_ArrayForEach(x, r) {
+		push(c, x->string, NULL, &pl, &ll);
+		if (!strcmp(x->string, "private"))
+			add(c, JD_PRIVATE, NULL, NULL);
+		else
+			add(c, added ? JD_ADDED : JD_REMOVED, added ? NULL : x, added ? x : NULL);
+		pop(c, pl, ll);
+	}
+}
+
+int jsondiff(const cJSON *old, const cJSON *new, struct jd_changes *out)
+{
+	struct ctx c = { out, BUF_INIT, BUF_INIT, BUF_INIT, 0 };
+
+	if (!old && cJSON_IsObject(new))
+		whole(&c, new, true);
+	else if (!new && cJSON_IsObject(old))
+		whole(&c, old, false);
+	else if (old && new && cJSON_IsObject(old) && cJSON_IsObject(new))
+		diff(&c, old, new, 0);
+	else if (old || new)
+		add(&c, JD_CHANGED, NULL, NULL); /* not records: say only that it changed */
+	buf_release(&c.path);
+	buf_release(&c.label);
+	buf_release(&c.value);
+	return c.error;
+}
+
+/* A private part as its field names only: a field added or removed
+ * shows in git diff; a value, old or new, never does. */
+static void flatten_private(struct ctx *c, const cJSON *v)
+{
+	const cJSON *x;
+	size_t pl, ll;
+
+	if (!cJSON_IsObject(v) || !v->child) {
+		add(c, JD_PRIVATE, NULL, NULL);
+		return;
+	}
+	cJSON_ArrayForEach(x, v) {
+		push(c, x->string, NULL, &pl, &ll);
+		add(c, JD_PRIVATE, NULL, NULL);
+		pop(c, pl, ll);
+	}
+}
+
+static void flatten(struct ctx *c, const cJSON *v, int depth)
+{
+	const cJSON *x;
+	const char *key;
+	char num[32];
+	size_t pl, ll;
+	int i = 0;
+
+	if (c->error < 0)
+		return;
+	if (depth > MAX_DEPTH || (!cJSON_IsObject(v) && !cJSON_IsArray(v)) || !v->child) {
+		add(c, JD_ADDED, NULL, v);
+		return;
+	}
+	if (cJSON_IsObject(v)) {
+		cJSON_ArrayForEach(x, v) {
+			push(c, x->string, NULL, &pl, &ll);
+			if (!strcmp(x->string, "private"))
+				flatten_private(c, x);
+			else
+				flatten(c, x, depth + 1);
+			pop(c, pl, ll);
+		}
+		return;
+	}
+	key = identity(v);
+	cJSON_ArrayForEach(x, v) {
+		snprintf(num, sizeof(num), "%d", ++i);
+		push(c, NULL, key ? json_get_string(x, key) : num, &pl, &ll);
+		flatten(c, x, depth + 1);
+		pop(c, pl, ll);
+	}
+}
+
+int jsondiff_flatten(const cJSON *doc, struct jd_changes *out)
+{
+	struct ctx c = { out, BUF_INIT, BUF_INIT, BUF_INIT, 0 };
+
+	flatten(&c, doc, 0);
+	buf_release(&c.path);
+	buf_release(&c.label);
+	buf_release(&c.value);
+	return c.error;
+}
+
+void jd_changes_release(struct jd_changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].path);
+		free(c->v[i].label);
+		free(c->v[i].old);
+		free(c->v[i].new);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = c->cap = 0;
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# The command line: help and version everywhere, exit statuses 0, 1 and 2.
+set -u
+G=${GONGSHI:-build/gongshi}
+G=$(cd "$(dirname "$G")" && pwd)/$(basename "$G")
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect STATUS PATTERN COMMAND...: exit status and a pattern of stdout+stderr
+expect() {
+	want=$1 pat=$2
+	shift 2
+	out=$("$@" 2>&1)
+	got=$?
+	if [ "$got" = "$want" ] && printf '%s\n' "$out" | grep -q -- "$pat"; then
+		passed=$((passed + 1))
+	else
+		echo "FAIL cli: '$*' exited $got (want $want), output:"
+		printf '%s\n' "$out" | head -5 | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+}
+
+cp -r "$(dirname "$0")/../fixtures/small" "$tmp/rec"
+git -C "$tmp/rec" init -q && git -C "$tmp/rec" add -A &&
+	git -C "$tmp/rec" -c user.name=t -c user.email=t@e commit -q -m r
+
+expect 0 "usage: gongshi" "$G" --help
+expect 0 "^gongshi [0-9]" "$G" --version
+for c in check rules build; do
+	expect 0 "usage: gongshi $c" "$G" "$c" --help
+	expect 0 "^gongshi [0-9]" "$G" "$c" --version
+	expect 2 "unknown option --frobnicate" "$G" -C "$tmp/rec" "$c" --frobnicate
+done
+expect 2 "usage: gongshi" "$G"
+expect 2 "not a command" "$G" frobnicate
+expect 2 "unknown option" "$G" --frobnicate check
+expect 2 "needs a value" "$G" -C "$tmp/rec" check --rev
+expect 2 "takes a date" "$G" -C "$tmp/rec" check --today 2024-02-30
+expect 2 "SOURCE_DATE_EPOCH" env SOURCE_DATE_EPOCH=yesterday "$G" -C "$tmp/rec" check
+expect 2 "revspec\|not found\|no-such-rev" "$G" -C "$tmp/rec" check --rev no-such-rev
+expect 2 "" "$G" -C "$tmp/nowhere" check
+expect 2 "no data/ folder" "$G" -C "$tmp" check --worktree
+expect 0 "0 errors" "$G" -C "$tmp/rec" check --today 2024-12-31
+expect 0 "0 errors" "$G" check -C "$tmp/rec" --today=2024-12-31
+expect 0 "^reference (error)" "$G" -C "$tmp/rec" rules
+expect 0 "lanzhou " "$G" -C "$tmp/rec" rules lanzhou
+expect 2 "no program \"nowhere\"" "$G" -C "$tmp/rec" rules nowhere
+expect 2 "unexpected argument" "$G" -C "$tmp/rec" check extra
+expect 0 "wrote [0-9]* pages" "$G" -C "$tmp/rec" build -o "$tmp/site" --today 2024-12-31
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
