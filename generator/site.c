@@ -559,7 +559,7 @@ done:
 /* The public JSON of a record beside its page. */
 static int emit_json(struct site *S, const char *dir, const cJSON *doc)
 {
-	char path[MAX_URL];
+	char path[MAX_URL + 16];
 	char *text = cJSON_Print(doc);
 	int error;
 
@@ -657,6 +657,22 @@ static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const
 		put_str(o, "history_begins", when);
 	}
 	return n;
+}
+
+/* A record's page, and the public part of its record beside it as
+ * index.json.  ctx is consumed. */
+static int emit_record(struct site *S, const char *section, const char *id, const char *tmpl,
+		       const char *title, const char *nav, const cJSON *doc, cJSON *ctx)
+{
+	char dir[MAX_URL], path[MAX_URL];
+	int error;
+
+	snprintf(dir, sizeof(dir), "%s/%s", section, id);
+	if ((error = emit_json(S, dir, doc)) < 0) {
+		cJSON_Delete(ctx);
+		return error;
+	}
+	return emit(S, href(path, section, id), tmpl, title, nav, ctx);
 }
 
 /* ---- program ---- */
@@ -785,7 +801,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 {
 	struct json_doc doc = JSON_DOC_INIT;
 	struct buf md = BUF_INIT;
-	char dir[MAX_URL], path[MAX_URL];
+	char path[MAX_URL];
 	const void *const *f;
 	size_t i, n;
 	cJSON *ctx = cJSON_CreateObject(), *o, *arr, *sum;
@@ -832,10 +848,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	put_href(sum, "href", "programs", p->id.v);
 	put_str(sum, "status_zh", status_zh(p->measures.status));
 	put_str(sum, "status", p->measures.status);
-	snprintf(dir, sizeof(dir), "programs/%s", p->id.v);
-	if ((error = emit_json(S, dir, doc.root)) < 0)
-		goto done;
-	error = emit(S, href(path, "programs", p->id.v), "program", p->name, "programs/index.html", ctx);
+	error = emit_record(S, "programs", p->id.v, "program", p->name, "programs/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -851,7 +864,6 @@ static int page_round(struct site *S, const struct round *x)
 	const struct program *p = x->res_program;
 	struct json_doc doc = JSON_DOC_INIT;
 	struct buf svg = BUF_INIT;
-	char dir[MAX_URL], path[MAX_URL];
 	const void *const *apps, *const *ns;
 	size_t i, j, k, napps, nn;
 	cJSON *ctx = cJSON_CreateObject(), *o, *arr;
@@ -971,10 +983,7 @@ static int page_round(struct site *S, const struct round *x)
 	arr = add_arr(o, "notices");
 	for (i = 0; i < nn; i++)
 		notice_summary(S, arr, ns[i]);
-	snprintf(dir, sizeof(dir), "rounds/%s", x->id.v);
-	if ((error = emit_json(S, dir, doc.root)) < 0)
-		goto done;
-	error = emit(S, href(path, "rounds", x->id.v), "round", x->name, "programs/index.html", ctx);
+	error = emit_record(S, "rounds", x->id.v, "round", x->name, "programs/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
 	free(spans);
@@ -1037,7 +1046,7 @@ static int page_notice(struct site *S, const struct notice *n)
 	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
 	const struct notice_rule *nr = program_notice_rule(p, n->kind);
 	struct json_doc doc = JSON_DOC_INIT;
-	char dir[MAX_URL], path[MAX_URL], text[256];
+	char text[256];
 	const void *const *objs;
 	size_t i, k, nobj;
 	cJSON *ctx = cJSON_CreateObject(), *o, *arr;
@@ -1127,11 +1136,8 @@ static int page_notice(struct site *S, const struct notice *n)
 	put_bool(o, "has_objections", cJSON_GetArraySize(arr) > 0);
 	if (n->revocation.v)
 		put_href(o, "revocation_href", "revocations", n->revocation.v);
-	snprintf(dir, sizeof(dir), "notices/%s", n->id.v);
-	if ((error = emit_json(S, dir, doc.root)) < 0)
-		goto done;
-	error = emit(S, href(path, "notices", n->id.v), "notice", json_get_string(doc.root, "title"),
-		     NULL, ctx);
+	error = emit_record(S, "notices", n->id.v, "notice", json_get_string(doc.root, "title"),
+		     NULL, doc.root, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -1222,7 +1228,6 @@ static const char *org_kind_zh(const char *k)
 static int page_organization(struct site *S, const struct organization *g, cJSON *list)
 {
 	struct json_doc doc = JSON_DOC_INIT;
-	char dir[MAX_URL], path[MAX_URL];
 	const void *const *apps;
 	size_t i, j, napps;
 	cJSON *ctx = cJSON_CreateObject(), *o, *arr, *awards, *bans, *sum;
@@ -1295,10 +1300,7 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	put_str(sum, "district", json_get_string(doc.root, "district"));
 	put_num(sum, "applications", (double)napps);
 	put_num(sum, "awards", (double)cJSON_GetArraySize(awards));
-	snprintf(dir, sizeof(dir), "organizations/%s", g->id.v);
-	if ((error = emit_json(S, dir, doc.root)) < 0)
-		goto done;
-	error = emit(S, href(path, "organizations", g->id.v), "organization", g->name, NULL, ctx);
+	error = emit_record(S, "organizations", g->id.v, "organization", g->name, NULL, doc.root, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -1311,7 +1313,7 @@ done:
 static int page_award(struct site *S, const struct application *a)
 {
 	struct json_doc doc = JSON_DOC_INIT;
-	char dir[MAX_URL], path[MAX_URL], title[256];
+	char title[256];
 	cJSON *ctx = cJSON_CreateObject(), *o;
 	int error;
 
@@ -1321,11 +1323,8 @@ static int page_award(struct site *S, const struct application *a)
 	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
 	cJSON_AddItemToObject(cJSON_GetObjectItem(ctx, "award"), "record", cJSON_Duplicate(doc.root, 1));
 	put_history(S, cJSON_GetObjectItem(ctx, "award"), KIND_APPLICATION, a->id.v);
-	snprintf(dir, sizeof(dir), "awards/%s", a->certificate.v);
-	if ((error = emit_json(S, dir, doc.root)) < 0)
-		goto done;
 	snprintf(title, sizeof(title), "证书 %s", a->certificate.v);
-	error = emit(S, href(path, "awards", a->certificate.v), "award", title, "awards/index.html", ctx);
+	error = emit_record(S, "awards", a->certificate.v, "award", title, "awards/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -1375,7 +1374,6 @@ static cJSON *revocation_summary(struct site *S, cJSON *arr, const struct revoca
 static int page_revocation(struct site *S, const struct revocation *v, cJSON *list)
 {
 	struct json_doc doc = JSON_DOC_INIT;
-	char dir[MAX_URL], path[MAX_URL];
 	cJSON *ctx = cJSON_CreateObject(), *o;
 	size_t i;
 	int error;
@@ -1391,10 +1389,7 @@ static int page_revocation(struct site *S, const struct revocation *v, cJSON *li
 	for (i = 0; i < S->r->nnotices; i++)
 		if (S->r->notices[i].revocation.v && !strcmp(S->r->notices[i].revocation.v, v->id.v))
 			put_href(o, "notice_href", "notices", S->r->notices[i].id.v);
-	snprintf(dir, sizeof(dir), "revocations/%s", v->id.v);
-	if ((error = emit_json(S, dir, doc.root)) < 0)
-		goto done;
-	error = emit(S, href(path, "revocations", v->id.v), "revocation", "撤销决定", "revocations/index.html", ctx);
+	error = emit_record(S, "revocations", v->id.v, "revocation", "撤销决定", "revocations/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -1407,7 +1402,6 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	const struct notice *n = b->res_notice;
 	const struct program *p = n && n->res_round ? n->res_round->res_program : NULL;
 	struct json_doc doc = JSON_DOC_INIT;
-	char dir[MAX_URL], path[MAX_URL];
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
 	const cJSON *eff = NULL;
 	int error;
@@ -1454,10 +1448,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	put_str(sum, "summary", json_get_string(doc.root, "summary"));
 	if (b->res_app)
 		put_org_ref(sum, b->res_app->res_org, b->res_app->organization.v);
-	snprintf(dir, sizeof(dir), "objections/%s", b->id.v);
-	if ((error = emit_json(S, dir, doc.root)) < 0)
-		goto done;
-	error = emit(S, href(path, "objections", b->id.v), "objection", "异议处理结果", "objections/index.html", ctx);
+	error = emit_record(S, "objections", b->id.v, "objection", "异议处理结果", "objections/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -2248,32 +2239,70 @@ static int downloads(struct site *S)
 	return error;
 }
 
-static int sitemap(struct site *S, char **paths, size_t n)
+/* The sitemap protocol's limit of URLs in one file. */
+#define SITEMAP_MAX 50000
+
+static int sitemap_file(struct site *S, const char *path, char **paths, size_t n)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
-	int error = 0;
+	int error;
 
-	if (!S->base_url) /* a sitemap lists absolute URLs: without a base, none */
-		return 0;
 	error = buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (i = 0; i < n && error >= 0; i++) {
 		size_t len = strlen(paths[i]);
 		/* folders, as servers serve them: index.html is implied */
 		int cut = len >= 10 && !strcmp(paths[i] + len - 10, "index.html") ? 10 : 0;
-		if (!strcmp(paths[i], "404.html"))
-			continue;
 		error = buf_printf(&b, "<url><loc>%s%.*s</loc></url>\n", S->base_url, (int)(len - (size_t)cut),
 				   paths[i]);
 	}
 	if (error >= 0 && (error = buf_puts(&b, "</urlset>\n")) >= 0)
-		error = output_write(&S->out, "sitemap.xml", b.ptr, b.len);
+		error = output_write(&S->out, path, b.ptr, b.len);
+	buf_release(&b);
+	return error;
+}
+
+static int sitemap(struct site *S, char **paths, size_t n)
+{
+	struct buf b = BUF_INIT;
+	char name[64], **v;
+	size_t i, k, parts;
+	int error = 0;
+
+	if (!S->base_url) { /* a sitemap lists absolute URLs: without a base, none */
+		error = output_write(&S->out, "robots.txt", "User-agent: *\nAllow: /\n", 23);
+		return error;
+	}
+	/* the 404 page is no page of the site */
+	if (!(v = malloc((n + 1) * sizeof(*v))))
+		return fail_nomem();
+	for (i = k = 0; i < n; i++)
+		if (strcmp(paths[i], "404.html"))
+			v[k++] = paths[i];
+	paths = v;
+	n = k;
+	if (n <= SITEMAP_MAX) {
+		error = sitemap_file(S, "sitemap.xml", paths, n);
+	} else { /* an index of numbered sitemaps */
+		parts = (n + SITEMAP_MAX - 1) / SITEMAP_MAX;
+		error = buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				     "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+		for (i = 0; i < parts && error >= 0; i++) {
+			snprintf(name, sizeof(name), "sitemaps/sitemap-%zu.xml", i + 1);
+			if ((error = sitemap_file(S, name, paths + i * SITEMAP_MAX,
+						  i + 1 < parts ? SITEMAP_MAX : n - i * SITEMAP_MAX)) >= 0)
+				error = buf_printf(&b, "<sitemap><loc>%s%s</loc></sitemap>\n", S->base_url, name);
+		}
+		if (error >= 0 && (error = buf_puts(&b, "</sitemapindex>\n")) >= 0)
+			error = output_write(&S->out, "sitemap.xml", b.ptr, b.len);
+	}
 	buf_clear(&b);
-	if (error >= 0 && (error = buf_puts(&b, "User-agent: *\nAllow: /\n")) >= 0 &&
-	    (!S->base_url || (error = buf_printf(&b, "Sitemap: %ssitemap.xml\n", S->base_url)) >= 0))
+	if (error >= 0 && (error = buf_printf(&b, "User-agent: *\nAllow: /\nSitemap: %ssitemap.xml\n",
+					      S->base_url)) >= 0)
 		error = output_write(&S->out, "robots.txt", b.ptr, b.len);
 	buf_release(&b);
+	free(v);
 	return error;
 }
 
