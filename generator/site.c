@@ -926,6 +926,15 @@ static int page_round(struct site *S, const struct round *x)
 	if (nspans && (error = svg_timeline(spans, nspans, S->o->today, &svg)) < 0)
 		goto done;
 	put_str(o, "timeline_svg", svg.ptr);
+	/* the same as a table: nothing is only in the picture */
+	arr = add_arr(o, "timeline");
+	for (i = 0; i < nspans; i++) {
+		cJSON *row = push_obj(arr);
+		put_str(row, "label", spans[i].label);
+		put_date(row, "start", spans[i].start);
+		if (spans[i].end != spans[i].start)
+			put_date(row, "end", spans[i].end);
+	}
 
 	/* who passed each stage */
 	arr = add_arr(o, "stages");

@@ -5,8 +5,8 @@
 #include "svg.h"
 
 #define W 640          /* viewBox width; the drawing scales to its box */
-#define LABEL_W 150    /* room for a label on the left */
-#define ROW_H 26
+#define LABEL_W 190    /* room for a label on the left */
+#define ROW_H 34       /* type is 20 units: about 11 px on a 360 px phone */
 
 static int esc(struct buf *b, const char *s)
 {
@@ -32,7 +32,7 @@ int svg_timeline(const struct svg_span *v, size_t n, date_t today, struct buf *o
 	date_t lo, hi;
 	double scale;
 	size_t i;
-	int h = (int)n * ROW_H + 30, error;
+	int h = (int)n * ROW_H + 40, error;
 	char d1[11], d2[11];
 
 	if (!n)
@@ -46,7 +46,7 @@ int svg_timeline(const struct svg_span *v, size_t n, date_t today, struct buf *o
 	scale = (double)(W - LABEL_W - 10) / (double)(hi - lo + 1);
 	date_format(lo, d1);
 	date_format(hi, d2);
-	error = buf_printf(out, "<svg class=\"timeline\" viewBox=\"0 0 %d %d\" role=\"img\" "
+	error = buf_printf(out, "<svg class=\"timeline\" viewBox=\"0 0 %d %d\" font-size=\"20\" role=\"img\" "
 			   "aria-label=\"时间线，%s至%s\" xmlns=\"http://www.w3.org/2000/svg\">"
 			   "<title>时间线（%s至%s）</title>", W, h, d1, d2, d1, d2);
 	for (i = 0; i < n && error >= 0; i++) {
@@ -56,10 +56,10 @@ int svg_timeline(const struct svg_span *v, size_t n, date_t today, struct buf *o
 		date_format(v[i].start, d1);
 		date_format(v[i].end, d2);
 		if ((error = buf_printf(out, "<g class=\"%s\"><text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
-					span_class[v[i].kind], LABEL_W - 6, y + 15)) < 0 ||
+					span_class[v[i].kind], LABEL_W - 6, y + 22)) < 0 ||
 		    (error = esc(out, v[i].label)) < 0)
 			break;
-		error = buf_printf(out, "</text><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" rx=\"3\">"
+		error = buf_printf(out, "</text><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"24\" rx=\"3\">"
 				   "<title>%s %s</title></rect></g>", x, y + 2, w < 3 ? 3 : w, d1,
 				   v[i].start == v[i].end ? "" : d2);
 	}
@@ -86,7 +86,7 @@ int svg_bars(const char *title, const struct svg_bar *v, size_t n, struct buf *o
 
 	for (i = 0; i < n; i++)
 		max = v[i].value > max ? v[i].value : max;
-	if ((error = buf_printf(out, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
+	if ((error = buf_printf(out, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" font-size=\"20\" role=\"img\" aria-label=\"",
 				W, h)) < 0 || (error = esc(out, title)) < 0 ||
 	    (error = buf_puts(out, "\" xmlns=\"http://www.w3.org/2000/svg\"><title>")) < 0 ||
 	    (error = esc(out, title)) < 0 || (error = buf_puts(out, "</title>")) < 0)
@@ -95,11 +95,11 @@ int svg_bars(const char *title, const struct svg_bar *v, size_t n, struct buf *o
 		double w = (double)v[i].value * (W - LABEL_W - 50) / (double)max;
 		int y = (int)i * ROW_H + 4;
 		if ((error = buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL_W - 6,
-					y + 15)) < 0 || (error = esc(out, v[i].label)) < 0)
+					y + 22)) < 0 || (error = esc(out, v[i].label)) < 0)
 			break;
-		error = buf_printf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\"/>"
+		error = buf_printf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"24\"/>"
 				   "<text class=\"value\" x=\"%.1f\" y=\"%d\">%ld</text>",
-				   LABEL_W, y + 2, w, LABEL_W + w + 6, y + 15, v[i].value);
+				   LABEL_W, y + 2, w, LABEL_W + w + 6, y + 22, v[i].value);
 	}
 	return error < 0 ? error : buf_puts(out, "</svg>");
 }
