@@ -227,7 +227,9 @@ static void check_cadence(struct ctx *c)
 		return;
 	}
 	for (i = 0; i < r->nrounds; i++)
-		if (r->rounds[i].res_program && r->rounds[i].year.set && !r->rounds[i].cancelled)
+		/* years the schema allows only: a hostile one must not overflow below */
+		if (r->rounds[i].res_program && r->rounds[i].year.set && !r->rounds[i].cancelled &&
+		    r->rounds[i].year.v >= 1900 && r->rounds[i].year.v <= 2200)
 			v[n++] = &r->rounds[i];
 	qsort(v, n, sizeof(*v), round_cmp);
 	for (i = 1; i < n; i++) {

@@ -504,6 +504,16 @@ static int cache_read(struct history *h, const char *path, char tip[41])
 				goto fail;
 			cJSON_ArrayForEach(f, json_get(x, "fields")) {
 				struct jd_change *d;
+				const cJSON *f0 = cJSON_GetArrayItem(f, 0), *f1 = cJSON_GetArrayItem(f, 1);
+				const cJSON *f2 = cJSON_GetArrayItem(f, 2), *f3 = cJSON_GetArrayItem(f, 3);
+				const cJSON *f4 = cJSON_GetArrayItem(f, 4);
+				/* the cache is ours, but a damaged one must be ignored, not trusted */
+				if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) != 5 || !cJSON_IsNumber(f0) ||
+				    f0->valueint < JD_ADDED || f0->valueint > JD_PRIVATE || !cJSON_IsString(f1) ||
+				    !cJSON_IsString(f2) || !(cJSON_IsString(f3) || cJSON_IsNull(f3)) ||
+				    !(cJSON_IsString(f4) || cJSON_IsNull(f4)) ||
+				    (f0->valueint == JD_PRIVATE && !(cJSON_IsNull(f3) && cJSON_IsNull(f4))))
+					goto fail;
 				if (e->fields.n == e->fields.cap) {
 					size_t cap = e->fields.cap ? e->fields.cap * 2 : 8;
 					struct jd_change *nv = realloc(e->fields.v, cap * sizeof(*nv));
@@ -514,13 +524,15 @@ static int cache_read(struct history *h, const char *path, char tip[41])
 				}
 				d = &e->fields.v[e->fields.n++];
 				memset(d, 0, sizeof(*d));
-				d->kind = (enum jd_kind)cJSON_GetArrayItem(f, 0)->valueint;
-				d->path = strdup(cJSON_GetArrayItem(f, 1)->valuestring);
-				d->label = strdup(cJSON_GetArrayItem(f, 2)->valuestring);
-				if (cJSON_IsString(cJSON_GetArrayItem(f, 3)))
-					d->old = strdup(cJSON_GetArrayItem(f, 3)->valuestring);
-				if (cJSON_IsString(cJSON_GetArrayItem(f, 4)))
-					d->new = strdup(cJSON_GetArrayItem(f, 4)->valuestring);
+				d->kind = (enum jd_kind)f0->valueint;
+				d->path = strdup(f1->valuestring);
+				d->label = strdup(f2->valuestring);
+				if (cJSON_IsString(f3))
+					d->old = strdup(f3->valuestring);
+				if (cJSON_IsString(f4))
+					d->new = strdup(f4->valuestring);
+				if (!d->path || !d->label)
+					goto fail;
 			}
 		}
 	}

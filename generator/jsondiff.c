@@ -139,6 +139,19 @@ static void pop(struct ctx *c, size_t pl, size_t ll)
 
 static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth);
 
+/* Whether v holds a "private" member anywhere. */
+static bool has_private(const cJSON *v)
+{
+	const cJSON *x;
+
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return false;
+	cJSON_ArrayForEach(x, v)
+		if ((cJSON_IsObject(v) && x->string && !strcmp(x->string, "private")) || has_private(x))
+			return true;
+	return false;
+}
+
 /* The member that identifies each object of an array, if all have a
  * distinct string value for it. */
 static const char *identity(const cJSON *arr)
@@ -225,7 +238,39 @@ static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth)
 		return;
 	}
 	if (!a || !b) {
+		const cJSON *v = a ? a : b;
+		int i = 0;
+		char num[32];
+		/* a subtree with a private part is added or removed member by
+		 * member, so that the private part is only named */
+		if (has_private(v) && cJSON_IsObject(v)) {
+			cJSON_ArrayForEach(x, v) {
+				push(c, x->string, NULL, &pl, &ll);
+				if (!strcmp(x->string, "private"))
+					add(c, JD_PRIVATE, NULL, NULL);
+				else
+					diff(c, a ? x : NULL, b ? x : NULL, depth + 1);
+				pop(c, pl, ll);
+			}
+			return;
+		}
+		if (has_private(v) && cJSON_IsArray(v)) {
+			cJSON_ArrayForEach(x, v) {
+				snprintf(num, sizeof(num), "%d", ++i);
+				push(c, NULL, num, &pl, &ll);
+				diff(c, a ? x : NULL, b ? x : NULL, depth + 1);
+				pop(c, pl, ll);
+			}
+			return;
+		}
 		add(c, a ? JD_REMOVED : JD_ADDED, a, b);
+		return;
+	}
+	/* a value that changed type and holds a private part: removed, then added */
+	if ((cJSON_IsObject(a) != cJSON_IsObject(b) || cJSON_IsArray(a) != cJSON_IsArray(b)) &&
+	    (has_private(a) || has_private(b))) {
+		diff(c, a, NULL, depth + 1);
+		diff(c, NULL, b, depth + 1);
 		return;
 	}
 	if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
@@ -270,6 +315,8 @@ static void whole(struct ctx *c, const cJSON *r, bool added)
 		push(c, x->string, NULL, &pl, &ll);
 		if (!strcmp(x->string, "private"))
 			add(c, JD_PRIVATE, NULL, NULL);
+		else if (has_private(x))
+			diff(c, added ? NULL : x, added ? x : NULL, 1);
 		else
 			add(c, added ? JD_ADDED : JD_REMOVED, added ? NULL : x, added ? x : NULL);
 		pop(c, pl, ll);

@@ -213,7 +213,9 @@ static void get_int(struct loader *L, const cJSON *obj, const char *key, struct 
 {
 	const cJSON *v = json_get(obj, key);
 
-	out->set = cJSON_IsNumber(v);
+	/* out of any sane range (the schema says so) is as good as absent:
+	 * casting 1e300 to long is undefined, and LONG_MIN overflows later */
+	out->set = cJSON_IsNumber(v) && v->valuedouble >= -1e9 && v->valuedouble <= 1e9;
 	out->v = out->set ? (long)v->valuedouble : 0;
 	out->pos = pos_of(L, v ? v : obj);
 }
@@ -222,7 +224,7 @@ static long int_of(const cJSON *obj, const char *key, long dflt)
 {
 	const cJSON *v = json_get(obj, key);
 
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : dflt;
+	return cJSON_IsNumber(v) && v->valuedouble >= -1e9 && v->valuedouble <= 1e9 ? (long)v->valuedouble : dflt;
 }
 
 static bool bool_of(const cJSON *obj, const char *key)
