@@ -41,7 +41,7 @@ $(B)/libgongshi.a: $(OBJS)
 $(B)/gongshi: $(B)/obj/main.o $(B)/libgongshi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libgongshi.a | $(B)/tests
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libgongshi.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -iquote tests/unit -o $@ $< $(B)/libgongshi.a $(PKG_LIBS) $(CHECK_LIBS)
 
 $(B)/obj $(B)/gen $(B)/tests:

@@ -45,7 +45,8 @@ static void versions_clear(struct versions *t)
 	for (i = 0; i < t->cap; i++)
 		if (t->v[i].used)
 			cJSON_Delete(t->v[i].doc);
-	memset(t->v, 0, t->cap * sizeof(*t->v));
+	if (t->v)
+		memset(t->v, 0, t->cap * sizeof(*t->v));
 	t->n = 0;
 }
 

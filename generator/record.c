@@ -79,7 +79,8 @@ enum record_kind record_kind_of_path(const char *path)
 	size_t len;
 	int k;
 
-	if (strncmp(path, SOURCE_ROOT "/", sizeof(SOURCE_ROOT)))
+	/* hidden files and folders (editors' backups, tools' state) hold no record */
+	if (strncmp(path, SOURCE_ROOT "/", sizeof(SOURCE_ROOT)) || strstr(path, "/."))
 		return KIND_NONE;
 	p = path + sizeof(SOURCE_ROOT);
 	if (!(slash = strchr(p, '/')))

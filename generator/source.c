@@ -155,7 +155,8 @@ int source_open_commit(struct source *s, const char *dir, const char *rev)
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
 		if ((error = list_tree(s, tree, roots[i], i == 0)) < 0)
 			goto done;
-	qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
 	error = 0;
 done:
 	git_tree_free(tree);
@@ -230,7 +231,8 @@ int source_open_worktree(struct source *s, const char *dir)
 		if ((error = walk_dir(s, roots[i], 0)) < 0)
 			return error;
 	}
-	qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
 	return 0;
 }
 

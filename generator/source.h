@@ -120,8 +120,9 @@ int source_read_oid(const struct source *s, const unsigned char oid[20],
 /* Whether the repository is a shallow clone (its history is cut). */
 bool source_is_shallow(const struct source *s);
 
-/* *out = whether commit descends from (or is) ancestor.  ERR_GIT if
- * either is unknown to the repository. */
+/* *out = whether commit descends from (or is) ancestor.  An ancestor the
+ * repository no longer has (a rewritten history) gives false, not an
+ * error; ERR_GIT for an id that does not parse. */
 int source_descends(const struct source *s, const char *commit,
 		    const char *ancestor, bool *out);
 

@@ -12,7 +12,8 @@ void text_money(char *out, size_t size, long yuan)
 		snprintf(out, size, "%ld万元", yuan / 10000);
 		return;
 	}
-	n = snprintf(digits, sizeof(digits), "%ld", yuan < 0 ? -yuan : yuan);
+	/* unsigned: -LONG_MIN does not fit in a long */
+	n = snprintf(digits, sizeof(digits), "%lu", yuan < 0 ? 0UL - (unsigned long)yuan : (unsigned long)yuan);
 	if (yuan < 0)
 		grouped[j++] = '-';
 	for (i = 0; i < n; i++) {

@@ -557,9 +557,10 @@ END_TEST
  */
 START_TEST(kind_of_hidden_files)
 {
-	ck_assert_int_eq(record_kind_of_path("data/notices/.draft.json"), KIND_NOTICE);
-	ck_assert_int_eq(record_kind_of_path("data/notices/.hidden/x.json"), KIND_NOTICE);
-	ck_assert_int_eq(record_kind_of_path("data/notices/.json"), KIND_NOTICE);
+	ck_assert_int_eq(record_kind_of_path("data/notices/.draft.json"), KIND_NONE);
+	ck_assert_int_eq(record_kind_of_path("data/notices/.hidden/x.json"), KIND_NONE);
+	ck_assert_int_eq(record_kind_of_path("data/notices/.json"), KIND_NONE);
+	ck_assert_int_eq(record_kind_of_path("data/notices/x.json"), KIND_NOTICE);
 }
 END_TEST
 
