@@ -1,0 +1,308 @@
+// Browser gates (issue #5): Debian's Chromium, driven by playwright-core,
+// against a site that tests/gates/serve.py serves with nginx.
+//
+// Usage: serve.py demo -- node browser.mjs pages   every page: no console error,
+//                                                   no failed or external request,
+//                                                   no horizontal scrolling at 360 px,
+//                                                   no chart label cut off;
+//                                                   screenshots and a printed notice
+//        serve.py demo -- node browser.mjs a11y    axe-core, WCAG 2.0/2.1 A and AA, every page
+//        serve.py xss  -- node browser.mjs xss     no payload of the poisoned record runs
+//
+// Environment: GATE_URL, GATE_SITE (from serve.py), CHROMIUM (default
+// /usr/bin/chromium), SCREENSHOTS (default build/screenshots), GATE_TABS
+// (pages open at once, default 2: one a core).
+// Closes with "browser: N passed, M failed" (a11y:, xss:) and exits 1 on failure.
+
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const mode = process.argv[2];
+const base = process.env.GATE_URL;
+const site = process.env.GATE_SITE;
+if (!['pages', 'a11y', 'xss'].includes(mode) || !base || !site) {
+  console.error('usage: serve.py demo|xss -- node browser.mjs pages|a11y|xss');
+  process.exit(2);
+}
+const baseHost = new URL(base).host;
+const shots = process.env.SCREENSHOTS || join(root, 'build', 'screenshots');
+const tabsAtOnce = Math.max(1, Number(process.env.GATE_TABS) || 2);
+const name = { pages: 'browser', a11y: 'a11y', xss: 'xss' }[mode];
+let passed = 0;
+let failed = 0;
+
+function check(ok, what, detail) {
+  if (ok) passed++;
+  else {
+    failed++;
+    console.log(`FAIL ${what}${detail ? ': ' + detail : ''}`);
+  }
+  return ok;
+}
+
+// Every file of the site, from SHA256SUMS, as URLs relative to the base.
+const files = readFileSync(join(site, 'SHA256SUMS'), 'utf8')
+  .split('\n').filter(Boolean).map((l) => l.slice(l.indexOf('  ') + 2));
+const htmlPages = files.filter((f) => f.endsWith('.html'));
+const urlOf = (path) => new URL(path.split('/').map(encodeURIComponent).join('/'), base).href;
+
+// The one 404 expected: the main document of a missing page (Chromium
+// logs it to the console as well).
+const MISSING = 'no-such-page/';
+const expected404 = (url) => url === new URL(MISSING, base).href;
+
+// The flags that work here as root: no sandbox (root), and none of
+// Chromium's own connections to Google, which this machine's closed
+// network refuses.  playwright-core starts it with a fresh
+// --user-data-dir of its own every time (and removes it after).
+const launch = () => chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  chromiumSandbox: false,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+// A tab, and what went wrong in it since the page it is on was opened.
+const tabOf = new WeakMap();
+async function newTab(context) {
+  const page = await context.newPage();
+  const tab = { page, problems: [] };
+  tabOf.set(page, tab);
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    if (/^Failed to load resource: .* 404/.test(m.text()) && expected404(m.location().url)) return;
+    tab.problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => tab.problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => tab.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !(r.status() === 404 && expected404(r.url())))
+      tab.problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return tab;
+}
+
+// A context in which a request for anywhere but the site's own server
+// fails its page and is never sent.
+async function newContext(browser, options) {
+  const context = await browser.newContext(options);
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || (u.protocol === 'http:' && u.host === baseHost)) return route.continue();
+    const tab = tabOf.get(route.request().frame().page());
+    if (tab) tab.problems.push(`external request: ${u.href}`);
+    return route.abort('blockedbyclient');
+  });
+  return context;
+}
+
+// fn(tab, path) for every path, on tabsAtOnce tabs at once.
+async function eachPage(context, paths, fn, setup = async () => {}) {
+  let next = 0;
+  const tabs = [];
+  for (let i = 0; i < Math.min(tabsAtOnce, paths.length); i++) {
+    const tab = await newTab(context);
+    await setup(tab);
+    tabs.push(tab);
+  }
+  await Promise.all(tabs.map(async (tab) => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      tab.problems = [];
+      await fn(tab, path);
+    }
+  }));
+  for (const tab of tabs) await tab.page.close();
+}
+
+// One page of each type, for the screenshots people look at.
+function pageTypes() {
+  const first = (re) => htmlPages.find((p) => re.test(p));
+  const types = {
+    home: 'index.html',
+    programs: 'programs/index.html',
+    program: first(/^programs\/[^/]+\/index\.html$/),
+    round: first(/^rounds\/[^/]+\/index\.html$/),
+    notice: first(/^notices\/[^/]*proposed[^/]*\/index\.html$/) || first(/^notices\/[^/]+\/index\.html$/),
+    organizations: 'organizations/index.html',
+    organization: first(/^organizations\/[^/]+\/index\.html$/),
+    awards: 'awards/index.html',
+    award: first(/^awards\/[^/]+\/index\.html$/),
+    revocations: 'revocations/index.html',
+    revocation: first(/^revocations\/[^/]+\/index\.html$/),
+    objections: 'objections/index.html',
+    objection: first(/^objections\/[^/]+\/index\.html$/),
+    stats: 'stats/index.html',
+    downloads: 'downloads/index.html',
+    404: MISSING,
+    announcement: first(/^announcements\/[^/]+\/index\.html$/),
+    page: first(/^pages\/[^/]+\/index\.html$/),
+  };
+  for (const [k, v] of Object.entries(types)) check(v, `a page of type ${k}`, 'none in the site');
+  // The audit trail's pages (issue #4), where the site has them.
+  const more = {
+    'notice-version': first(/^notices\/[^/]+\/v\/[^/]+\/index\.html$/),
+    changes: first(/^changes\/index\.html$/),
+    change: first(/^changes\/[0-9a-f]{40}\/index\.html$/),
+  };
+  for (const [k, v] of Object.entries(more)) if (v) types[k] = v;
+  return types;
+}
+
+async function pagesGate(browser) {
+  const context = await newContext(browser, { viewport: { width: 360, height: 800 } });
+  const types = pageTypes();
+  const shotOf = Object.fromEntries(Object.entries(types).map(([k, v]) => [v, k]));
+  mkdirSync(shots, { recursive: true });
+  // Every page, and a missing one (the 404 page from a deep path).
+  const paths = [...htmlPages, MISSING];
+  await eachPage(context, paths, async (tab, path) => {
+    const { page, problems } = tab;
+    await page.setViewportSize({ width: 360, height: 800 });
+    const res = await page.goto(urlOf(path), { waitUntil: 'load' });
+    const want = path === MISSING ? 404 : 200;
+    if (res.status() !== want) problems.push(`status ${res.status()}, want ${want}`);
+    const m = await page.evaluate(() => {
+      const s = document.scrollingElement;
+      // The stylesheet applied: the site header is the brand colour, not transparent.
+      const header = document.querySelector('header.site');
+      // Chart and timeline labels cut off by their drawing's edge (an SVG
+      // clips what lies outside its viewBox, so nothing scrolls).
+      const clipped = [];
+      for (const svg of document.querySelectorAll('svg[viewBox]')) {
+        const vb = svg.viewBox.baseVal;
+        for (const t of svg.querySelectorAll('text')) {
+          const b = t.getBBox();
+          if (b.x < vb.x - 0.5 || b.x + b.width > vb.x + vb.width + 0.5) clipped.push(t.textContent);
+        }
+      }
+      return {
+        scroll: s.scrollWidth, client: s.clientWidth, clipped,
+        styled: !!header && getComputedStyle(header).backgroundColor !== 'rgba(0, 0, 0, 0)',
+      };
+    });
+    if (m.scroll > m.client) problems.push(`scrolls horizontally at 360 px (${m.scroll} > ${m.client})`);
+    if (m.clipped.length) problems.push(`SVG text cut off at the drawing's edge: ${m.clipped.slice(0, 5).join(', ')}`);
+    if (!m.styled) problems.push('the stylesheet did not apply');
+    const type = shotOf[path];
+    if (type) {
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.screenshot({ path: join(shots, `${type}-${width}.png`), fullPage: true });
+      }
+    }
+    check(problems.length === 0, path, problems.join('; '));
+  });
+  console.log(`ok   ${paths.length} pages loaded at 360 px; screenshots of ${Object.keys(types).length} page types in ${shots}`);
+
+  // A notice as its recipients file it: printed on A4 (print styles).
+  const page = await context.newPage();
+  await page.goto(urlOf(types.notice));
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  writeFileSync(join(shots, 'notice-print.pdf'), pdf);
+  const pdfPages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  check(pdf.subarray(0, 5).toString() === '%PDF-' && pdfPages >= 1, 'notice printed to PDF',
+    `${pdf.length} bytes, ${pdfPages} pages`);
+  console.log(`ok   ${types.notice} printed: ${pdfPages} A4 page(s), ${join(shots, 'notice-print.pdf')}`);
+  await context.close();
+}
+
+async function a11yGate(browser) {
+  const axe = require('axe-core');
+  const context = await newContext(browser, { viewport: { width: 1280, height: 900 } });
+  const seen = {};
+  let rules = 0;
+  const paths = [...htmlPages, MISSING];
+  await eachPage(context, paths, async (tab, path) => {
+    const { page, problems } = tab;
+    await page.goto(urlOf(path), { waitUntil: 'load' });
+    // Evaluated through the DevTools protocol, so the page's CSP (no
+    // scripts at all) does not apply to axe itself.
+    await page.evaluate(axe.source);
+    const result = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    }));
+    rules = Math.max(rules, result.passes.length + result.violations.length);
+    const v = result.violations.map((x) => {
+      seen[x.id] = (seen[x.id] || 0) + 1;
+      const where = x.nodes.slice(0, 3).map((n) => n.target.join(' ') +
+        (n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ')})` : '')).join(', ');
+      return `${x.id} [${x.impact}] ${x.help}: ${x.nodes.length} element(s): ${where}`;
+    });
+    check(v.length === 0 && problems.length === 0, path, [...v, ...problems].join('\n    '));
+  });
+  const found = Object.entries(seen).map(([k, n]) => `${k} on ${n} pages`).join(', ');
+  console.log(`ok   axe-core ${axe.version} on ${paths.length} pages, up to ${rules} rules applying to a page` +
+    (found ? `; violations: ${found}` : '; no violations'));
+  await context.close();
+}
+
+async function xssGate(browser) {
+  // CSP would stop an inline payload in this browser, but not in every
+  // one, nor on a server configured without it: the escaping itself is
+  // what is tested here, so the page's CSP is bypassed.
+  const context = await newContext(browser, { viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  // Pages, feeds, JSON and text: an XHTML <script> in an Atom feed runs too
+  // when the feed is opened.  CSV would be downloaded, not shown.
+  const targets = files.filter((f) => /\.(html|xml|json|txt)$/.test(f));
+  let shown = 0;
+  await eachPage(context, targets, async (tab, path) => {
+    const { page } = tab;
+    tab.hits = [];
+    await page.goto(urlOf(path), { waitUntil: 'load' });
+    await page.waitForTimeout(30); // an onerror or ontoggle fires just after load
+    // What would run on a click or a hover, which no load triggers: any
+    // handler attribute, script-like element, or a link whose scheme (as
+    // the browser parses it) is not http, https or mailto.
+    const found = await page.evaluate(() => {
+      const bad = [];
+      for (const el of document.querySelectorAll('*')) {
+        const tag = el.localName;
+        if (['script', 'iframe', 'object', 'embed', 'base', 'frame', 'frameset'].includes(tag)) bad.push(`<${tag}>`);
+        if (tag === 'meta' && /refresh/i.test(el.getAttribute('http-equiv') || '')) bad.push('<meta refresh>');
+        for (const a of el.attributes) {
+          if (/^on/i.test(a.name)) bad.push(`${a.name} on <${tag}>`);
+          if (/^(href|src|action|formaction|xlink:href|srcdoc|data)$/i.test(a.name)) {
+            let proto = '';
+            try { proto = new URL(a.value, document.baseURI).protocol; } catch { continue; }
+            if (!['http:', 'https:', 'mailto:'].includes(proto)) bad.push(`${a.name}="${a.value.slice(0, 40)}" on <${tag}>`);
+          }
+        }
+      }
+      return { bad, shown: /__pwned\(|alert\(/.test(document.documentElement.textContent || '') };
+    });
+    shown += found.shown;
+    check(tab.hits.length === 0 && found.bad.length === 0, path, [...tab.hits, ...found.bad].join('; '));
+  }, async (tab) => {
+    // window.__pwned, which every payload calls, and alert(), which
+    // test_build.PAYLOAD's call: either, in any frame, fails the page.
+    await tab.page.exposeFunction('__pwned', (what) => tab.hits.push(`payload ran: ${what}`));
+    tab.page.on('dialog', (d) => { tab.hits.push(`${d.type()} dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+  });
+  // The payloads must have reached the pages as text, or nothing was tested.
+  check(shown >= 50, 'payloads shown as text', `on ${shown} of ${targets.length} files`);
+  console.log(`ok   ${targets.length} files opened, the payloads shown as text on ${shown}; none ran`);
+  await context.close();
+}
+
+let browser;
+try {
+  browser = await launch();
+  if (mode === 'pages') await pagesGate(browser);
+  else if (mode === 'a11y') await a11yGate(browser);
+  else await xssGate(browser);
+} catch (e) {
+  check(false, 'browser run', e.stack || String(e));
+} finally {
+  if (browser) await browser.close();
+}
+console.log(`${name}: ${passed} passed, ${failed} failed`);
+process.exit(failed || !passed ? 1 : 0);
