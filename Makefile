@@ -83,6 +83,7 @@ check-demo: all
 	$(B)/gongshi check
 
 include tests/gates/gates.mk
+include tests/bench/bench.mk
 
 clean:
 	rm -rf $(B)
