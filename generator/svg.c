@@ -25,6 +25,23 @@ static int esc(struct buf *b, const char *s)
 	return error;
 }
 
+/* Room for the longest label: about 20 units a character at 20-unit type,
+ * so that no label is cut off by the drawing's edge. */
+static int label_width(const char *const *labels, size_t n, size_t stride)
+{
+	size_t i, max = 4;
+
+	for (i = 0; i < n; i++) {
+		const unsigned char *p = *(const char *const *)((const char *)labels + i * stride) ?
+			(const unsigned char *)*(const char *const *)((const char *)labels + i * stride) : (const unsigned char *)"";
+		size_t chars = 0;
+		for (; *p; p++)
+			chars += (*p & 0xC0) != 0x80 ? (*p < 0x80 ? 1 : 2) : 0; /* CJK is twice as wide */
+		max = chars > max ? chars : max;
+	}
+	return (int)(max * 11 + 16);
+}
+
 static const char *const span_class[] = { "apply", "stage", "notice", "approval" };
 
 int svg_timeline(const struct svg_span *v, size_t n, date_t today, struct buf *out)
@@ -32,31 +49,33 @@ int svg_timeline(const struct svg_span *v, size_t n, date_t today, struct buf *o
 	date_t lo, hi;
 	double scale;
 	size_t i;
-	int h = (int)n * ROW_H + 40, error;
+	int h = (int)n * ROW_H + 40, error, lw, w_all;
 	char d1[11], d2[11];
 
 	if (!n)
 		return 0;
+	lw = label_width(&v[0].label, n, sizeof(*v));
+	w_all = lw + (W - LABEL_W);
 	lo = v[0].start;
 	hi = v[0].end;
 	for (i = 1; i < n; i++) {
 		lo = v[i].start < lo ? v[i].start : lo;
 		hi = v[i].end > hi ? v[i].end : hi;
 	}
-	scale = (double)(W - LABEL_W - 10) / (double)(hi - lo + 1);
+	scale = (double)(w_all - lw - 10) / (double)(hi - lo + 1);
 	date_format(lo, d1);
 	date_format(hi, d2);
 	error = buf_printf(out, "<svg class=\"timeline\" viewBox=\"0 0 %d %d\" font-size=\"20\" role=\"img\" "
 			   "aria-label=\"时间线，%s至%s\" xmlns=\"http://www.w3.org/2000/svg\">"
-			   "<title>时间线（%s至%s）</title>", W, h, d1, d2, d1, d2);
+			   "<title>时间线（%s至%s）</title>", w_all, h, d1, d2, d1, d2);
 	for (i = 0; i < n && error >= 0; i++) {
-		double x = LABEL_W + (double)(v[i].start - lo) * scale;
+		double x = lw + (double)(v[i].start - lo) * scale;
 		double w = (double)(v[i].end - v[i].start + 1) * scale;
 		int y = (int)i * ROW_H + 4;
 		date_format(v[i].start, d1);
 		date_format(v[i].end, d2);
 		if ((error = buf_printf(out, "<g class=\"%s\"><text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
-					span_class[v[i].kind], LABEL_W - 6, y + 22)) < 0 ||
+					span_class[v[i].kind], lw - 6, y + 22)) < 0 ||
 		    (error = esc(out, v[i].label)) < 0)
 			break;
 		error = buf_printf(out, "</text><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"24\" rx=\"3\">"
@@ -66,15 +85,15 @@ int svg_timeline(const struct svg_span *v, size_t n, date_t today, struct buf *o
 	if (error >= 0 && today >= lo && today <= hi)
 		error = buf_printf(out, "<line class=\"today\" x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\"/>"
 				   "<text class=\"today\" x=\"%.1f\" y=\"%d\">今天</text>",
-				   LABEL_W + (double)(today - lo) * scale + scale / 2,
-				   LABEL_W + (double)(today - lo) * scale + scale / 2, h - 14,
-				   LABEL_W + (double)(today - lo) * scale, h - 2);
+				   lw + (double)(today - lo) * scale + scale / 2,
+				   lw + (double)(today - lo) * scale + scale / 2, h - 14,
+				   lw + (double)(today - lo) * scale, h - 2);
 	date_format(lo, d1);
 	date_format(hi, d2);
 	if (error >= 0)
 		error = buf_printf(out, "<text class=\"axis\" x=\"%d\" y=\"%d\">%s</text>"
 				   "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text></svg>",
-				   LABEL_W, h - 2, d1, W - 4, h - 2, d2);
+				   lw, h - 2, d1, w_all - 4, h - 2, d2);
 	return error < 0 ? error : 0;
 }
 
@@ -82,24 +101,25 @@ int svg_bars(const char *title, const struct svg_bar *v, size_t n, struct buf *o
 {
 	long max = 1;
 	size_t i;
-	int h = (int)n * ROW_H + 8, error;
+	int h = (int)n * ROW_H + 8, error, lw = n ? label_width(&v[0].label, n, sizeof(*v)) : LABEL_W;
+	int w_all = lw + (W - LABEL_W);
 
 	for (i = 0; i < n; i++)
 		max = v[i].value > max ? v[i].value : max;
 	if ((error = buf_printf(out, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" font-size=\"20\" role=\"img\" aria-label=\"",
-				W, h)) < 0 || (error = esc(out, title)) < 0 ||
+				w_all, h)) < 0 || (error = esc(out, title)) < 0 ||
 	    (error = buf_puts(out, "\" xmlns=\"http://www.w3.org/2000/svg\"><title>")) < 0 ||
 	    (error = esc(out, title)) < 0 || (error = buf_puts(out, "</title>")) < 0)
 		return error;
 	for (i = 0; i < n && error >= 0; i++) {
-		double w = (double)v[i].value * (W - LABEL_W - 50) / (double)max;
+		double w = (double)v[i].value * (w_all - lw - 50) / (double)max;
 		int y = (int)i * ROW_H + 4;
-		if ((error = buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LABEL_W - 6,
+		if ((error = buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 6,
 					y + 22)) < 0 || (error = esc(out, v[i].label)) < 0)
 			break;
 		error = buf_printf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"24\"/>"
 				   "<text class=\"value\" x=\"%.1f\" y=\"%d\">%ld</text>",
-				   LABEL_W, y + 2, w, LABEL_W + w + 6, y + 22, v[i].value);
+				   lw, y + 2, w, lw + w + 6, y + 22, v[i].value);
 	}
 	return error < 0 ? error : buf_puts(out, "</svg>");
 }
