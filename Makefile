@@ -2,7 +2,7 @@
 # test-unit, test-e2e, check-demo, clean.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := libgit2 libcmark libcjson nettle
+PKGS    := libgit2 libcmark libcjson nettle zlib
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <zlib.h>
 
 #include "error.h"
 #include "source.h"
@@ -94,14 +95,152 @@ static int walk_cb(const char *root, const git_tree_entry *te, void *payload)
 	return w->error < 0 ? -1 : 0;
 }
 
+/* "blob 123": a known type, a decimal size without leading zeros. */
+static bool parse_head(const char *h, size_t *size)
+{
+	static const char *const types[] = { "blob ", "tree ", "commit ", "tag " };
+	const char *p = NULL;
+	size_t i, v = 0;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]) && !p; i++)
+		if (!strncmp(h, types[i], strlen(types[i])))
+			p = h + strlen(types[i]);
+	if (!p || !*p || (p[0] == '0' && p[1]))
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (SIZE_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (size_t)(*p - '0');
+	}
+	*size = v;
+	return true;
+}
+
+/*
+ * Debian 12's libgit2 (1.5.1) trusts a loose object's header: a truncated
+ * object makes it loop forever and a header that understates the size
+ * makes it write past its buffer.  So every loose object is inflated here
+ * first, as git fsck would, and must hold exactly "<type> <size>\0" and
+ * size bytes.  Packs carry their own checksums and are left to libgit2.
+ * A repository after `git gc` has few loose objects, so this is cheap.
+ */
+static int loose_check(const char *path)
+{
+	unsigned char in[16384], out[16384];
+	char head[32];
+	size_t hn = 0, size = 0, body = 0;
+	bool in_head = true;
+	z_stream z = { 0 };
+	int fd, zr = Z_OK, error = 0;
+	ssize_t got;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(ERR_GIT, "%s: %s", path, strerror(errno));
+	if (inflateInit(&z) != Z_OK) {
+		close(fd);
+		return error_nomem();
+	}
+	while (zr != Z_STREAM_END) {
+		if ((got = read(fd, in, sizeof(in))) < 0) {
+			error = error_set(ERR_GIT, "%s: %s", path, strerror(errno));
+			goto done;
+		}
+		if (got == 0)
+			break;
+		z.next_in = in;
+		z.avail_in = (uInt)got;
+		while (z.avail_in && zr != Z_STREAM_END) {
+			unsigned char *p = out;
+			size_t n;
+
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			zr = inflate(&z, Z_NO_FLUSH);
+			if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+				goto corrupt;
+			n = sizeof(out) - z.avail_out;
+			while (in_head && n) {
+				char c = (char)*p++;
+
+				n--;
+				if (c == '\0') {
+					head[hn] = '\0';
+					if (!parse_head(head, &size))
+						goto corrupt;
+					in_head = false;
+				} else if (hn + 1 >= sizeof(head)) {
+					goto corrupt;
+				} else {
+					head[hn++] = c;
+				}
+			}
+			if ((body += n) > size && !in_head)
+				goto corrupt;
+		}
+		if (zr == Z_STREAM_END && (z.avail_in || read(fd, in, 1) != 0))
+			goto corrupt;
+	}
+	if (zr != Z_STREAM_END || in_head || body != size)
+		goto corrupt;
+done:
+	inflateEnd(&z);
+	close(fd);
+	return error;
+corrupt:
+	error = error_set(ERR_GIT, "%s: corrupt loose object (run git fsck)", path);
+	goto done;
+}
+
+static bool is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return s[n] == '\0';
+}
+
+/* Checks every loose object under GITDIR/objects (see loose_check). */
+static int loose_check_all(const char *gitdir)
+{
+	char path[4096];
+	struct dirent *de, *fe;
+	DIR *top, *sub;
+	int error = 0;
+
+	snprintf(path, sizeof(path), "%sobjects", gitdir);
+	if (!(top = opendir(path)))
+		return 0;
+	while (!error && (de = readdir(top))) {
+		if (!is_hex(de->d_name, 2))
+			continue;
+		snprintf(path, sizeof(path), "%sobjects/%s", gitdir, de->d_name);
+		if (!(sub = opendir(path)))
+			continue;
+		while (!error && (fe = readdir(sub))) {
+			if (!is_hex(fe->d_name, 38))
+				continue;
+			snprintf(path, sizeof(path), "%sobjects/%s/%s", gitdir, de->d_name, fe->d_name);
+			error = loose_check(path);
+		}
+		closedir(sub);
+	}
+	closedir(top);
+	return error;
+}
+
 static int open_repo(struct source *s, const char *dir)
 {
 	git_repository *repo;
 	const char *wd;
+	int error;
 
 	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0)
 		return git_fail(dir);
 	s->repo = repo;
+	if ((error = loose_check_all(git_repository_commondir(repo))) < 0)
+		return error;
 	wd = git_repository_workdir(repo);
 	if (!(s->root = strdup(wd ? wd : git_repository_path(repo))))
 		return error_nomem();
