@@ -85,7 +85,7 @@ static void unwrap(cmark_node *node)
 	cmark_node_free(node);
 }
 
-/* Shifts headings and drops unsafe links and images.  The tree must not
+/* Places headings under the page's own and drops unsafe links and images.  The tree must not
  * change shape during the iteration, so the nodes to drop are collected
  * first; they are in document order, so an outer link is unwrapped
  * before a nested image and every pointer stays valid. */
@@ -96,19 +96,32 @@ static int filter(cmark_node *root, int shift)
 	size_t n = 0, cap = 0, i;
 	cmark_event_type ev;
 	const char *url;
-	int level, error = 0;
+	int written[6], placed[6], depth = 0, level, out, error = 0;
 
 	if (!it)
 		return error_nomem();
+	if (shift > 5)
+		shift = 5;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		node = cmark_iter_get_node(it);
 		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_HEADING:
+			/* Each heading goes one level under the nearest
+			 * heading before it that the author wrote higher, so
+			 * the outline keeps its nesting but never skips a
+			 * level (h2 straight to h4 fails WCAG's and the Nu
+			 * checker's heading order). */
 			level = cmark_node_get_heading_level(node);
-			level = shift >= 6 - level ? 6 : level + shift;
-			cmark_node_set_heading_level(node, level);
+			while (depth && written[depth - 1] >= level)
+				depth--;
+			out = (depth ? placed[depth - 1] : shift) + 1;
+			if (out > 6)
+				out = 6;
+			written[depth] = level;
+			placed[depth++] = out;
+			cmark_node_set_heading_level(node, out);
 			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:

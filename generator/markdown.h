@@ -32,8 +32,12 @@
 #include "buf.h"
 
 /* Renders len bytes of CommonMark at md and appends the HTML to out.
- * heading_shift (>= 0) is added to every heading level, capped at 6, so
- * that a document's "#" can sit under the page's own <h1>.  Returns 0,
+ * heading_shift (>= 0) is the level of the page's own heading that the
+ * document sits under: its first heading becomes level heading_shift + 1,
+ * and every later one goes one level under the nearest earlier heading
+ * that was written at a higher level (or beside it), capped at 6.  So the
+ * author's nesting is kept and no level is ever skipped ("# a" then
+ * "### b" with shift 1 gives h2 then h3).  Returns 0,
  * ERR_INVALID for a negative shift, or ERR_NOMEM; on failure out keeps
  * its old contents. */
 int markdown_render(const char *md, size_t len, int heading_shift,

@@ -139,9 +139,14 @@ START_TEST(heading_shift)
 	const char *md = "# 一\n## 二\n###### 六\n\n标题\n===\n";
 
 	expect_render(md, 0,
-		      "<h1>一</h1>\n<h2>二</h2>\n<h6>六</h6>\n<h1>标题</h1>\n");
+		      "<h1>一</h1>\n<h2>二</h2>\n<h3>六</h3>\n<h1>标题</h1>\n");
 	expect_render(md, 1,
-		      "<h2>一</h2>\n<h3>二</h3>\n<h6>六</h6>\n<h2>标题</h2>\n");
+		      "<h2>一</h2>\n<h3>二</h3>\n<h4>六</h4>\n<h2>标题</h2>\n");
+	/* A document that starts deep, climbs back up and skips down. */
+	expect_render("### a\n#### b\n## c\n##### d\n###### e\n### f\n", 1,
+		      "<h2>a</h2>\n<h3>b</h3>\n<h2>c</h2>\n<h3>d</h3>\n"
+		      "<h4>e</h4>\n<h3>f</h3>\n");
+	expect_render("# a\n# b\n", 0, "<h1>a</h1>\n<h1>b</h1>\n");
 	expect_render(md, 5,
 		      "<h6>一</h6>\n<h6>二</h6>\n<h6>六</h6>\n<h6>标题</h6>\n");
 	expect_render(md, 2147483647,
