@@ -1,4 +1,5 @@
 /* svg.c - inline SVG drawings (see svg.h). */
+#include <stdbool.h>
 #include <string.h>
 
 #include "error.h"
@@ -82,12 +83,17 @@ int svg_timeline(const struct svg_span *v, size_t n, date_t today, struct buf *o
 				   "<title>%s %s</title></rect></g>", x, y + 2, w < 3 ? 3 : w, d1,
 				   v[i].start == v[i].end ? "" : d2);
 	}
-	if (error >= 0 && today >= lo && today <= hi)
+	if (error >= 0 && today >= lo && today <= hi) {
+		double x = lw + (double)(today - lo) * scale + scale / 2;
+		/* "今天" is about 40 units wide: near the right edge it ends at
+		 * the line instead of starting there, or the SVG clips it. */
+		bool right = x + 44 > w_all;
+
 		error = buf_printf(out, "<line class=\"today\" x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\"/>"
-				   "<text class=\"today\" x=\"%.1f\" y=\"%d\">今天</text>",
-				   lw + (double)(today - lo) * scale + scale / 2,
-				   lw + (double)(today - lo) * scale + scale / 2, h - 14,
-				   lw + (double)(today - lo) * scale, h - 2);
+				   "<text class=\"today\" x=\"%.1f\" y=\"%d\"%s>今天</text>",
+				   x, x, h - 14, right ? x - 2 : x - scale / 2, h - 2,
+				   right ? " text-anchor=\"end\"" : "");
+	}
 	date_format(lo, d1);
 	date_format(hi, d2);
 	if (error >= 0)

@@ -498,6 +498,18 @@ START_TEST(timeline_scale)
 	/* the last day of the range is today: the marker is still inside */
 	ck_assert_int_eq(count_el("line", "today"), 1);
 	ck_assert(num(find("line", "today", 0), "x1") <= vb_w);
+	/* and so is its word, about 44 units wide at 20-unit type: it ends
+	 * at the line rather than run past the edge (the browser gate saw
+	 * it clipped) */
+	{
+		int t = find("text", "today", 0);
+		const char *anchor = attr(t, "text-anchor");
+
+		if (anchor && !strcmp(anchor, "end"))
+			ck_assert(num(t, "x") <= vb_w);
+		else
+			ck_assert_msg(num(t, "x") + 44 <= vb_w, "今天 at %.1f runs past %.1f", num(t, "x"), vb_w);
+	}
 	dom_free();
 	buf_release(&b);
 }
