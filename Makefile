@@ -16,10 +16,12 @@ OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o $(B)/obj/theme.
 SCHEMAS := $(sort $(wildcard data/schema/*.schema.json))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(B)/tests/replay_%,$(wildcard tests/fuzz/fuzz_*.c))
+UNIT_BINS += $(REPLAY_BINS)
 
 ALL_CFLAGS = $(STD) $(CFLAGS) $(PKG_CFLAGS) -DGONGSHI_VERSION='"$(VERSION)"' -iquote generator -iquote $(B)/gen
 
-.PHONY: all deps site test test-unit test-e2e test-sanitize test-valgrind check-demo clean
+.PHONY: all deps site test test-suite test-unit test-e2e test-sanitize test-valgrind test-valgrind-demo check-demo clean
 all: $(B)/gongshi
 
 $(B)/obj/%.o: generator/%.c $(wildcard generator/*.h) | $(B)/obj
@@ -44,6 +46,11 @@ $(B)/gongshi: $(B)/obj/main.o $(B)/libgongshi.a
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libgongshi.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -iquote tests/unit -o $@ $< $(B)/libgongshi.a $(PKG_LIBS) $(CHECK_LIBS)
 
+# Each libFuzzer target linked with replay.c instead of libFuzzer: `make
+# test` runs every seed of tests/fuzz/corpus/NAME/ through it.
+$(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libgongshi.a | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libgongshi.a $(PKG_LIBS)
+
 $(B)/obj $(B)/gen $(B)/tests:
 	mkdir -p $@
 
@@ -57,7 +64,16 @@ site: deps all
 	python3 tests/tools/demo-repo.py $(B)/demo-repo
 	$(B)/gongshi -C $(B)/demo-repo build -o public
 
-test: deps all $(UNIT_BINS)
+# Everything CI proves (issues #2 to #5), each stage even after one fails:
+# the suite, the suite again under ASan+UBSan, the demo build under
+# valgrind, and every quality gate (tests/gates/README.md).  About 25
+# minutes on 2 cores; `make test-suite` is the suite alone (a few minutes).
+TEST_STAGES := test-suite test-sanitize test-valgrind-demo test-nginx test-html test-browser \
+	test-a11y test-xss test-privacy test-corrupt fuzz-smoke
+test: deps all $(UNIT_BINS) gates-deps
+	MAKE='$(MAKE)' LABEL=total sh tests/gates/run.sh $(TEST_STAGES)
+
+test-suite: all $(UNIT_BINS)
 	sh tests/run.sh
 
 test-unit: $(UNIT_BINS)
@@ -73,7 +89,7 @@ test-sanitize:
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		BUILD=build/asan sh tests/run.sh unit e2e
 
-# The end-to-end cases and unit tests under valgrind memcheck.
+# The end-to-end cases and unit tests under valgrind memcheck (long).
 test-valgrind: all $(UNIT_BINS)
 	VALGRIND=1 sh tests/run.sh unit e2e
 

@@ -333,7 +333,7 @@ int jsondiff(const cJSON *old, const cJSON *new, struct jd_changes *out)
 		whole(&c, old, false);
 	else if (old && new && cJSON_IsObject(old) && cJSON_IsObject(new))
 		diff(&c, old, new, 0);
-	else if (old || new)
+	else if ((old || new) && !(old && new && cJSON_Compare(old, new, true)))
 		add(&c, JD_CHANGED, NULL, NULL); /* not records: say only that it changed */
 	buf_release(&c.path);
 	buf_release(&c.label);

@@ -53,6 +53,26 @@ for s in $suites; do
 			passed=$((passed + n - $1 - $2))
 			failed=$((failed + f))
 		done
+		# The fuzz targets' seeds and regression inputs, replayed.
+		for t in "$B"/tests/replay_*; do
+			[ -x "$t" ] || continue
+			name=${t##*/replay_}
+			[ -d "tests/fuzz/corpus/$name" ] || continue
+			if [ -n "${VALGRIND:-}" ]; then
+				valgrind -q --error-exitcode=99 --leak-check=full \
+					--errors-for-leak-kinds=definite "$t" "tests/fuzz/corpus/$name" >"$log" 2>&1
+			else
+				"$t" "tests/fuzz/corpus/$name" >"$log" 2>&1
+			fi
+			rc=$?
+			cat "$log"
+			if [ $rc -ne 0 ]; then
+				echo "FAIL $t: exit $rc"
+				failed=$((failed + 1))
+			else
+				count
+			fi
+		done
 		;;
 	e2e)
 		set -- tests/check/cases/*.case

@@ -4,7 +4,7 @@
 # How to run each alone: tests/gates/README.md.
 
 .PHONY: gates-deps test-gates test-nginx test-html test-browser test-a11y test-xss \
-	test-privacy test-corrupt fuzz-build fuzz-smoke fuzz
+	test-privacy test-corrupt test-valgrind-demo fuzz-build fuzz-smoke fuzz
 
 # The gates run the binary of this build folder, on the demo site as
 # `make site` publishes it: from a repository whose history
@@ -54,6 +54,11 @@ test-xss: gates-deps all
 # A marker in every private field: none in any response through nginx.
 test-privacy: gates-deps all
 	$(GATES_ENV) python3 tests/gates/test_privacy.py
+
+# The demo build under valgrind memcheck: zero errors, zero bytes
+# definitely lost, and byte for byte the site of a build without it.
+test-valgrind-demo: all $(GATES_DEMO).stamp
+	$(GATES_ENV) sh tests/gates/valgrind-demo.sh
 
 # Corrupt git objects: exit 1 or 2 with a message, the old site untouched.
 test-corrupt: gates-deps all

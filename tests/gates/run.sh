@@ -1,9 +1,11 @@
 #!/bin/sh
-# Runs every quality gate of issue #5, one make target each, even after
-# one fails, and closes with "gates: N passed, M failed" (the sums of the
-# gates' own closing lines) and a non-zero exit if any gate failed.
-# Usage: tests/gates/run.sh [GATE]...   (default: all, in the order below)
-# Environment: MAKE (the make that runs the targets).
+# Runs make targets one after the other, even after one fails, and closes
+# with "LABEL: N passed, M failed" (the sums of the targets' own closing
+# lines), a table of times, and a non-zero exit if any target failed.
+# `make test-gates` runs every quality gate of issue #5 with it; `make
+# test` runs the suite, the sanitizers, valgrind and the gates.
+# Usage: tests/gates/run.sh [TARGET]...   (default: the gates, in the order below)
+# Environment: MAKE (the make that runs the targets), LABEL (default gates).
 set -u
 cd "$(dirname "$0")/../.."
 gates=${*:-test-nginx test-html test-browser test-a11y test-xss test-privacy test-corrupt fuzz-smoke}
@@ -29,9 +31,10 @@ for g in $gates; do
 	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	passed=$((passed + p))
 	failed=$((failed + f))
-	summary="$summary$(printf '  %-13s %5d passed %4d failed  %4ds  %s' "$g" "$p" "$f" "$secs" "$([ $rc -eq 0 ] && echo ok || echo FAILED)")
+	summary="$summary$(printf '  %-19s %5d passed %4d failed  %4ds  %s' "$g" "$p" "$f" "$secs" "$([ $rc -eq 0 ] && echo ok || echo FAILED)")
 "
 done
-printf '\nquality gates:\n%s' "$summary"
-echo "gates: $passed passed, $failed failed"
+label=${LABEL:-gates}
+printf '\n%s:\n%s' "$label" "$summary"
+echo "$label: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
