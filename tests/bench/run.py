@@ -165,7 +165,8 @@ def compile_tools(gongshi_build):
     floor = os.path.join(WORK, "floor")
     phases = os.path.join(WORK, "phases")
     subprocess.run([cc, "-O2", "-o", floor, os.path.join(HERE, "floor.c")], check=True)
-    pkgs = ["libgit2", "libcmark", "libcjson", "nettle"]
+    # The Makefile passes its own list (bench.mk), so the two cannot drift.
+    pkgs = os.environ.get("GONGSHI_PKGS", "libgit2 libcmark libcjson nettle zlib").split()
     cflags = subprocess.run(["pkg-config", "--cflags"] + pkgs, capture_output=True, text=True, check=True).stdout.split()
     libs = subprocess.run(["pkg-config", "--libs"] + pkgs, capture_output=True, text=True, check=True).stdout.split()
     subprocess.run([cc, "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-iquote", os.path.join(ROOT, "generator"),
