@@ -4,7 +4,7 @@
 # How to run each alone: tests/gates/README.md.
 
 .PHONY: gates-deps test-gates test-nginx test-html test-browser test-a11y test-xss \
-	test-privacy test-corrupt test-valgrind-demo fuzz-build fuzz-smoke fuzz
+	test-privacy test-corrupt test-valgrind-demo test-mutants fuzz-build fuzz-smoke fuzz
 
 # The gates run the binary of this build folder, on the demo site as
 # `make site` publishes it: from a repository whose history
@@ -89,3 +89,8 @@ fuzz-smoke: fuzz-build
 
 fuzz: fuzz-build
 	sh tests/gates/fuzz.sh fuzz $(FUZZ_SECONDS)
+
+# The tests of the tests: each kind of check above, broken on purpose in a
+# copy of HEAD, must turn `make test` restricted to its stage red.
+test-mutants: gates-deps
+	sh tests/gates/mutants.sh
