@@ -12,10 +12,17 @@
  * of one commit is the new version of an earlier one, so the last parsed
  * version of each path is kept until that earlier commit is reached.
  *
- * The result can be cached in a file (one JSON document, keyed by the
- * newest commit it covers): a rebuild after new commits walks only those
- * and reuses the rest.  The cache holds only what is public: field
- * changes under "private" are recorded without values (jsondiff.h).
+ * The result can be cached in a file (a compact binary file, keyed by
+ * the newest commit it covers, see history.c): a rebuild after new
+ * commits walks only those and reuses the rest.  The cache holds only
+ * what is public: field changes under "private" are recorded without
+ * values (jsondiff.h).
+ *
+ * Memory: every string and field list of a history lives in its arena
+ * (one per history, freed by history_release), and strings that repeat
+ * (authors, record ids, paths, field paths and labels) are stored once
+ * and shared.  So nothing a history holds may be freed or changed on its
+ * own; "owned" below means owned by the history.
  */
 #ifndef GONGSHI_HISTORY_H
 #define GONGSHI_HISTORY_H
@@ -38,25 +45,27 @@ enum history_status {
 
 struct history_change {
 	enum record_kind kind;
-	char *id;                  /* owned: the record's id (a calendar's year) */
-	char *path;                /* owned: its file after the commit (before, if deleted) */
-	char *old_path;            /* owned: its file before a move, else NULL */
+	char *id;                  /* in the arena: the record's id (a calendar's year) */
+	char *path;                /* in the arena: its file after the commit (before, if deleted) */
+	char *old_path;            /* in the arena: its file before a move, else NULL */
 	enum history_status status;
 	unsigned char old_oid[20]; /* the version before (zero if added) */
 	unsigned char new_oid[20]; /* the version after (zero if deleted) */
 	bool parsed;               /* both versions were valid JSON */
-	struct jd_changes fields;  /* what changed, field by field */
+	struct jd_changes fields;  /* what changed, field by field; its array and
+	                              strings are in the arena (never pass it to
+	                              jd_changes_release) */
 };
 
 struct history_commit {
 	char id[41];
 	char parent[41];           /* first parent ("" for a root) */
-	char *author, *email;      /* owned */
-	char *message;             /* owned, whole */
+	char *author, *email;      /* in the arena */
+	char *message;             /* in the arena, whole */
 	int64_t time;              /* author time */
 	int offset;                /* minutes east of UTC */
 	bool is_signed;
-	struct history_change *changes; /* owned, sorted by kind then id */
+	struct history_change *changes; /* owned (malloc), sorted by kind then id */
 	size_t nchanges;
 };
 
@@ -76,6 +85,8 @@ struct history {
 	struct history_ref *refs;  /* owned, sorted by kind, id, then newest first */
 	size_t nrefs;
 	size_t walked;             /* commits walked now (not taken from the cache) */
+	struct history_arena *arena; /* owned: where the strings and field lists
+	                              above live (history.c); NULL when empty */
 };
 
 #define HISTORY_INIT { 0 }

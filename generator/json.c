@@ -17,6 +17,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ struct scan {
 	struct diags *d;
 	struct json_node_pos *vals;     /* one per value, nodes unset */
 	size_t nvals, capvals;
+	bool positions;         /* record vals (json_parse_tree() needs none) */
 	struct key *keys;       /* keys of the open objects, a stack */
 	size_t nkeys, capkeys;
 	struct buf arena;
@@ -358,6 +360,8 @@ static int record(struct scan *s, struct json_pos key)
 {
 	struct json_node_pos *v;
 
+	if (!s->positions)
+		return 0;
 	if (s->nvals == s->capvals) {
 		size_t cap = s->capvals ? s->capvals * 2 : 64;
 		if (!(v = realloc(s->vals, cap * sizeof(*v))))
@@ -595,8 +599,8 @@ static int node_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-int json_parse(struct json_doc *doc, const char *path, const char *data,
-	       size_t len, struct diags *d)
+static int parse(struct json_doc *doc, const char *path, const char *data,
+		 size_t len, struct diags *d, bool positions)
 {
 	struct scan s = { 0 };
 	size_t n0 = d->n, i = 0;
@@ -614,6 +618,7 @@ int json_parse(struct json_doc *doc, const char *path, const char *data,
 	s.at = (struct json_pos){ 1, 1 };
 	s.path = path;
 	s.d = d;
+	s.positions = positions;
 	if (len >= 3 && !memcmp(s.p, "\xEF\xBB\xBF", 3)) {
 		if ((rc = report(&s, s.at, "bom",
 				 "byte-order mark at start of file; save as UTF-8 without BOM")) < 0)
@@ -630,6 +635,8 @@ int json_parse(struct json_doc *doc, const char *path, const char *data,
 		rc = error_nomem();
 		goto done;
 	}
+	if (!positions)
+		goto done;
 	doc->index = s.vals;
 	doc->nindex = s.nvals;
 	s.vals = NULL;
@@ -648,6 +655,18 @@ done:
 	if (rc)
 		json_doc_release(doc);
 	return rc;
+}
+
+int json_parse(struct json_doc *doc, const char *path, const char *data,
+	       size_t len, struct diags *d)
+{
+	return parse(doc, path, data, len, d, true);
+}
+
+int json_parse_tree(struct json_doc *doc, const char *path, const char *data,
+		    size_t len, struct diags *d)
+{
+	return parse(doc, path, data, len, d, false);
 }
 
 static const struct json_node_pos *find(const struct json_doc *doc,

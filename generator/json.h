@@ -55,6 +55,13 @@ struct json_doc {
 int json_parse(struct json_doc *doc, const char *path, const char *data,
 	       size_t len, struct diags *d);
 
+/* As json_parse(), with the same checks, but without positions (no
+ * index: json_value_pos() gives {1, 1}), for a caller that reads many
+ * versions and reports nothing by position: the history.  Building the
+ * index was a quarter of the parse. */
+int json_parse_tree(struct json_doc *doc, const char *path, const char *data,
+		    size_t len, struct diags *d);
+
 /* Position of node's value / of its key (its value if not a member).
  * {1, 1} for a node not in the tree. */
 struct json_pos json_value_pos(const struct json_doc *doc, const cJSON *node);

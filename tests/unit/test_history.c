@@ -392,6 +392,18 @@ END_TEST
  * memset(t->v, 0, 0) with t->v == NULL (history.c:48), which is
  * undefined.  See the report; the fix belongs in history.c.
  */
+/* Whether the n bytes at p hold s (the cache is binary: strstr would
+ * stop at its first NUL). */
+static int bytes_have(const char *p, size_t n, const char *s)
+{
+	size_t k = strlen(s), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (!memcmp(p + i, s, k))
+			return 1;
+	return 0;
+}
+
 START_TEST(cache_round_trip)
 {
 	struct history h2 = HISTORY_INIT, h3 = HISTORY_INIT;
@@ -412,8 +424,8 @@ START_TEST(cache_round_trip)
 	fclose(f);
 	text[got] = '\0';
 	ck_assert_uint_gt(got, 100);
-	ck_assert_ptr_null(strstr(text, "SECRET"));
-	ck_assert_ptr_nonnull(strstr(text, C[7]));
+	ck_assert(!bytes_have(text, got, "SECRET"));
+	ck_assert(bytes_have(text, got, C[7]));
 	/* again: nothing walked, the same history */
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 0);
@@ -454,42 +466,27 @@ START_TEST(cache_round_trip)
 }
 END_TEST
 
-/* Replaces every from with to in the file. */
-static void edit_file(const char *path, const char *from, const char *to)
-{
-	struct buf b = BUF_INIT, out = BUF_INIT;
-	char chunk[4096];
-	const char *p, *q;
-	size_t got;
-	FILE *f;
-
-	ck_assert_ptr_nonnull(f = fopen(path, "rb"));
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, got);
-	fclose(f);
-	for (p = buf_cstr(&b); (q = strstr(p, from)); p = q + strlen(from)) {
-		buf_put(&out, p, (size_t)(q - p));
-		buf_puts(&out, to);
-	}
-	buf_puts(&out, p);
-	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
-	fputs(buf_cstr(&out), f);
-	fclose(f);
-	buf_release(&b);
-	buf_release(&out);
-}
-
-static int file_has(const char *path, const char *s)
+/* Whether the file starts with s. */
+static int file_starts(const char *path, const char *s)
 {
 	static char text[1 << 16];
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "rb");
 	size_t got;
 
 	ck_assert_ptr_nonnull(f);
 	got = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
-	text[got] = '\0';
-	return strstr(text, s) != NULL;
+	return got >= strlen(s) && !memcmp(text, s, strlen(s));
+}
+
+/* Overwrites the file's first bytes with s. */
+static void overwrite_start(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "r+b");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(s, 1, strlen(s), f), strlen(s));
+	fclose(f);
 }
 
 START_TEST(cache_of_another_version_ignored)
@@ -501,17 +498,46 @@ START_TEST(cache_of_another_version_ignored)
 	cache = tmp_path("history.cache");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(history_load(&H, &src, cache), 0);
-	ck_assert(file_has(cache, "\"version\":\"gongshi-history-1\""));
-	edit_file(cache, "gongshi-history-1", "gongshi-history-0");
+	ck_assert(file_starts(cache, "gongshi-history-2\n"));
+	overwrite_start(cache, "gongshi-history-0\n");
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 5);
 	same_history(&H, &h2);
 	/* and rewritten in this version */
-	ck_assert(file_has(cache, "\"version\":\"gongshi-history-1\""));
+	ck_assert(file_starts(cache, "gongshi-history-2\n"));
 	history_release(&h2);
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 0);
 	history_release(&h2);
+}
+END_TEST
+
+/* A binary cache cut short anywhere is ignored and rewritten. */
+START_TEST(cache_truncated_ignored)
+{
+	struct history h2 = HISTORY_INIT;
+	const char *cache;
+	static char text[1 << 16];
+	size_t got, len;
+	FILE *f;
+
+	use_repo();
+	cache = tmp_path("history.cache");
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(history_load(&H, &src, cache), 0);
+	ck_assert_ptr_nonnull(f = fopen(cache, "rb"));
+	got = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	ck_assert_uint_lt(got, sizeof(text));
+	for (len = 0; len < got; len += 1 + len / 16) {
+		ck_assert_ptr_nonnull(f = fopen(cache, "wb"));
+		ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+		fclose(f);
+		ck_assert_int_eq(history_load(&h2, &src, cache), 0);
+		ck_assert_msg(h2.walked == 5, "cut at %zu: walked %zu", len, h2.walked);
+		same_history(&H, &h2);
+		history_release(&h2);
+	}
 }
 END_TEST
 
@@ -793,6 +819,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, cache_round_trip);
 	tcase_add_test(tc, cache_of_another_version_ignored);
 	tcase_add_test(tc, cache_unusable);
+	tcase_add_test(tc, cache_truncated_ignored);
 	tcase_add_test(tc, cache_with_malformed_fields);
 	tcase_add_test(tc, cache_of_a_rewritten_history);
 	tcase_add_test(tc, shallow_history);
