@@ -1,4 +1,5 @@
 /* cmd.c - the commands (see cmd.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -275,6 +276,70 @@ static int history_cache_path(const char *out, char *path, size_t size)
 	return 0;
 }
 
+/* ---- the progress line of a build ---- */
+
+#define BAR_WIDTH 24
+
+/* A long build shows how far it is on a terminal: one line on stderr,
+ * redrawn at most five times a second (a national site writes
+ * thousands of pages a second, and a terminal is slower than that),
+ * and cleared when the build ends, so what stays on the screen is the
+ * summary or the error. */
+struct progress {
+	struct timespec start;  /* when the first page was counted */
+	struct timespec last;   /* when the line was last drawn */
+	int counting;           /* start is set */
+	int drawn;              /* a line is on the screen */
+};
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_note(struct progress *p, const char *what)
+{
+	fprintf(stderr, "\r\033[K%s...", what);
+	p->drawn = 1;
+}
+
+static void progress_show(void *arg, size_t done, size_t total)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	char bar[BAR_WIDTH + 1];
+	size_t fill;
+	double t;
+
+	if (!total) {
+		progress_note(p, "reading the history of the record");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!p->counting) {
+		p->start = now;
+		p->counting = 1;
+	} else if (done < total && seconds_between(&p->last, &now) < 0.2) {
+		return;
+	}
+	p->last = now;
+	fill = done * BAR_WIDTH / total;
+	memset(bar, '#', fill);
+	memset(bar + fill, '-', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	t = seconds_between(&p->start, &now);
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu pages, %.0f pages/s", bar, done, total,
+		t > 0 ? (double)done / t : 0.0);
+	p->drawn = 1;
+}
+
+static void progress_clear(struct progress *p)
+{
+	if (p->drawn)
+		fputs("\r\033[K", stderr);
+	p->drawn = 0;
+}
+
 static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [-q] [-C DIR]\n\n"
@@ -291,9 +356,9 @@ static void build_usage(FILE *out)
 	      "  --allow-rewrite  publish although the commit does not descend from the one the\n"
 	      "                   site was last published from (a rewritten history); the change\n"
 	      "                   log then says so\n"
-	      "  -q, --quiet      no summary line\n\n"
+	      "  -q, --quiet      print errors only: no summary line, no progress line\n\n"
 	      "The audit trail is cached beside DIR in .DIR.cache/, so a rebuild reads only new\n"
-	      "commits.\n"
+	      "commits.  On a terminal, stderr shows a progress line while the build runs.\n"
 	      "The same commit and SOURCE_DATE_EPOCH give a byte-identical site.\n", out);
 }
 
@@ -306,18 +371,24 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct check_options co;
 	struct build_options bo;
 	struct build_stats st;
+	struct progress prog = { { 0, 0 }, { 0, 0 }, 0, 0 };
 	char cache[4096];
-	int error, status = EXIT_TROUBLE, r;
+	int error, status = EXIT_TROUBLE, r, show;
 
 	if ((r = parse_read_opts("build", build_usage, g, argc, argv, 0, &o)) != 0)
 		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
+	show = !o.quiet && isatty(STDERR_FILENO);
 	co.today = o.today;
+	if (show)
+		progress_note(&prog, "reading the record");
 	if ((error = open_source(&o, &src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0) {
+		progress_clear(&prog);
 		fprintf(stderr, "gongshi build: %s\n", error_message());
 		goto done;
 	}
+	progress_clear(&prog);
 	diags_sort(&d);
 	if (d.nerrors) {
 		diags_print(&d, stderr);
@@ -333,9 +404,13 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.quiet = o.quiet;
 	bo.allow_rewrite = o.allow_rewrite;
 	bo.cache = NULL;
+	bo.progress = show ? progress_show : NULL;
+	bo.progress_arg = &prog;
 	if (!o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0)
 		bo.cache = cache;
-	if ((error = site_build(&rec, &src, &bo, &st)) < 0) {
+	error = site_build(&rec, &src, &bo, &st);
+	progress_clear(&prog);
+	if (error < 0) {
 		fprintf(stderr, "gongshi build: %s\n", error_message());
 		status = error == ERR_INVALID || error == ERR_REWRITE ? EXIT_RULES : EXIT_TROUBLE;
 		goto done;

@@ -922,7 +922,7 @@ struct render {
 	const struct ovr *ovr;
 	unsigned depth, nest, sp;
 	unsigned long steps;
-	const cJSON *stack[MUSTACHE_MAX_NEST + 1];
+	const cJSON *stack[MUSTACHE_MAX_NEST + MUSTACHE_MAX_CONTEXTS];
 };
 
 static int limit(const struct mustache_template *t, const char *what)
@@ -1363,10 +1363,10 @@ static int render_range(struct render *st, const struct mustache_template *t,
 	return error;
 }
 
-int mustache_render(const struct mustache_set *set, const char *name,
-		    const cJSON *data, struct buf *out)
+int mustache_render_stack(const struct mustache_set *set, const char *name,
+			  const cJSON *const *ctx, size_t n, struct buf *out)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(name), i;
 	const struct mustache_template *t = find(set, name, len,
 						 hash(name, len));
 	struct render st;
@@ -1374,6 +1374,9 @@ int mustache_render(const struct mustache_set *set, const char *name,
 
 	if (!t)
 		return error_set(ERR_INVALID, "no template \"%s\"", name);
+	if (!n || n > MUSTACHE_MAX_CONTEXTS)
+		return error_set(ERR_INVALID, "%s: %zu contexts, not 1 to %d",
+				 name, n, MUSTACHE_MAX_CONTEXTS);
 	st.set = set;
 	st.out = out;
 	st.out0 = out->len;
@@ -1382,8 +1385,9 @@ int mustache_render(const struct mustache_set *set, const char *name,
 	st.ovr = NULL;
 	st.depth = st.nest = 0;
 	st.steps = 0;
-	st.stack[0] = data;
-	st.sp = 1;
+	for (i = 0; i < n; i++)
+		st.stack[i] = ctx[i];
+	st.sp = (unsigned)n;
 	error = render_range(&st, t, 0, t->nnodes);
 	buf_release(&st.ind);
 	if (error < 0 && out->ptr) {
@@ -1391,4 +1395,10 @@ int mustache_render(const struct mustache_set *set, const char *name,
 		out->ptr[out->len] = '\0';
 	}
 	return error;
+}
+
+int mustache_render(const struct mustache_set *set, const char *name,
+		    const cJSON *data, struct buf *out)
+{
+	return mustache_render_stack(set, name, &data, 1, out);
 }

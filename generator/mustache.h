@@ -65,6 +65,7 @@
 #define MUSTACHE_MAX_NAME 256        /* bytes of a tag's name */
 #define MUSTACHE_MAX_INDENT 4096     /* bytes of indentation on one line */
 #define MUSTACHE_MAX_TEXT (1u << 30) /* bytes of one template */
+#define MUSTACHE_MAX_CONTEXTS 8      /* contexts given to one render */
 
 /* Defaults of mustache_set_limits(): steps and bytes of one render. */
 #define MUSTACHE_MAX_STEPS 100000000UL
@@ -113,6 +114,18 @@ void mustache_set_limits(struct mustache_set *set, unsigned long max_steps,
  */
 int mustache_render(const struct mustache_set *set, const char *name,
 		    const cJSON *data, struct buf *out);
+
+/*
+ * Like mustache_render(), over a stack of n contexts (1 to
+ * MUSTACHE_MAX_CONTEXTS) instead of one: ctx[n - 1] is the data,
+ * searched first; a name it lacks is searched in ctx[n - 2], and so on
+ * down to ctx[0], as if each were a section opened around the next.
+ * So data shared by many renders (a site's settings) is built once and
+ * rendered under each page's own data, never copied into it.  The
+ * contexts are only read.  ERR_INVALID also for n out of range.
+ */
+int mustache_render_stack(const struct mustache_set *set, const char *name,
+			  const cJSON *const *ctx, size_t n, struct buf *out);
 
 /* Frees the set and its templates; NULL is allowed. */
 void mustache_set_free(struct mustache_set *set);

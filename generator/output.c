@@ -338,14 +338,93 @@ static int ready(const struct output *o)
 	return 0;
 }
 
+/* FNV-1a, for the set of folders created. */
+static size_t hash_dir(const char *s, size_t n)
+{
+	size_t h = 2166136261u, i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Whether this build created the folder s[0..n). */
+static int dir_known(const struct output *o, const char *s, size_t n)
+{
+	size_t i, mask = o->capdirset - 1;
+	const char *d;
+
+	if (!o->capdirset)
+		return 0;
+	for (i = hash_dir(s, n) & mask; o->dirset[i]; i = (i + 1) & mask) {
+		d = o->dirs[o->dirset[i] - 1];
+		if (!strncmp(d, s, n) && !d[n])
+			return 1;
+	}
+	return 0;
+}
+
+static void dirset_put(struct output *o, size_t k)
+{
+	size_t i, mask = o->capdirset - 1;
+
+	for (i = hash_dir(o->dirs[k], strlen(o->dirs[k])) & mask; o->dirset[i];
+	     i = (i + 1) & mask)
+		;
+	o->dirset[i] = k + 1;
+}
+
+/* Records the folder d (taken) as created: kept half empty, the set
+ * finds any folder in a probe or two. */
+static int add_dir(struct output *o, char *d)
+{
+	size_t *set, cap, k;
+	char **v;
+
+	if (o->ndirs == o->capdirs) {
+		cap = o->capdirs ? o->capdirs * 2 : 64;
+		if (!(v = realloc(o->dirs, cap * sizeof(*v)))) {
+			free(d);
+			return error_nomem();
+		}
+		o->dirs = v;
+		o->capdirs = cap;
+	}
+	if (2 * (o->ndirs + 1) > o->capdirset) {
+		cap = o->capdirset ? o->capdirset * 2 : 128;
+		if (!(set = calloc(cap, sizeof(*set)))) {
+			free(d);
+			return error_nomem();
+		}
+		free(o->dirset);
+		o->dirset = set;
+		o->capdirset = cap;
+		for (k = 0; k < o->ndirs; k++)
+			dirset_put(o, k);
+	}
+	o->dirs[o->ndirs] = d;
+	dirset_put(o, o->ndirs++);
+	return 0;
+}
+
+/* Creates the folders of path that this build has not created yet:
+ * each mkdirat is a system call, and a site has as many folders as
+ * pages, so the ones known are never asked for again. */
 static int make_parents(struct output *o, const char *path)
 {
-	char *copy, *p, **v, *d;
+	char *copy, *p, *start, *d;
 	int error = 0;
 
 	if (!(copy = strdup(path)))
 		return error_nomem();
-	for (p = copy; (p = strchr(p, '/')); *p++ = '/') {
+	/* the deepest folder known: everything above it exists */
+	for (start = strrchr(copy, '/'); start && !dir_known(o, copy,
+							       (size_t)(start - copy));) {
+		for (p = start; p > copy && p[-1] != '/'; p--)
+			;
+		start = p > copy ? p - 1 : NULL;
+	}
+	for (p = start ? start + 1 : copy; (p = strchr(p, '/')); *p++ = '/') {
 		*p = '\0';
 		if (mkdirat(o->tmpfd, copy, 0755) < 0) {
 			if (errno == EEXIST)
@@ -355,19 +434,12 @@ static int make_parents(struct output *o, const char *path)
 				io_error(o->parent, o->tmp, copy);
 			break;
 		}
-		if (o->ndirs == o->capdirs) {
-			o->capdirs = o->capdirs ? o->capdirs * 2 : 64;
-			if (!(v = realloc(o->dirs, o->capdirs * sizeof(*v)))) {
-				error = error_nomem();
-				break;
-			}
-			o->dirs = v;
-		}
 		if (!(d = strdup(copy))) {
 			error = error_nomem();
 			break;
 		}
-		o->dirs[o->ndirs++] = d;
+		if ((error = add_dir(o, d)) < 0)
+			break;
 	}
 	free(copy);
 	return error;
@@ -378,6 +450,7 @@ static int make_parents(struct output *o, const char *path)
 static int begin_file(struct output *o, const char *path, int *fdp)
 {
 	struct output_file *v;
+	const char *slash;
 	struct stat st;
 	int fd, error;
 
@@ -395,6 +468,10 @@ static int begin_file(struct output *o, const char *path, int *fdp)
 	if (!(o->files[o->nfiles].path = strdup(path)))
 		return error_nomem();
 	/* O_EXCL makes the file system itself the set of paths written. */
+	slash = strrchr(path, '/');
+	if (slash && !dir_known(o, path, (size_t)(slash - path)) &&
+	    (error = make_parents(o, path)) < 0)
+		goto fail;
 	fd = openat(o->tmpfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0644);
 	if (fd < 0 && errno == ENOENT) {
@@ -791,6 +868,7 @@ void output_release(struct output *o)
 		free(o->dirs[i]);
 	free(o->files);
 	free(o->dirs);
+	free(o->dirset);
 	free(o->dir);
 	free(o->parent);
 	free(o->name);

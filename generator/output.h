@@ -76,13 +76,20 @@ struct output {
 	struct output_file *files; /* owned: every file written, in write
 				      order; sorted by path after commit */
 	size_t nfiles, capfiles;
-	char **dirs;        /* owned: folders created, to fsync */
+	char **dirs;        /* owned: folders created, to fsync, in
+			       creation order */
 	size_t ndirs, capdirs;
 	uint64_t bytes;     /* sum of files[].size */
+	size_t *dirset;     /* owned: a hash set of dirs[], each slot 0
+			       (empty) or an index into dirs plus 1, so a
+			       folder is created once, not asked for per
+			       file */
+	size_t capdirset;   /* slots, a power of two (0: none yet) */
 };
 
 #define OUTPUT_INIT \
-	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, 0 }
+	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, 0, \
+	  NULL, 0 }
 
 /* Starts a build of dir (which need not exist): removes what killed
  * builds left, then creates the temporary folder.  o must be OUTPUT_INIT

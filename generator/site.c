@@ -19,6 +19,7 @@
 #include "text.h"
 
 #define MAX_URL 512
+#define NAV_ITEMS 7
 
 /* Records grouped by a key (an id they point at), for O(log n) lookups. */
 struct group {
@@ -40,7 +41,15 @@ struct site {
 	struct group apps_by_round, apps_by_org, notices_by_round, objs_by_notice,
 		objs_by_app, revs_by_app, rounds_by_program;
 	struct buf scratch;
+	struct buf html, json;   /* a page and a record's JSON as written:
+				    kept across pages, so each grows once */
+	cJSON *base;             /* what every page renders under: css, site,
+				    build (see emit) */
+	cJSON *navs[NAV_ITEMS + 1]; /* {"nav": [...]} with item i current,
+				       the last with none; made when first
+				       needed */
 	size_t pages;
+	size_t total;            /* pages expected, for progress */
 	char **paths;            /* HTML pages written, for the sitemap */
 	size_t npaths, cap;
 	struct history hist;     /* empty for a preview of the working tree */
@@ -470,25 +479,63 @@ static void root_of(const char *path, char *out, size_t size)
 		}
 }
 
-static cJSON *nav_items(const char *current)
-{
-	static const char *const items[][2] = {
-		{ "首页", "index.html" }, { "评选项目", "programs/index.html" },
-		{ "获奖名录", "awards/index.html" }, { "撤销公告", "revocations/index.html" },
-		{ "异议处理", "objections/index.html" }, { "统计", "stats/index.html" },
-		{ "变更记录", "changes/index.html" },
-	};
-	cJSON *arr = cJSON_CreateArray();
-	size_t i;
+static const char *const nav_links[NAV_ITEMS][2] = {
+	{ "首页", "index.html" }, { "评选项目", "programs/index.html" },
+	{ "获奖名录", "awards/index.html" }, { "撤销公告", "revocations/index.html" },
+	{ "异议处理", "objections/index.html" }, { "统计", "stats/index.html" },
+	{ "变更记录", "changes/index.html" },
+};
 
-	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-		cJSON *o = push_obj(arr);
-		put_str(o, "label", items[i][0]);
-		put_str(o, "href", items[i][1]);
-		if (current && !strcmp(current, items[i][1]))
+/* The menu with the item whose link is current marked: one of eight,
+ * each built once and shared by every page it serves. */
+static const cJSON *nav_layer(struct site *S, const char *current)
+{
+	size_t i, k = NAV_ITEMS;
+	cJSON *arr, *o;
+
+	for (i = 0; current && i < NAV_ITEMS; i++)
+		if (!strcmp(current, nav_links[i][1]))
+			k = i;
+	if (S->navs[k])
+		return S->navs[k];
+	if (!(S->navs[k] = cJSON_CreateObject()))
+		return NULL;
+	arr = add_arr(S->navs[k], "nav");
+	for (i = 0; i < NAV_ITEMS; i++) {
+		o = push_obj(arr);
+		put_str(o, "label", nav_links[i][0]);
+		put_str(o, "href", nav_links[i][1]);
+		if (i == k)
 			put_bool(o, "current", true);
 	}
-	return arr;
+	return S->navs[k];
+}
+
+/* The context every page renders under (emit): made once, after the
+ * stylesheet's name is known. */
+static int make_base(struct site *S)
+{
+	cJSON *build;
+
+	if (!(S->base = cJSON_CreateObject()))
+		return fail_nomem();
+	put_str(S->base, "css", S->css);
+	cJSON_AddItemReferenceToObject(S->base, "site", S->settings);
+	build = add_obj(S->base, "build");
+	put_str(build, "commit", S->src->worktree ? "" : S->src->commit);
+	put_str(build, "commit_short", source_label(S->src));
+	put_date(build, "date", S->o->today);
+	put_bool(build, "draft", S->o->draft);
+	return 0;
+}
+
+/* Called per page: the hook decides how often to draw, so that the
+ * count it shows is never stale. */
+static void progress(struct site *S)
+{
+	if (S->o->progress)
+		S->o->progress(S->o->progress_arg, S->pages,
+			       S->total > S->pages ? S->total : S->pages);
 }
 
 /*
@@ -498,9 +545,8 @@ static cJSON *nav_items(const char *current)
 static int emit(struct site *S, const char *path, const char *tmpl, const char *title,
 		const char *nav, cJSON *ctx)
 {
-	struct buf html = BUF_INIT;
 	char root[256], canon[MAX_URL * 2];
-	cJSON *build;
+	const cJSON *stack[3];
 	int error;
 
 	if (!ctx)
@@ -512,7 +558,6 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 	put_str(ctx, "root", root);
 	put_str(ctx, "title", title);
 	put_str(ctx, "path", path);
-	put_str(ctx, "css", S->css);
 	if (S->base_url) {
 		const char *slash = strrchr(path, '/');
 		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
@@ -521,16 +566,21 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 			 strcmp(slash ? slash + 1 : path, "index.html") ? (slash ? slash + 1 : path) : "");
 		put_str(ctx, "canonical", canon);
 	}
-	cJSON_AddItemToObject(ctx, "site", cJSON_Duplicate(S->settings, 1));
-	build = add_obj(ctx, "build");
-	put_str(build, "commit", S->src->worktree ? "" : S->src->commit);
-	put_str(build, "commit_short", source_label(S->src));
-	put_date(build, "date", S->o->today);
-	put_bool(build, "draft", S->o->draft);
-	cJSON_AddItemToObject(ctx, "nav", nav_items(nav));
-	if ((error = mustache_render(S->theme, tmpl, ctx, &html)) < 0)
+	/* The settings, the build and the menu are the same on every page:
+	 * rendered under the page's own data rather than copied into it,
+	 * which names the page's data finds first, as it did when they were
+	 * its last members. */
+	stack[0] = S->base;
+	stack[1] = nav_layer(S, nav);
+	stack[2] = ctx;
+	if (!stack[1]) {
+		error = fail_nomem();
 		goto done;
-	if ((error = output_write(&S->out, path, html.ptr ? html.ptr : "", html.len)) < 0)
+	}
+	buf_clear(&S->html);
+	if ((error = mustache_render_stack(S->theme, tmpl, stack, 3, &S->html)) < 0)
+		goto done;
+	if ((error = output_write(&S->out, path, buf_cstr(&S->html), S->html.len)) < 0)
 		goto done;
 	if (ends_with(path, ".html")) {
 		if (S->npaths == S->cap) {
@@ -549,26 +599,31 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 		}
 		S->npaths++;
 		S->pages++;
+		progress(S);
 	}
 done:
-	buf_release(&html);
 	cJSON_Delete(ctx);
 	return error;
 }
 
-/* The public JSON of a record beside its page. */
+/* The public JSON of a record beside its page, printed into one buffer
+ * kept across pages (cJSON_Print would allocate and grow one each
+ * time); the same text, since both print with the same code. */
 static int emit_json(struct site *S, const char *dir, const cJSON *doc)
 {
 	char path[MAX_URL + 16];
-	char *text = cJSON_Print(doc);
 	int error;
 
-	if (!text)
-		return fail_nomem();
+	if (S->json.cap < 4096 && (error = buf_grow(&S->json, 4096)) < 0)
+		return error;
+	while (!cJSON_PrintPreallocated((cJSON *)doc, S->json.ptr, (int)S->json.cap, 1)) {
+		if (S->json.cap > (size_t)1 << 30)
+			return error_set(ERR_LIMIT, "%s/index.json: larger than 1 GiB", dir);
+		if ((error = buf_grow(&S->json, S->json.cap * 2)) < 0)
+			return error;
+	}
 	snprintf(path, sizeof(path), "%s/index.json", dir);
-	error = output_write(&S->out, path, text, strlen(text));
-	free(text);
-	return error;
+	return output_write(&S->out, path, S->json.ptr, strlen(S->json.ptr));
 }
 
 /* ---- the audit trail on each page ---- */
@@ -810,7 +865,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	if ((error = load_public(S, p->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "program");
-	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_str(o, "status_zh", status_zh(p->measures.status));
 	put_str(o, "status", p->measures.status);
 	put_date(o, "issued", p->measures.issued);
@@ -875,7 +930,7 @@ static int page_round(struct site *S, const struct round *x)
 	if ((error = load_public(S, x->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "round");
-	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_str(o, "program_name", p->name);
 	put_href(o, "program_href", "programs", p->id.v);
 	put_date(o, "apps_start", x->apps_start.v);
@@ -1065,7 +1120,7 @@ static int page_notice(struct site *S, const struct notice *n)
 	if ((error = load_public(S, n->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "notice");
-	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	notice_summary(S, add_arr(o, "summary"), n);
 	put_str(o, "kind_zh", notice_kind_zh(n->kind));
 	put_bool(o, "gongshi", n->kind <= NOTICE_PROPOSED_WINNERS);
@@ -1104,7 +1159,7 @@ static int page_notice(struct site *S, const struct notice *n)
 	if ((error = put_markdown(o, "body_html", json_get_string(doc.root, "body"), 2)) < 0)
 		goto done;
 	if ((ch = json_get(doc.root, "objection_channel")))
-		cJSON_AddItemToObject(o, "channel", cJSON_Duplicate(ch, 1));
+		cJSON_AddItemReferenceToObject(o, "channel", (cJSON *)ch);
 	nobj = group_find(&S->objs_by_notice, n->id.v, &objs);
 	arr = add_arr(o, "entries");
 	for (i = 0; i < n->nentries; i++) {
@@ -1189,7 +1244,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 		goto out;
 	ctx = cJSON_CreateObject();
 	o = add_obj(ctx, "version");
-	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_commit(o, c);
 	put_bool(o, "current", current);
 	put_href(o, "notice_href", "notices", n->id.v);
@@ -1245,7 +1300,7 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	if ((error = load_public(S, g->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "organization");
-	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_str(o, "kind_zh", org_kind_zh(json_get_string(doc.root, "kind")));
 	put_date(o, "established", g->established.v);
 	put_history(S, o, KIND_ORGANIZATION, g->id.v);
@@ -1330,7 +1385,7 @@ static int page_award(struct site *S, const struct application *a)
 		goto done;
 	o = award_summary(S, add_arr(ctx, "awards"), a);
 	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
-	cJSON_AddItemToObject(cJSON_GetObjectItem(ctx, "award"), "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(cJSON_GetObjectItem(ctx, "award"), "record", doc.root);
 	put_history(S, cJSON_GetObjectItem(ctx, "award"), KIND_APPLICATION, a->id.v);
 	snprintf(title, sizeof(title), "证书 %s", a->certificate.v);
 	error = emit_record(S, "awards", a->certificate.v, "award", title, "awards/index.html", doc.root, ctx);
@@ -1393,7 +1448,7 @@ static int page_revocation(struct site *S, const struct revocation *v, cJSON *li
 	o = revocation_summary(S, add_arr(ctx, "list"), v);
 	cJSON_AddItemToObject(ctx, "revocation", cJSON_Duplicate(o, 1));
 	o = cJSON_GetObjectItem(ctx, "revocation");
-	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_history(S, o, KIND_REVOCATION, v->id.v);
 	for (i = 0; i < S->r->nnotices; i++)
 		if (S->r->notices[i].revocation.v && !strcmp(S->r->notices[i].revocation.v, v->id.v))
@@ -1418,7 +1473,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	if ((error = load_public(S, b->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "objection");
-	cJSON_AddItemToObject(o, "record", cJSON_Duplicate(doc.root, 1));
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_history(S, o, KIND_OBJECTION, b->id.v);
 	put_date(o, "received", b->received.v);
 	put_date(o, "decided", b->decided.v);
@@ -1590,9 +1645,11 @@ static void put_record_href(struct site *S, cJSON *o, enum record_kind k, const 
 		put_href(o, "href", section_of(k), id);
 }
 
-static cJSON *commit_entry(struct site *S, cJSON *arr, const struct history_commit *c, bool fields)
+/* Fills o with commit c and what it changed, each change's fields too
+ * if asked; returns o. */
+static cJSON *commit_fill(struct site *S, cJSON *o, const struct history_commit *c, bool fields)
 {
-	cJSON *o = push_obj(arr), *ch = add_arr(o, "changes");
+	cJSON *ch = add_arr(o, "changes");
 	size_t i;
 
 	put_commit(o, c);
@@ -1611,6 +1668,11 @@ static cJSON *commit_entry(struct site *S, cJSON *arr, const struct history_comm
 			put_fields(x, &e->fields);
 	}
 	return o;
+}
+
+static cJSON *commit_entry(struct site *S, cJSON *arr, const struct history_commit *c, bool fields)
+{
+	return commit_fill(S, push_obj(arr), c, fields);
 }
 
 static cJSON *publications_view(struct site *S)
@@ -1675,10 +1737,9 @@ static int pages_changes(struct site *S)
 		error = emit(S, path, "changes", title, "changes/index.html", ctx);
 	}
 	for (i = 0; i < h->n && error >= 0; i++) {
-		cJSON *ctx = cJSON_CreateObject(), *tmp = cJSON_CreateArray();
-		cJSON *o = commit_entry(S, tmp, &h->commits[i], true);
-		cJSON_AddItemToObject(ctx, "commit", cJSON_Duplicate(o, 1));
-		cJSON_Delete(tmp);
+		cJSON *ctx = cJSON_CreateObject();
+		if (ctx)
+			commit_fill(S, add_obj(ctx, "commit"), &h->commits[i], true);
 		snprintf(path, sizeof(path), "changes/%s/index.html", h->commits[i].id);
 		snprintf(title, sizeof(title), "提交 %.7s", h->commits[i].id);
 		error = emit(S, path, "commit", title, "changes/index.html", ctx);
@@ -1782,7 +1843,8 @@ static int emit_list(struct site *S, const char *path, const char *tmpl, const c
 {
 	cJSON *ctx = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(ctx, key, cJSON_Duplicate(list, 1));
+	/* the list outlives the page: no copy */
+	cJSON_AddItemReferenceToObject(ctx, key, list);
 	put_bool(ctx, "empty", cJSON_GetArraySize(list) == 0);
 	return emit(S, path, tmpl, title, path, ctx);
 }
@@ -2473,6 +2535,44 @@ static int award_date_desc(const void *a, const void *b)
 	return strcmp(x->certificate.v, y->certificate.v);
 }
 
+/* The pages the build will write, counted as pages_all, pages_withdrawn
+ * and pages_changes will write them, for the progress display. */
+static size_t count_pages(struct site *S)
+{
+	const struct record *r = S->r;
+	const struct history_ref *refs;
+	size_t n = 9, i, j, k, m; /* five lists, home, stats, 404, downloads */
+
+	n += r->nprograms + r->nnotices + r->norganizations + r->nrevocations + r->nobjections;
+	for (i = 0; i < r->nrounds; i++)
+		n += r->rounds[i].res_program != NULL;
+	for (i = 0; i < r->napplications; i++)
+		n += r->applications[i].awarded && r->applications[i].certificate.v;
+	for (i = 0; i < S->src->n; i++) {
+		const char *p = S->src->v[i].path;
+		n += ends_with(p, ".md") && (!strncmp(p, "content/announcements/", 22) ||
+					     !strncmp(p, "content/pages/", 14));
+	}
+	if (!S->has_history)
+		return n;
+	for (i = 0; i < r->nnotices; i++) {
+		m = history_of(&S->hist, KIND_NOTICE, r->notices[i].id.v, &refs);
+		for (k = 0; k < m; k++)
+			n += S->hist.commits[refs[k].commit].changes[refs[k].change].status != HIST_DELETED;
+	}
+	for (i = 0; i < S->hist.nrefs; i = j) {
+		const struct history_ref *x = &S->hist.refs[i];
+		for (j = i; j < S->hist.nrefs && S->hist.refs[j].kind == x->kind && !strcmp(S->hist.refs[j].id, x->id); j++)
+			;
+		n += S->hist.commits[x->commit].changes[x->change].status == HIST_DELETED &&
+		     section_of(x->kind) && !exists_now(S->r, x->kind, x->id) &&
+		     strspn(x->id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(x->id);
+	}
+	/* the change log's pages, at least one, and a page per commit */
+	n += S->hist.n ? (S->hist.n + CHANGES_PER_PAGE - 1) / CHANGES_PER_PAGE + S->hist.n : 1;
+	return n;
+}
+
 static int pages_all(struct site *S)
 {
 	const struct record *r = S->r;
@@ -2552,7 +2652,8 @@ static int pages_all(struct site *S)
 int site_build(const struct record *r, const struct source *src,
 	       const struct build_options *o, struct build_stats *stats)
 {
-	struct site S = { .r = r, .src = src, .o = o, .out = OUTPUT_INIT, .scratch = BUF_INIT };
+	struct site S = { .r = r, .src = src, .o = o, .out = OUTPUT_INIT, .scratch = BUF_INIT,
+			  .html = BUF_INIT, .json = BUF_INIT };
 	struct schema_set *schemas = NULL;
 	struct diags d = DIAGS_INIT;
 	const char *base;
@@ -2606,6 +2707,8 @@ int site_build(const struct record *r, const struct source *src,
 				 key_round_program)) < 0)
 		goto done;
 	if (!src->worktree) {
+		if (o->progress)
+			o->progress(o->progress_arg, 0, 0);
 		if ((error = history_load(&S.hist, src, o->cache)) < 0)
 			goto done;
 		S.has_history = true;
@@ -2613,6 +2716,8 @@ int site_build(const struct record *r, const struct source *src,
 	if ((error = output_open(&S.out, o->out_dir)) < 0 ||
 	    (error = publication_log(&S)) < 0 ||
 	    (error = write_assets(&S)) < 0 ||
+	    (error = make_base(&S)) < 0 ||
+	    (S.total = count_pages(&S), progress(&S), 0) ||
 	    (error = pages_all(&S)) < 0 ||
 	    (S.has_history && (error = pages_withdrawn(&S)) < 0) ||
 	    (S.has_history && (error = pages_changes(&S)) < 0) ||
@@ -2644,6 +2749,11 @@ done:
 	schema_set_free(schemas);
 	diags_release(&d);
 	buf_release(&S.scratch);
+	buf_release(&S.html);
+	buf_release(&S.json);
+	cJSON_Delete(S.base);
+	for (i = 0; i <= NAV_ITEMS; i++)
+		cJSON_Delete(S.navs[i]);
 	free(base_copy);
 	return error;
 }

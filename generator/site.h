@@ -33,9 +33,16 @@ struct build_options {
 	const char *base_url;  /* --base-url, overriding the settings'; NULL: none */
 	date_t today;          /* the date every state is computed at */
 	bool draft;            /* a preview of the working tree: banner on every page */
-	bool quiet;            /* no summary line */
+	bool quiet;            /* no summary line (the caller's to print) */
 	bool allow_rewrite;    /* build although the history was rewritten */
 	const char *cache;     /* the history cache file (NULL: none) */
+	/* Called as the build goes (NULL: not at all): with total 0 while
+	 * the history is read, then after each page with the pages written
+	 * and the pages expected (never fewer than done; an estimate until
+	 * the end, as a withdrawn record's page may turn out to have no
+	 * address).  For a progress display; it must not fail. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;    /* passed to progress, not owned */
 };
 
 /* What a build wrote, for its summary line. */

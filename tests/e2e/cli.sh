@@ -50,5 +50,39 @@ expect 0 "lanzhou " "$G" -C "$tmp/rec" rules lanzhou
 expect 2 "no program \"nowhere\"" "$G" -C "$tmp/rec" rules nowhere
 expect 2 "unexpected argument" "$G" -C "$tmp/rec" check extra
 expect 0 "wrote [0-9]* pages" "$G" -C "$tmp/rec" build -o "$tmp/site" --today 2024-12-31
+
+# check NAME CONDITION: one more passed or failed test
+check() {
+	if eval "$2"; then
+		passed=$((passed + 1))
+	else
+		echo "FAIL cli: $1"
+		failed=$((failed + 1))
+	fi
+}
+
+# --quiet (-q): nothing at all on success; stderr not a terminal: no
+# progress line, only the summary on stdout
+for q in --quiet -q; do
+	"$G" -C "$tmp/rec" build $q -o "$tmp/site" --today 2024-12-31 >"$tmp/out" 2>"$tmp/err"
+	check "build $q exits 0 and prints nothing" \
+		'[ $? -eq 0 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ]'
+done
+"$G" -C "$tmp/rec" build -o "$tmp/site" --today 2024-12-31 >"$tmp/out" 2>"$tmp/err"
+check "build off a terminal: no progress line on stderr" '[ ! -s "$tmp/err" ]'
+check "build off a terminal: the summary alone on stdout" \
+	'[ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -q "^wrote [0-9]* pages" "$tmp/out"'
+# on a terminal (script(1) gives the build one): the bar, cleared at the
+# end, then the summary; with --quiet nothing
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$G' -C '$tmp/rec' build -o '$tmp/site' --today 2024-12-31" "$tmp/tty" >/dev/null 2>&1
+	check "build on a terminal shows a progress bar" \
+		'grep -q "\] [0-9]*/[0-9]* pages, [0-9]* pages/s" "$tmp/tty"'
+	check "build on a terminal clears the bar before the summary" \
+		'grep -q "$(printf "pages/s\r\033\\[K")wrote [0-9]* pages" "$tmp/tty"'
+	script -qec "'$G' -C '$tmp/rec' build --quiet -o '$tmp/site' --today 2024-12-31" "$tmp/tty" >/dev/null 2>&1
+	check "build --quiet on a terminal shows no progress" \
+		'! grep -q "pages/s\|wrote\|reading" "$tmp/tty"'
+fi
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -451,6 +451,34 @@ START_TEST(output_limit)
 }
 END_TEST
 
+/* A stack of contexts: the top one first, then down; {{.}} is the top. */
+START_TEST(render_stack)
+{
+	struct mustache_set *set;
+	struct buf out = BUF_INIT;
+	cJSON *base = cJSON_Parse("{\"a\": \"base\", \"b\": \"base\", \"c\": \"base\"}");
+	cJSON *mid = cJSON_Parse("{\"b\": \"mid\"}");
+	cJSON *top = cJSON_Parse("{\"a\": \"top\", \"l\": [{\"c\": \"item\"}, {}]}");
+	const cJSON *stack[MUSTACHE_MAX_CONTEXTS + 1] = { base, mid, top };
+	const char *tpl = "{{a}} {{b}} {{c}}{{#l}} {{c}}{{/l}}";
+
+	ck_assert_int_eq(mustache_set_new(&set), 0);
+	ck_assert_int_eq(mustache_set_add(set, "t", tpl, strlen(tpl), NULL), 0);
+	ck_assert_int_eq(mustache_render_stack(set, "t", stack, 3, &out), 0);
+	ck_assert_str_eq(buf_cstr(&out), "top mid base item base");
+	buf_clear(&out);
+	ck_assert_int_eq(mustache_render_stack(set, "t", stack, 0, &out), ERR_INVALID);
+	ck_assert_int_eq(mustache_render_stack(set, "t", stack, MUSTACHE_MAX_CONTEXTS + 1, &out),
+			 ERR_INVALID);
+	ck_assert_uint_eq(out.len, 0);
+	mustache_set_free(set);
+	buf_release(&out);
+	cJSON_Delete(base);
+	cJSON_Delete(mid);
+	cJSON_Delete(top);
+}
+END_TEST
+
 START_TEST(inheritance_layout)
 {
 	const char *base =
@@ -624,6 +652,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, argument_steps);
 	tcase_add_test(tc, recursion_follows_data);
 	tcase_add_test(tc, output_limit);
+	tcase_add_test(tc, render_stack);
 	tcase_add_test(tc, inheritance_layout);
 	tcase_add_test(tc, inheritance_levels);
 	tcase_add_test(tc, dynamic_names);
