@@ -248,8 +248,9 @@ done:
 
 /* ---- build ---- */
 
-/* .NAME.cache/history.json beside the output folder NAME: outside the
- * published site, and found again by the next build into NAME. */
+/* .NAME.cache/history.bin (history.c's binary cache) beside the output
+ * folder NAME: outside the published site, and found again by the next
+ * build into NAME. */
 static int history_cache_path(const char *out, char *path, size_t size)
 {
 	char dir[4096];
@@ -269,10 +270,10 @@ static int history_cache_path(const char *out, char *path, size_t size)
 		snprintf(dir, sizeof(dir), ".%.*s.cache", (int)len, out);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -1;
-	if (strlen(dir) + 14 > size)
+	if (strlen(dir) + 13 > size)
 		return -1;
 	memcpy(path, dir, strlen(dir));
-	memcpy(path + strlen(dir), "/history.json", 14);
+	memcpy(path + strlen(dir), "/history.bin", 13);
 	return 0;
 }
 

@@ -223,7 +223,7 @@ def private_change_shown_without_values():
             data = open(os.path.join(base, f), "rb").read()
             for m in (PHONE_OLD, PHONE_NEW):
                 assert m.encode() not in data, "%s leaks %s" % (os.path.join(base, f), m)
-    cache = os.path.join(os.path.dirname(s["out"]), ".site.cache", "history.json")
+    cache = os.path.join(os.path.dirname(s["out"]), ".site.cache", "history.bin")
     data = open(cache, "rb").read()
     assert PHONE_OLD.encode() not in data and PHONE_NEW.encode() not in data, "the cache holds private values"
 
