@@ -960,19 +960,19 @@ static int pending_cmp(const void *a, const void *b)
 static int walk_shallow(const struct source *s, struct walker *w, const char *stop, source_commit_fn fn,
 			void *payload)
 {
-	struct pending *seen = NULL, *todo = NULL;
-	size_t nseen = 0, ntodo = 0, cap = 0, tcap = 0, i;
+	struct pending *seen = NULL, *stack = NULL;
+	size_t nseen = 0, nstack = 0, cap = 0, tcap = 0, i;
 	git_oid tip, hide;
 	int error = 0;
 	bool has_stop = stop && *stop && git_oid_fromstr(&hide, stop) == 0;
 
 	if (git_oid_fromstr(&tip, s->commit) < 0)
 		return git_fail(s->commit);
-	if (!(todo = malloc(sizeof(*todo) * (tcap = 64))))
+	if (!(stack = malloc(sizeof(*stack) * (tcap = 64))))
 		return error_nomem();
-	todo[ntodo++].id = tip;
-	while (ntodo && error >= 0) {
-		git_oid id = todo[--ntodo].id;
+	stack[nstack++].id = tip;
+	while (nstack && error >= 0) {
+		git_oid id = stack[--nstack].id;
 		git_commit *commit = NULL;
 		unsigned k, np;
 		for (i = 0; i < nseen && !git_oid_equal(&seen[i].id, &id); i++)
@@ -996,15 +996,15 @@ static int walk_shallow(const struct source *s, struct walker *w, const char *st
 		seen[nseen++].time = (int64_t)git_commit_time(commit);
 		np = git_commit_parentcount(commit);
 		for (k = 0; k < np && error >= 0; k++) {
-			if (ntodo == tcap) {
-				struct pending *v = realloc(todo, sizeof(*v) * (tcap *= 2));
+			if (nstack == tcap) {
+				struct pending *v = realloc(stack, sizeof(*v) * (tcap *= 2));
 				if (!v) {
 					error = error_nomem();
 					break;
 				}
-				todo = v;
+				stack = v;
 			}
-			todo[ntodo++].id = *git_commit_parent_id(commit, k);
+			stack[nstack++].id = *git_commit_parent_id(commit, k);
 		}
 		git_commit_free(commit);
 	}
@@ -1013,7 +1013,7 @@ static int walk_shallow(const struct source *s, struct walker *w, const char *st
 	for (i = 0; i < nseen && error >= 0; i++)
 		error = walk_one(w, &seen[i].id, fn, payload);
 	free(seen);
-	free(todo);
+	free(stack);
 	return error;
 }
 
