@@ -29,6 +29,7 @@ struct read_opts {
 	int nargs;
 	int json;             /* --json (diff) */
 	int allow_rewrite;    /* --allow-rewrite (build) */
+	int no_spare;         /* --no-spare (build) */
 };
 
 static int bad_usage(const char *cmd, void (*usage)(FILE *), const char *fmt, const char *what)
@@ -98,6 +99,10 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 		}
 		if (!strcmp(a, "--allow-rewrite") && build) {
 			o->allow_rewrite = 1;
+			continue;
+		}
+		if (!strcmp(a, "--no-spare") && build) {
+			o->no_spare = 1;
 			continue;
 		}
 		if ((nlen == 5 && !strncmp(a, "--rev", 5)) || (nlen == 7 && !strncmp(a, "--today", 7)) ||
@@ -343,7 +348,8 @@ static void progress_clear(struct progress *p)
 
 static void build_usage(FILE *out)
 {
-	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [-q] [-C DIR]\n\n"
+	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [--no-spare]\n"
+	      "                     [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
 	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
 	      "written beside DIR and swapped into place only when complete.\n\n"
@@ -357,6 +363,8 @@ static void build_usage(FILE *out)
 	      "  --allow-rewrite  publish although the commit does not descend from the one the\n"
 	      "                   site was last published from (a rewritten history); the change\n"
 	      "                   log then says so\n"
+	      "  --no-spare       remove the replaced site, and any spare, instead of keeping\n"
+	      "                   it as .DIR.spare-XXXXXX for the next build to rewrite in place\n"
 	      "  -q, --quiet      print errors only: no summary line, no progress line\n\n"
 	      "The audit trail is cached beside DIR in .DIR.cache/, so a rebuild reads only new\n"
 	      "commits.  On a terminal, stderr shows a progress line while the build runs.\n"
@@ -404,6 +412,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.draft = o.worktree;
 	bo.quiet = o.quiet;
 	bo.allow_rewrite = o.allow_rewrite;
+	bo.no_spare = o.no_spare;
 	bo.cache = NULL;
 	bo.progress = show ? progress_show : NULL;
 	bo.progress_arg = &prog;

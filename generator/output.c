@@ -24,6 +24,7 @@
 
 #define TMP_TAG ".tmp-"
 #define OLD_TAG ".old-"
+#define SPARE_TAG ".spare-"
 #define SUFFIX_LEN 6        /* mkdtemp's XXXXXX */
 #define MAX_DEPTH 256       /* folders removed below a tree's root */
 #define CHUNK 65536
@@ -196,8 +197,11 @@ static int is_ours(const struct output *o, const char *name, const char *tag)
 }
 
 /* Removes the folders killed builds left.  A folder whose flock() is
- * held belongs to a build still running, and is left alone. */
-static int sweep(struct output *o, int dir_exists)
+ * held belongs to a build still running, and is left alone.  With
+ * OUTPUT_SPARE the first one locked (a spare, a killed build's, an old
+ * site) is kept instead, locked, as *keep in *keepfd, for the build to
+ * rewrite in place. */
+static int sweep(struct output *o, int dir_exists, char **keep, int *keepfd)
 {
 	struct dirent *e;
 	struct stat st;
@@ -220,6 +224,7 @@ static int sweep(struct output *o, int dir_exists)
 			break;
 		}
 		if (!is_ours(o, e->d_name, TMP_TAG) &&
+		    !is_ours(o, e->d_name, SPARE_TAG) &&
 		    !(dir_exists && is_ours(o, e->d_name, OLD_TAG)))
 			continue;
 		if (fstatat(o->parentfd, e->d_name, &st,
@@ -229,8 +234,20 @@ static int sweep(struct output *o, int dir_exists)
 		if ((lfd = openat(o->parentfd, e->d_name, O_RDONLY |
 				  O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 			continue;
-		if (flock(lfd, LOCK_EX | LOCK_NB) == 0)
-			error = remove_named(o, e->d_name);
+		if (flock(lfd, LOCK_EX | LOCK_NB) < 0) {
+			close(lfd);
+			continue;
+		}
+		if ((o->flags & OUTPUT_SPARE) && *keepfd < 0) {
+			if (!(*keep = strdup(e->d_name))) {
+				close(lfd);
+				error = error_nomem();
+				break;
+			}
+			*keepfd = lfd;
+			continue;
+		}
+		error = remove_named(o, e->d_name);
 		close(lfd);
 		if (error < 0)
 			break;
@@ -278,12 +295,36 @@ static int dir_state(const struct output *o)
 	return 1;
 }
 
+/* Renames the kept folder name (locked, open as fd) to the temporary
+ * name with the same suffix and makes it the build's, to rewrite in
+ * place.  0 if it was taken, 1 if not (then the caller makes a new one
+ * and the folder stays for a later build). */
+static int take_spare(struct output *o, char *name, int fd)
+{
+	char *tmp;
+
+	if (!(tmp = strdup(name)))
+		return error_nomem();
+	memcpy(tmp + 1 + strlen(o->name), TMP_TAG, strlen(TMP_TAG));
+	memmove(tmp + 1 + strlen(o->name) + strlen(TMP_TAG),
+		name + strlen(name) - SUFFIX_LEN, SUFFIX_LEN + 1);
+	if (strcmp(tmp, name) && renameat2(o->parentfd, name, o->parentfd,
+					    tmp, RENAME_NOREPLACE) < 0) {
+		free(tmp);
+		return 1;
+	}
+	o->tmp = tmp;
+	o->tmpfd = fd;
+	o->reuse = 1;
+	return 0;
+}
+
 int output_open(struct output *o, const char *dir)
 {
 	struct buf path = BUF_INIT;
+	char *keep = NULL, *slash;
+	int keepfd = -1, state, error;
 	mode_t mask;
-	int state, error;
-	char *slash;
 
 	if (o->dir)
 		return error_set(ERR_INVALID, "output already open for %s", o->dir);
@@ -295,37 +336,52 @@ int output_open(struct output *o, const char *dir)
 		goto fail;
 	}
 	if ((error = state = dir_state(o)) < 0 ||
-	    (error = sweep(o, state)) < 0)
+	    (error = sweep(o, state, &keep, &keepfd)) < 0)
 		goto fail;
-	if ((error = buf_printf(&path, "%s/.%s" TMP_TAG "XXXXXX", o->parent,
-				o->name)) < 0)
-		goto fail;
-	if (!mkdtemp(path.ptr)) {
-		error = io_error(path.ptr, NULL, NULL);
-		goto fail;
+	if (keepfd >= 0) {
+		if ((error = take_spare(o, keep, keepfd)) < 0)
+			goto fail;
+		if (error > 0)
+			close(keepfd);
+		keepfd = -1;
 	}
-	slash = strrchr(path.ptr, '/');
-	if (!(o->tmp = strdup(slash + 1))) {
-		error = error_nomem();
-		rmdir(path.ptr);
-		goto fail;
-	}
-	if ((o->tmpfd = openat(o->parentfd, o->tmp, O_RDONLY | O_DIRECTORY |
-			       O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    flock(o->tmpfd, LOCK_EX | LOCK_NB) < 0) {
-		error = io_error(path.ptr, NULL, NULL);
-		goto fail;
+	if (!o->tmp) {
+		if ((error = buf_printf(&path, "%s/.%s" TMP_TAG "XXXXXX",
+					o->parent, o->name)) < 0)
+			goto fail;
+		if (!mkdtemp(path.ptr)) {
+			error = io_error(path.ptr, NULL, NULL);
+			goto fail;
+		}
+		slash = strrchr(path.ptr, '/');
+		if (!(o->tmp = strdup(slash + 1))) {
+			error = error_nomem();
+			rmdir(path.ptr);
+			goto fail;
+		}
+		if ((o->tmpfd = openat(o->parentfd, o->tmp, O_RDONLY |
+				       O_DIRECTORY | O_NOFOLLOW |
+				       O_CLOEXEC)) < 0 ||
+		    flock(o->tmpfd, LOCK_EX | LOCK_NB) < 0) {
+			error = io_error(path.ptr, NULL, NULL);
+			goto fail;
+		}
 	}
 	/* mkdtemp makes the folder 0700, but it becomes DIR. */
 	mask = umask(0);
 	umask(mask);
+	o->mask = (unsigned)mask;
 	if (fchmod(o->tmpfd, 0755 & ~mask) < 0) {
-		error = io_error(path.ptr, NULL, NULL);
+		error = io_error(o->parent, o->tmp, NULL);
 		goto fail;
 	}
+	free(keep);
 	buf_release(&path);
 	return 0;
 fail:
+	if (keepfd >= 0)
+		close(keepfd);
+	free(keep);
 	buf_release(&path);
 	output_release(o);
 	return error;
@@ -407,6 +463,75 @@ static int add_dir(struct output *o, char *d)
 	return 0;
 }
 
+/* Whether this build wrote the file s (reused folders only: a new one
+ * has O_EXCL for that). */
+static int file_known(const struct output *o, const char *s, size_t n)
+{
+	size_t i, mask = o->capfileset - 1;
+	const char *f;
+
+	if (!o->capfileset)
+		return 0;
+	for (i = hash_dir(s, n) & mask; o->fileset[i]; i = (i + 1) & mask) {
+		f = o->files[o->fileset[i] - 1].path;
+		if (!strncmp(f, s, n) && !f[n])
+			return 1;
+	}
+	return 0;
+}
+
+static void fileset_put(struct output *o, size_t k)
+{
+	size_t i, mask = o->capfileset - 1;
+	const char *f = o->files[k].path;
+
+	for (i = hash_dir(f, strlen(f)) & mask; o->fileset[i];
+	     i = (i + 1) & mask)
+		;
+	o->fileset[i] = k + 1;
+}
+
+/* Records files[nfiles] (about to be counted) in the set. */
+static int add_file(struct output *o)
+{
+	size_t *set, cap, k;
+
+	if (2 * (o->nfiles + 1) > o->capfileset) {
+		cap = o->capfileset ? o->capfileset * 2 : 128;
+		if (!(set = calloc(cap, sizeof(*set))))
+			return error_nomem();
+		free(o->fileset);
+		o->fileset = set;
+		o->capfileset = cap;
+		for (k = 0; k < o->nfiles; k++)
+			fileset_put(o, k);
+	}
+	fileset_put(o, o->nfiles);
+	return 0;
+}
+
+/* In a reused folder, makes the entry d, which exists, a folder of this
+ * build: a folder stays (its mode as a new one's), anything else is
+ * stale unless this build wrote it, and is replaced by a folder. */
+static int claim_dir(struct output *o, const char *d, const char *path)
+{
+	struct stat st;
+
+	if (fstatat(o->tmpfd, d, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return io_error(o->parent, o->tmp, d);
+	if (S_ISDIR(st.st_mode)) {
+		if ((st.st_mode & 07777) != (0755 & ~o->mask) &&
+		    fchmodat(o->tmpfd, d, 0755 & ~o->mask, 0) < 0)
+			return io_error(o->parent, o->tmp, d);
+		return 0;
+	}
+	if (file_known(o, d, strlen(d)))
+		return bad_path(path, "needs a written file as a folder");
+	if (unlinkat(o->tmpfd, d, 0) < 0 || mkdirat(o->tmpfd, d, 0755) < 0)
+		return io_error(o->parent, o->tmp, d);
+	return 0;
+}
+
 /* Creates the folders of path that this build has not created yet:
  * each mkdirat is a system call, and a site has as many folders as
  * pages, so the ones known are never asked for again. */
@@ -427,6 +552,12 @@ static int make_parents(struct output *o, const char *path)
 	for (p = start ? start + 1 : copy; (p = strchr(p, '/')); *p++ = '/') {
 		*p = '\0';
 		if (mkdirat(o->tmpfd, copy, 0755) < 0) {
+			if (errno != EEXIST || !o->reuse)
+				;
+			else if ((error = claim_dir(o, copy, path)) < 0)
+				break;
+			else
+				goto record;
 			if (errno == EEXIST)
 				continue;
 			error = errno == ENOTDIR ?
@@ -434,6 +565,7 @@ static int make_parents(struct output *o, const char *path)
 				io_error(o->parent, o->tmp, copy);
 			break;
 		}
+record:
 		if (!(d = strdup(copy))) {
 			error = error_nomem();
 			break;
@@ -443,6 +575,62 @@ static int make_parents(struct output *o, const char *path)
 	}
 	free(copy);
 	return error;
+}
+
+/* Removes the stale entry rel (a file, link or folder not written by
+ * this build) from the temporary folder. */
+static int remove_stale(struct output *o, int dfd, const char *dir,
+			const char *name)
+{
+	struct buf shown = BUF_INIT;
+	int error;
+
+	if ((error = buf_printf(&shown, "%s/%s%s%s", o->parent, o->tmp,
+				*dir ? "/" : "", dir)) >= 0)
+		error = remove_tree(dfd, name, &shown, 0);
+	buf_release(&shown);
+	return error;
+}
+
+/* Opens path in a reused folder for writing: a regular file of its own
+ * (one link: a hard link made by "cp -al" must not change its twin) is
+ * overwritten in place, which spares the file system a free and an
+ * allocation per file; anything else stale is replaced. */
+static int reopen(struct output *o, const char *path, int *fdp)
+{
+	struct stat st;
+	int fd, error;
+
+	o->prev_size = -1;
+	if (fstatat(o->tmpfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return io_error(o->parent, o->tmp, path);
+	} else if (S_ISDIR(st.st_mode)) {
+		if (dir_known(o, path, strlen(path)))
+			return bad_path(path, "is already a folder");
+		if ((error = remove_stale(o, o->tmpfd, "", path)) < 0)
+			return error;
+	} else {
+		if (S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+		    (fd = openat(o->tmpfd, path, O_WRONLY | O_NOFOLLOW |
+				 O_NONBLOCK | O_CLOEXEC)) >= 0) {
+			if ((st.st_mode & 07777) != (0644 & ~o->mask) &&
+			    fchmod(fd, 0644 & ~o->mask) < 0) {
+				close(fd);
+				return io_error(o->parent, o->tmp, path);
+			}
+			o->prev_size = (int64_t)st.st_size;
+			*fdp = fd;
+			return 0;
+		}
+		if (unlinkat(o->tmpfd, path, 0) < 0 && errno != ENOENT)
+			return io_error(o->parent, o->tmp, path);
+	}
+	if ((fd = openat(o->tmpfd, path, O_WRONLY | O_CREAT | O_EXCL |
+			 O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
+		return io_error(o->parent, o->tmp, path);
+	*fdp = fd;
+	return 0;
 }
 
 /* Checks path and makes room to record it, then creates the file: so
@@ -467,11 +655,20 @@ static int begin_file(struct output *o, const char *path, int *fdp)
 	memset(&o->files[o->nfiles], 0, sizeof(o->files[0]));
 	if (!(o->files[o->nfiles].path = strdup(path)))
 		return error_nomem();
-	/* O_EXCL makes the file system itself the set of paths written. */
+	if (o->reuse && file_known(o, path, strlen(path))) {
+		error = bad_path(path, "was written twice");
+		goto fail;
+	}
 	slash = strrchr(path, '/');
 	if (slash && !dir_known(o, path, (size_t)(slash - path)) &&
 	    (error = make_parents(o, path)) < 0)
 		goto fail;
+	if (o->reuse) {
+		if ((error = reopen(o, path, fdp)) < 0)
+			goto fail;
+		return 0;
+	}
+	/* O_EXCL makes the file system itself the set of paths written. */
 	fd = openat(o->tmpfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0644);
 	if (fd < 0 && errno == ENOENT) {
@@ -521,8 +718,14 @@ static int end_file(struct output *o, int fd, const char *path,
 {
 	struct output_file *f = &o->files[o->nfiles];
 
+	/* A file overwritten in place keeps its old tail unless cut. */
+	if (error >= 0 && o->reuse && o->prev_size > (int64_t)f->size &&
+	    ftruncate(fd, (off_t)f->size) < 0)
+		error = io_error(o->parent, o->tmp, path);
 	if (close(fd) < 0 && error >= 0)
 		error = io_error(o->parent, o->tmp, path);
+	if (error >= 0 && o->reuse)
+		error = add_file(o);
 	if (error < 0) {
 		o->broken = 1;
 		free(f->path);
@@ -687,6 +890,111 @@ done:
 	return error;
 }
 
+/* Removes from a reused folder whatever this build did not write: dfd
+ * (taken) is the folder rel ("" for the root). */
+static int prune(struct output *o, int dfd, struct buf *rel, int depth)
+{
+	size_t len = rel->len;
+	struct dirent *e;
+	struct stat st;
+	int fd, isdir, error = 0;
+	DIR *d;
+
+	if (!(d = fdopendir(dfd))) {
+		error = io_error(o->parent, o->tmp, buf_cstr(rel));
+		close(dfd);
+		return error;
+	}
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d))) {
+			if (errno)
+				error = io_error(o->parent, o->tmp, buf_cstr(rel));
+			break;
+		}
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (e->d_type != DT_UNKNOWN)
+			isdir = e->d_type == DT_DIR;
+		else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			isdir = S_ISDIR(st.st_mode);
+		else if (errno == ENOENT)
+			continue;
+		else {
+			error = io_error(o->parent, o->tmp, e->d_name);
+			break;
+		}
+		if ((error = buf_printf(rel, "%s%s", len ? "/" : "",
+					e->d_name)) < 0)
+			break;
+		if (isdir && dir_known(o, rel->ptr, rel->len)) {
+			if (depth >= MAX_DEPTH) {
+				error = error_set(ERR_LIMIT, "%s/%s/%s: more "
+						  "than %d folders deep", o->parent,
+						  o->tmp, rel->ptr, MAX_DEPTH);
+				break;
+			}
+			if ((fd = openat(dirfd(d), e->d_name, O_RDONLY |
+					 O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC)) < 0) {
+				error = io_error(o->parent, o->tmp, rel->ptr);
+				break;
+			}
+			error = prune(o, fd, rel, depth + 1);
+		} else if (!(!isdir && (file_known(o, rel->ptr, rel->len) ||
+					(!len && !strcmp(e->d_name, OUTPUT_SUMS))))) {
+			rel->len = len;
+			rel->ptr[len] = '\0';
+			error = remove_stale(o, dirfd(d), rel->ptr, e->d_name);
+		}
+		rel->len = len;
+		rel->ptr[len] = '\0';
+		if (error < 0)
+			break;
+	}
+	closedir(d);
+	return error;
+}
+
+/* Where a reused folder's files are: after the writes, before the sort
+ * that would stale the set of files. */
+static int prune_reused(struct output *o)
+{
+	struct buf rel = BUF_INIT;
+	int fd, error;
+
+	if (!o->reuse)
+		return 0;
+	if ((fd = openat(o->tmpfd, ".", O_RDONLY | O_DIRECTORY |
+			 O_CLOEXEC)) < 0)
+		return io_error(o->parent, o->tmp, NULL);
+	if ((error = buf_grow(&rel, 256)) >= 0) {
+		rel.ptr[0] = '\0';
+		error = prune(o, fd, &rel, 0);
+	}
+	else
+		close(fd);
+	buf_release(&rel);
+	return error;
+}
+
+/* Renames the replaced site (or an aborted build's folder) name to
+ * ".DIR.spare-" with its suffix, for the next build to rewrite; < 0
+ * if it could not be. */
+static int keep_spare(struct output *o, const char *name)
+{
+	struct buf spare = BUF_INIT;
+	int error;
+
+	if ((error = buf_printf(&spare, ".%s" SPARE_TAG "%s", o->name,
+				name + strlen(name) - SUFFIX_LEN)) >= 0 &&
+	    renameat2(o->parentfd, name, o->parentfd, spare.ptr,
+		      RENAME_NOREPLACE) < 0)
+		error = -1;
+	buf_release(&spare);
+	return error;
+}
+
 static int by_path(const void *a, const void *b)
 {
 	return strcmp(((const struct output_file *)a)->path,
@@ -823,8 +1131,14 @@ int output_commit(struct output *o)
 	if (o->broken)
 		return error_set(ERR_INVALID, "%s: an earlier write failed; "
 				 "not committing an incomplete site", o->dir);
+	if ((error = prune_reused(o)) < 0)
+		return error;
 	if (o->nfiles)
 		qsort(o->files, o->nfiles, sizeof(o->files[0]), by_path);
+	/* the sort moved the files the set points at */
+	free(o->fileset);
+	o->fileset = NULL;
+	o->capfileset = 0;
 	if ((error = write_sums(o)) < 0 || (error = sync_tree(o)) < 0 ||
 	    (error = swap(o, &old)) < 0)
 		return error;
@@ -834,7 +1148,8 @@ int output_commit(struct output *o)
 		error = io_error(o->parent, NULL, NULL);
 	close(o->tmpfd);
 	o->tmpfd = -1;
-	if (old && remove_named(o, old) < 0)
+	if (old && (!(o->flags & OUTPUT_SPARE) || keep_spare(o, old) < 0) &&
+	    remove_named(o, old) < 0)
 		error = 1;
 	if (old != o->tmp)
 		free(old);
@@ -845,8 +1160,9 @@ int output_commit(struct output *o)
 
 void output_abort(struct output *o)
 {
-	if (o->tmp && !o->committed && o->parentfd >= 0)
-		/* With the lock still held, so no sweep races us. */
+	/* With the lock still held, so no sweep races us. */
+	if (o->tmp && !o->committed && o->parentfd >= 0 &&
+	    (!(o->flags & OUTPUT_SPARE) || keep_spare(o, o->tmp) < 0))
 		remove_named(o, o->tmp);
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
@@ -869,6 +1185,7 @@ void output_release(struct output *o)
 	free(o->files);
 	free(o->dirs);
 	free(o->dirset);
+	free(o->fileset);
 	free(o->dir);
 	free(o->parent);
 	free(o->name);

@@ -20,15 +20,27 @@
  * - DIR anything else (a file, a symbolic link, even to a folder):
  *   ERR_IO, and nothing is touched.
  *
+ * With OUTPUT_SPARE the replaced site is not removed but renamed
+ * ".DIR.spare-XXXXXX", and the next build takes it (or a killed build's
+ * folder) as its temporary folder and rewrites it in place: a file of
+ * the same path is overwritten, not removed and created again, and what
+ * the build did not write is removed before the swap.  Removing a site
+ * costs a system call per file and folder, slow on a file system that
+ * discards freed blocks, and a rebuild of a national site would spend
+ * more time there than in rendering.  The price is a second copy of the
+ * site on disk.  Only regular files with one link are overwritten (the
+ * rest is replaced), so a "cp -al" snapshot of the spare is safe.
+ *
  * Until the swap DIR is never touched: output_abort() removes the
- * temporary folder, and the folders of builds that were killed are
- * removed by the next output_open() on the same DIR.  Only folders
- * matching ".DIR.tmp-" plus six letters or digits, owned by the
- * effective user and not locked are removed (a live build holds flock()
+ * temporary folder (keeps it as the spare with OUTPUT_SPARE), and the
+ * folders of builds that were killed are removed (or one taken) by the
+ * next output_open() on the same DIR.  Only folders matching ".DIR.tmp-"
+ * or ".DIR.spare-" plus six letters or digits, owned by the effective
+ * user and not locked are removed or taken (a live build holds flock()
  * on its folder, so concurrent builds leave each other alone; the last
  * to commit wins); ".DIR.old-*" ones only while DIR is a folder, since
  * otherwise they may hold the only copy of the old site.  Trees are
- * removed without following symbolic links.
+ * removed, and spares rewritten, without following symbolic links.
  *
  * Files are created with mode 0644 and folders 0755, less the umask.
  * Paths are relative and '/'-separated; DIR's parent is opened once, so
@@ -47,9 +59,11 @@
  * build may write a file of that name there. */
 #define OUTPUT_SUMS "SHA256SUMS"
 
-/* output.flags: swap with two renames even where RENAME_EXCHANGE works
- * (for tests of the fallback). */
+/* output.flags, set before output_open(): swap with two renames even
+ * where RENAME_EXCHANGE works (for tests of the fallback); keep the
+ * replaced site as a spare and rewrite a spare in place (see above). */
 #define OUTPUT_NO_EXCHANGE 1u
+#define OUTPUT_SPARE 2u
 
 struct output_file {
 	char *path;                   /* owned: relative path as written */
@@ -69,7 +83,12 @@ struct output {
 	int tmpfd;          /* the temporary folder, flock()ed while the
 			       build lives; -1 when none */
 	unsigned flags;     /* OUTPUT_* bits, set by the caller before
-			       output_commit() */
+			       output_open() */
+	int reuse;          /* the temporary folder is a spare: files may
+			       exist, and are overwritten or pruned */
+	unsigned mask;      /* the umask at output_open() */
+	int64_t prev_size;  /* reuse: size of the file being written
+			       before it was overwritten; -1 if new */
 	int committed;      /* output_commit() swapped the site in */
 	int broken;         /* an I/O error may have left a file half
 			       written: output_commit() refuses */
@@ -85,15 +104,20 @@ struct output {
 			       folder is created once, not asked for per
 			       file */
 	size_t capdirset;   /* slots, a power of two (0: none yet) */
+	size_t *fileset;    /* owned, reuse only: the same for files[], so
+			       a path written twice is caught without
+			       O_EXCL; NULL after the sort at commit */
+	size_t capfileset;
 };
 
 #define OUTPUT_INIT \
-	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, 0, \
-	  NULL, 0 }
+	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, -1, 0, 0, NULL, 0, 0, \
+	  NULL, 0, 0, 0, NULL, 0, NULL, 0 }
 
 /* Starts a build of dir (which need not exist): removes what killed
- * builds left, then creates the temporary folder.  o must be OUTPUT_INIT
- * (or released).  ERR_INVALID for a dir without a last component ("",
+ * builds left, then creates the temporary folder, or with OUTPUT_SPARE
+ * takes a spare or a killed build's folder as it.  o must be OUTPUT_INIT
+ * (or released), its flags set.  ERR_INVALID for a dir without a last component ("",
  * "/", ".", ".."), ERR_IO with the path if dir exists and is not a
  * folder or a file system call fails, ERR_NOMEM. */
 int output_open(struct output *o, const char *dir);
@@ -121,9 +145,10 @@ int output_copy_file(struct output *o, const char *path, const char *src);
 int output_read_current(const struct output *o, const char *path,
 			struct buf *out);
 
-/* Writes OUTPUT_SUMS (one "<hex>  <path>" line per file, sorted bytewise
- * by path, itself not listed), fsyncs, swaps the site in, removes the
- * old one.  Returns 0; 1 if the site was swapped in but the old tree
+/* Removes what a reused folder holds that was not written, writes
+ * OUTPUT_SUMS (one "<hex>  <path>" line per file, sorted bytewise by
+ * path, itself not listed), fsyncs, swaps the site in, removes the old
+ * one or keeps it as the spare.  Returns 0; 1 if the site was swapped in but the old tree
  * could not be removed or the parent folder not synced (error_message()
  * says why; the next output_open() removes the old tree); ERR_INVALID if o is not open or an earlier write failed;
  * ERR_IO, ERR_NOMEM with DIR untouched (call output_abort()). */

@@ -2713,6 +2713,7 @@ int site_build(const struct record *r, const struct source *src,
 			goto done;
 		S.has_history = true;
 	}
+	S.out.flags = o->no_spare ? 0 : OUTPUT_SPARE;
 	if ((error = output_open(&S.out, o->out_dir)) < 0 ||
 	    (error = publication_log(&S)) < 0 ||
 	    (error = write_assets(&S)) < 0 ||

@@ -35,6 +35,8 @@ struct build_options {
 	bool draft;            /* a preview of the working tree: banner on every page */
 	bool quiet;            /* no summary line (the caller's to print) */
 	bool allow_rewrite;    /* build although the history was rewritten */
+	bool no_spare;         /* remove the replaced site instead of keeping
+				  it to rewrite next time (OUTPUT_SPARE) */
 	const char *cache;     /* the history cache file (NULL: none) */
 	/* Called as the build goes (NULL: not at all): with total 0 while
 	 * the history is read, then after each page with the pages written

@@ -37,6 +37,7 @@ fails, a rebuild is not byte-identical).
 import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -108,6 +109,17 @@ def trash(path):
     if os.path.lexists(path):
         os.makedirs(TRASH, exist_ok=True)
         os.rename(path, os.path.join(TRASH, "%d-%s" % (len(os.listdir(TRASH)), os.path.basename(path))))
+
+
+def trash_site(path):
+    """Moves the site path away with the spare and temporary folders
+    gongshi keeps beside it (.NAME.spare-XXXXXX, .NAME.tmp-XXXXXX), so
+    that the next build writes every file anew."""
+    trash(path)
+    parent, name = os.path.split(path)
+    for f in os.listdir(parent):
+        if re.match(r"\.%s\.(spare|tmp|old)-[A-Za-z0-9]{6}$" % re.escape(name), f):
+            trash(os.path.join(parent, f))
 
 
 def tree_bytes(path):
@@ -264,6 +276,9 @@ def main(argv):
     for leftover in ("site", ".site.cache", "clean-next", ".clean-next.cache", "floor-out", "hugo-out",
                      "hugo-site", "hugo-cache", "tree"):
         rm(os.path.join(d, leftover))
+    for leftover in os.listdir(d):
+        if re.match(r"\.(site|clean-next)\.(spare|tmp|old)-", leftover):
+            rm(os.path.join(d, leftover))
     if not os.access(gongshi, os.X_OK):
         fail("no gongshi at %s (make all)" % gongshi)
     hugo = shutil.which("hugo")
@@ -298,7 +313,7 @@ def main(argv):
     clean = Series()
     wrote = None
     for i in range(runs):
-        trash(site), trash(cache)
+        trash_site(site), trash(cache)
         r = run([gongshi, "-C", repo, "build", "-o", site], stdout=subprocess.PIPE)
         clean.add(r)
         wrote = parse_wrote(r[3])
@@ -322,7 +337,7 @@ def main(argv):
     # 2b. warm history cache, no site
     warm = Series()
     for i in range(runs):
-        trash(site)
+        trash_site(site)
         r = run([gongshi, "-C", repo, "build", "-o", site], stdout=subprocess.PIPE)
         if parse_wrote(r[3])["read_now"] != 0:
             fail("a build with a warm cache read commits again: %s" % r[3])
@@ -358,7 +373,7 @@ def main(argv):
     for i, (commit, changed) in enumerate(chain):
         if i == len(chain) - 1:
             # the previous site, kept for a clean build of the same commit
-            trash(other)
+            trash_site(other)
             shutil.copytree(site, other, symlinks=True)
         r = run([gongshi, "-C", repo, "build", "--rev", commit, "-o", site], stdout=subprocess.PIPE)
         if parse_wrote(r[3])["read_now"] != 1:
@@ -380,7 +395,7 @@ def main(argv):
         fail("the rebuild differs from a clean build of the same commit in %d files: %s"
              % (len(differ), differ[:10]))
     del a, b
-    trash(other), trash(os.path.join(d, ".clean-next.cache")), trash(site), trash(cache)
+    trash_site(other), trash(os.path.join(d, ".clean-next.cache")), trash_site(site), trash(cache)
     for i in range(runs):
         subprocess.run(["git", "-C", repo, "update-ref", "-d", "refs/heads/bench-next-%d" % (i + 1)], check=True)
 

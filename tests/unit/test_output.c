@@ -266,8 +266,8 @@ static void build(const char *dir, unsigned flags, ...)
 	const char *path;
 	va_list ap;
 
-	ck_assert_msg(output_open(&o, dir) == 0, "%s", error_message());
 	o.flags = flags;
+	ck_assert_msg(output_open(&o, dir) == 0, "%s", error_message());
 	va_start(ap, flags);
 	while ((path = va_arg(ap, const char *)))
 		put(&o, path, va_arg(ap, const char *));
@@ -795,6 +795,255 @@ START_TEST(many_files)
 }
 END_TEST
 
+/* base/NAME of the one folder in base whose name starts with prefix;
+ * fails if there is not exactly one. */
+static const char *only(const char *prefix)
+{
+	static char found[256];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d = opendir(base));
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
+			snprintf(found, sizeof(found), "%s", e->d_name);
+			n++;
+		}
+	closedir(d);
+	ck_assert_msg(n == 1, "%d names start with %s", n, prefix);
+	return at(found);
+}
+
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	return st.st_ino;
+}
+
+static const char *in(const char *dir, const char *rel)
+{
+	static char bufs[4][1024];
+	static int next;
+	char *p = bufs[next++ % 4];
+
+	snprintf(p, 1024, "%s/%s", dir, rel);
+	return p;
+}
+
+START_TEST(spare_kept_and_rewritten)
+{
+	struct output o = OUTPUT_INIT;
+	char spare[512], want[512];
+	ino_t in_place;
+
+	build(site, OUTPUT_SPARE, "index.html", "v1", "old/gone.html", "old",
+	      "keep/a.html", "a1", NULL);
+	expect_names(base, "site");          /* nothing replaced, no spare */
+	build(site, OUTPUT_SPARE, "index.html", "v2", "keep/a.html", "a2",
+	      "new/b.html", "b2", NULL);
+	/* the replaced site, whole, kept beside the new one */
+	snprintf(spare, sizeof(spare), "%s", only(".site.spare-"));
+	ck_assert_uint_eq(verify_sums(spare), 3);
+	expect_file(in(spare, "index.html"), "v1");
+	ck_assert_uint_eq(verify_sums(site), 3);
+	in_place = inode_of(in(spare, "keep/a.html"));
+
+	/* the next build takes the spare (the v1 site), rewrites it */
+	o.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(o.reuse, 1);
+	ck_assert(!exists(spare));
+	ck_assert(!strcmp(o.tmp + strlen(".site.tmp-"),
+			  strrchr(spare, '-') + 1));
+	put(&o, "index.html", "longer than v1 was");
+	put(&o, "keep/a.html", "3");
+	put(&o, "new/c.html", "c");
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	ck_assert_uint_eq(verify_sums(site), 3);
+	expect_names(site, "SHA256SUMS index.html keep new");
+	expect_names(at("site/new"), "c.html");
+	expect_file(at("site/index.html"), "longer than v1 was");
+	expect_file(at("site/keep/a.html"), "3");   /* "a1" cut short */
+	ck_assert(inode_of(at("site/keep/a.html")) == in_place);
+	/* the v2 site is the spare now, untouched */
+	snprintf(spare, sizeof(spare), "%s", only(".site.spare-"));
+	expect_file(in(spare, "index.html"), "v2");
+	ck_assert_uint_eq(verify_sums(spare), 3);
+	snprintf(want, sizeof(want), "%s site", strrchr(spare, '/') + 1);
+	expect_names(base, want);
+
+	/* without the flag, the spare is swept and none is kept */
+	build(site, 0, "index.html", "v4", NULL);
+	expect_names(base, "site");
+	expect_names(site, "SHA256SUMS index.html");
+}
+END_TEST
+
+/* What a spare may hold that a build must not trust: every odd entry
+ * is replaced, nothing outside the spare changes, modes are a new
+ * build's. */
+START_TEST(spare_odd_entries_replaced)
+{
+	char spare[512];
+
+	ck_assert_int_eq(mkdir(at("outside"), 0755), 0);
+	build(site, OUTPUT_SPARE, "x", "1", NULL);
+	build(site, OUTPUT_SPARE, "x", "2", NULL);
+	snprintf(spare, sizeof(spare), "%s", only(".site.spare-"));
+	/* a file where a folder is wanted, and a folder where a file is */
+	ck_assert_int_eq(close(creat(in(spare, "d"), 0644)), 0);
+	ck_assert_int_eq(mkdir(in(spare, "f"), 0755), 0);
+	ck_assert_int_eq(close(creat(in(spare, "f/inner"), 0644)), 0);
+	/* a link to a file outside, and one to a folder outside */
+	ck_assert_int_eq(close(creat(at("outside/target"), 0644)), 0);
+	ck_assert_int_eq(symlink(at("outside/target"), in(spare, "link")), 0);
+	ck_assert_int_eq(symlink(at("outside"), in(spare, "ldir")), 0);
+	/* a hard link shared with a file outside */
+	ck_assert_int_eq(close(creat(at("outside/twin"), 0644)), 0);
+	ck_assert_int_eq(link(at("outside/twin"), in(spare, "twin")), 0);
+	/* a FIFO, which an open for writing would wait on */
+	ck_assert_int_eq(mkfifo(in(spare, "fifo"), 0644), 0);
+	/* odd modes */
+	ck_assert_int_eq(chmod(in(spare, "x"), 0600), 0);
+	ck_assert_int_eq(mkdir(in(spare, "m"), 0700), 0);
+	/* stale entries of every kind, at depth */
+	ck_assert_int_eq(mkdir(in(spare, "stale"), 0755), 0);
+	ck_assert_int_eq(mkdir(in(spare, "stale/deep"), 0755), 0);
+	ck_assert_int_eq(close(creat(in(spare, "stale/deep/f"), 0644)), 0);
+	ck_assert_int_eq(symlink(at("outside"), in(spare, "stale/l")), 0);
+	ck_assert_int_eq(mkfifo(in(spare, "stale/p"), 0644), 0);
+
+	build(site, OUTPUT_SPARE, "x", "3", "d/y", "y", "f", "f", "link", "l",
+	      "ldir/z", "z", "twin", "t", "fifo", "p", "m/q", "q", NULL);
+	expect_names(site, "SHA256SUMS d f fifo ldir link m twin x");
+	ck_assert_uint_eq(verify_sums(site), 8);
+	ck_assert_uint_eq(mode_of(at("site/x")), 0644);
+	ck_assert_uint_eq(mode_of(at("site/m")), 0755);
+	ck_assert_uint_eq(mode_of(at("site/ldir")), 0755);
+	expect_file(at("site/link"), "l");
+	expect_file(at("site/fifo"), "p");
+	expect_names(at("outside"), "target twin");
+	expect_file(at("outside/target"), "");
+	expect_file(at("outside/twin"), "");
+}
+END_TEST
+
+START_TEST(spare_conflicts_rejected)
+{
+	struct output o = OUTPUT_INIT;
+
+	build(site, OUTPUT_SPARE, "a/b", "1", "c", "2", NULL);
+	build(site, OUTPUT_SPARE, "a/b", "1", "c", "2", NULL);
+	o.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(o.reuse, 1);
+	put(&o, "a/b", "x");
+	put(&o, "c", "y");
+	ck_assert_int_eq(output_write(&o, "a/b", "z", 1), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "written twice"));
+	ck_assert_int_eq(output_write(&o, "a", "z", 1), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "already a folder"));
+	ck_assert_int_eq(output_write(&o, "c/d", "z", 1), ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(error_message(), "written file as a folder"));
+	expect_file(in(at(o.tmp), "a/b"), "x");
+	expect_file(in(at(o.tmp), "c"), "y");
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	ck_assert_uint_eq(verify_sums(site), 2);
+}
+END_TEST
+
+START_TEST(spare_from_killed_and_aborted_builds)
+{
+	struct output o = OUTPUT_INIT;
+	char killed[64];
+	pid_t pid;
+	int status;
+
+	build(site, OUTPUT_SPARE, "index.html", "v1", NULL);
+	if ((pid = fork()) == 0) {
+		struct output c = OUTPUT_INIT;
+
+		c.flags = OUTPUT_SPARE;
+		if (output_open(&c, site) < 0 ||
+		    output_write(&c, "index.html", "v2", 2) < 0 ||
+		    output_write(&c, "a/b/c.html", "c", 1) < 0)
+			_exit(2);
+		_exit(1); /* killed before commit */
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	snprintf(killed, sizeof(killed), "%s",
+		 strrchr(only(".site.tmp-"), '/') + 1);
+
+	/* the killed build's folder is taken, its files pruned */
+	o.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(o.reuse, 1);
+	ck_assert_str_eq(o.tmp, killed);
+	put(&o, "index.html", "v3");
+	/* aborted: kept as the spare, the site untouched */
+	output_release(&o);
+	expect_file(at("site/index.html"), "v1");
+	ck_assert(!exists(at(killed)));
+	only(".site.spare-");
+	build(site, OUTPUT_SPARE, "other.html", "v4", NULL);
+	expect_names(site, "SHA256SUMS other.html");
+	ck_assert_uint_eq(verify_sums(site), 1);
+	expect_file(in(only(".site.spare-"), "index.html"), "v1");
+}
+END_TEST
+
+START_TEST(spare_of_a_live_build_left_alone)
+{
+	struct output a = OUTPUT_INIT, b = OUTPUT_INIT;
+
+	build(site, OUTPUT_SPARE, "x", "1", NULL);
+	build(site, OUTPUT_SPARE, "x", "2", NULL);
+	a.flags = b.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&a, site), 0);
+	ck_assert_int_eq(a.reuse, 1);
+	ck_assert_int_eq(output_open(&b, site), 0);
+	ck_assert_int_eq(b.reuse, 0);       /* a's is locked */
+	put(&a, "x", "a");
+	put(&b, "x", "b");
+	ck_assert_int_eq(output_commit(&a), 0);
+	ck_assert_int_eq(output_commit(&b), 0);
+	output_release(&a);
+	output_release(&b);
+	expect_file(at("site/x"), "b");
+	ck_assert_uint_eq(verify_sums(site), 1);
+}
+END_TEST
+
+START_TEST(spare_many_files)
+{
+	struct output o = OUTPUT_INIT;
+	char path[64], body[64];
+	int round, i;
+
+	for (round = 0; round < 3; round++) {
+		o.flags = OUTPUT_SPARE;
+		ck_assert_int_eq(output_open(&o, site), 0);
+		ck_assert_int_eq(o.reuse, round == 2);
+		for (i = round; i < 3000; i += 1 + round) {
+			snprintf(path, sizeof(path), "p%02d/%d.html", i % 50, i);
+			snprintf(body, sizeof(body), "round %d file %d\n", round, i);
+			put(&o, path, body);
+		}
+		ck_assert_int_eq(output_commit(&o), 0);
+		output_release(&o);
+		ck_assert_uint_eq(verify_sums(site), round == 0 ? 3000 :
+				  round == 1 ? 1500 : 1000);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("output");
@@ -826,6 +1075,12 @@ static Suite *suite(void)
 	tcase_add_test(tc, failed_write_blocks_commit);
 	tcase_add_test(tc, state_errors);
 	tcase_add_test(tc, many_files);
+	tcase_add_test(tc, spare_kept_and_rewritten);
+	tcase_add_test(tc, spare_odd_entries_replaced);
+	tcase_add_test(tc, spare_conflicts_rejected);
+	tcase_add_test(tc, spare_from_killed_and_aborted_builds);
+	tcase_add_test(tc, spare_of_a_live_build_left_alone);
+	tcase_add_test(tc, spare_many_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
