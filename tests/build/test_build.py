@@ -288,7 +288,8 @@ def big_record(repo, n=2500):
 
 @test
 def killed_build_leaves_old_site():
-    """A build killed midway (SIGKILL, at many points) leaves the previous site intact."""
+    """A build killed midway (SIGKILL, at many points) leaves the previous site intact, or, if it was
+    killed after its swap, the whole new site: never a mix."""
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(tmp, mutate=big_record)
         out = os.path.join(tmp, "site")
@@ -300,10 +301,15 @@ def killed_build_leaves_old_site():
         doc["name"] = doc["name"] + "（更名）"
         json.dump(doc, open(path, "w", encoding="utf-8"), ensure_ascii=False, indent=2)
         git(repo, "commit", "-q", "-am", "rename")
+        # the site a finished build leaves: built into a copy, which carries the same publication log
+        whole = os.path.join(tmp, "whole")
+        shutil.copytree(out, whole, symlinks=True)
         t0 = time.time()
-        build(repo, os.path.join(tmp, "timing"))
+        build(repo, whole)
         full = time.time() - t0
-        killed = 0
+        after = tree_digest(whole)
+        assert after != before
+        killed = intact = 0
         for frac in (0.05, 0.2, 0.4, 0.6, 0.8, 0.95):
             e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
             # the same wrapper (valgrind...) as the timed build, or the timing means nothing
@@ -315,66 +321,17 @@ def killed_build_leaves_old_site():
                 killed += 1
             p.wait()
             if p.returncode == -signal.SIGKILL:
-                assert tree_digest(out) == before, "site changed by a build killed at %.0f%%" % (frac * 100)
+                # a build may be killed after its swap (while it frees memory, or under a
+                # sanitizer's exit checks): then the whole new site is there
+                now = tree_digest(out)
+                assert now in (before, after), "site changed by a build killed at %.0f%%" % (frac * 100)
+                intact += now == before
         assert killed >= 3, "only %d builds were still running when killed (full build %.2fs)" % (killed, full)
+        assert intact >= 3, "only %d builds were killed before their swap (full build %.2fs)" % (intact, full)
         build(repo, out)
-        assert tree_digest(out) != before, "the next build did not replace the site"
+        assert tree_digest(out) == after, "the next build did not replace the site"
         left = [d for d in os.listdir(tmp) if d.startswith(".site.tmp")]
         assert not left, "temporary folders left: %s" % left
-
-
-def spares(tmp, name="site"):
-    return sorted(f for f in os.listdir(tmp) if re.match(r"\.%s\.spare-[A-Za-z0-9]{6}$" % name, f))
-
-
-def rename_org(repo, suffix):
-    path = os.path.join(repo, "data/organizations/91540100550813727F.json")
-    doc = json.load(open(path, encoding="utf-8"))
-    doc["name"] = doc["name"] + suffix
-    json.dump(doc, open(path, "w", encoding="utf-8"), ensure_ascii=False, indent=2)
-    git(repo, "commit", "-q", "-am", "rename " + suffix)
-
-
-@test
-def rebuild_rewrites_spare_in_place():
-    """The replaced site is kept as a spare and the next build rewrites it in place: same inodes, stray
-    files removed, byte-identical to a clean build; --no-spare keeps none."""
-    with tempfile.TemporaryDirectory() as tmp:
-        repo = make_repo(tmp)
-        out = os.path.join(tmp, "site")
-        build(repo, out)
-        assert not spares(tmp), os.listdir(tmp)
-        rename_org(repo, "（一）")
-        build(repo, out)
-        sp = spares(tmp)
-        assert len(sp) == 1, os.listdir(tmp)
-        spare = os.path.join(tmp, sp[0])
-        inodes = {}
-        for base, dirs, files in os.walk(spare):
-            for f in files:
-                full = os.path.join(base, f)
-                inodes[os.path.relpath(full, spare)] = os.lstat(full).st_ino
-        # what a spare may have gained meanwhile is not published
-        open(os.path.join(spare, "stray.html"), "w").write("stray")
-        os.makedirs(os.path.join(spare, "stray/deeper"))
-        rename_org(repo, "（二）")
-        # the same build from scratch, into a copy (the publication log is carried forward)
-        clean = os.path.join(tmp, "clean")
-        shutil.copytree(out, clean, symlinks=True)
-        build(repo, out)
-        now = tree(out)
-        assert "stray.html" not in now and not os.path.exists(os.path.join(out, "stray")), sorted(now)[:5]
-        kept = [p for p, ino in inodes.items() if p in now and os.lstat(os.path.join(out, p)).st_ino == ino]
-        assert len(kept) == len([p for p in inodes if p in now]) and len(kept) > 50, \
-            "%d of %d files rewritten in place" % (len(kept), len(inodes))
-        assert b"\xef\xbc\x88\xe4\xba\x8c\xef\xbc\x89" in b"".join(now.values())  # （二）
-        build(repo, clean)
-        assert now == tree(clean), "differs from a clean build: %s" % sorted(
-            k for k in set(now) | set(tree(clean)) if now.get(k) != tree(clean).get(k))[:8]
-        assert len(spares(tmp)) == 1, os.listdir(tmp)
-        build(repo, out, "--no-spare")
-        assert not spares(tmp), os.listdir(tmp)
-        assert tree(out) == now
 
 
 PAYLOAD = ('<script>alert("x")</script><img src=x onerror=alert(1)>'
