@@ -9,7 +9,7 @@ GONGSHI=${GONGSHI:-$B/gongshi}
 # Under VALGRIND=1 every run of gongshi goes through memcheck and fails
 # the case on any error or definitely lost byte.
 if [ -n "${VALGRIND:-}" ]; then
-	export GONGSHI_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+	export GONGSHI_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --soname-synonyms=somalloc=*jemalloc*"
 fi
 suites=${*:-unit e2e schema}
 passed=0

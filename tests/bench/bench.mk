@@ -11,7 +11,7 @@ BENCH_WORK ?= $(B)/bench
 
 .PHONY: bench bench-deps
 bench: deps all bench-deps
-	GONGSHI_PKGS='$(PKGS)' python3 tests/bench/run.py $(SIZE) --work $(BENCH_WORK) --gongshi $(B)/gongshi
+	GONGSHI_PKGS='$(PKGS) $(MALLOC_PKG)' python3 tests/bench/run.py $(SIZE) --work $(BENCH_WORK) --gongshi $(B)/gongshi
 
 bench-deps:
 	@command -v hugo >/dev/null 2>&1 || { \
