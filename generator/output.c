@@ -394,8 +394,8 @@ static int ready(const struct output *o)
 	return 0;
 }
 
-/* FNV-1a, for the set of folders created. */
-static size_t hash_dir(const char *s, size_t n)
+/* FNV-1a, for the sets of paths. */
+static size_t hash_path(const char *s, size_t n)
 {
 	size_t h = 2166136261u, i;
 
@@ -404,38 +404,91 @@ static size_t hash_dir(const char *s, size_t n)
 	return h;
 }
 
-/* Whether this build created the folder s[0..n). */
-static int dir_known(const struct output *o, const char *s, size_t n)
-{
-	size_t i, mask = o->capdirset - 1;
-	const char *d;
+/*
+ * The sets of folders and of files written are open-addressing hash
+ * sets of indexes into o->dirs and o->files (a slot is 0 when empty,
+ * else the index plus 1), kept at most half full so that a lookup takes
+ * a probe or two.  name() gives the path an index stands for.
+ */
+typedef const char *(*path_of)(const struct output *o, size_t k);
 
-	if (!o->capdirset)
+static const char *dir_path(const struct output *o, size_t k)
+{
+	return o->dirs[k];
+}
+
+static const char *file_path(const struct output *o, size_t k)
+{
+	return o->files[k].path;
+}
+
+static int set_has(const struct output *o, const size_t *set, size_t cap,
+		   path_of name, const char *s, size_t n)
+{
+	size_t i, mask = cap - 1;
+	const char *p;
+
+	if (!cap)
 		return 0;
-	for (i = hash_dir(s, n) & mask; o->dirset[i]; i = (i + 1) & mask) {
-		d = o->dirs[o->dirset[i] - 1];
-		if (!strncmp(d, s, n) && !d[n])
+	for (i = hash_path(s, n) & mask; set[i]; i = (i + 1) & mask) {
+		p = name(o, set[i] - 1);
+		if (!strncmp(p, s, n) && !p[n])
 			return 1;
 	}
 	return 0;
 }
 
-static void dirset_put(struct output *o, size_t k)
+static void set_put(const struct output *o, size_t *set, size_t cap,
+		    path_of name, size_t k)
 {
-	size_t i, mask = o->capdirset - 1;
+	size_t i, mask = cap - 1;
+	const char *p = name(o, k);
 
-	for (i = hash_dir(o->dirs[k], strlen(o->dirs[k])) & mask; o->dirset[i];
-	     i = (i + 1) & mask)
+	for (i = hash_path(p, strlen(p)) & mask; set[i]; i = (i + 1) & mask)
 		;
-	o->dirset[i] = k + 1;
+	set[i] = k + 1;
 }
 
-/* Records the folder d (taken) as created: kept half empty, the set
- * finds any folder in a probe or two. */
+/* Adds index k, making room first: indexes below k are in the set. */
+static int set_add(const struct output *o, size_t **set, size_t *cap,
+		   path_of name, size_t k)
+{
+	size_t *v, n, i;
+
+	if (2 * (k + 1) > *cap) {
+		n = *cap ? *cap * 2 : 128;
+		if (!(v = calloc(n, sizeof(*v))))
+			return error_nomem();
+		free(*set);
+		*set = v;
+		*cap = n;
+		for (i = 0; i < k; i++)
+			set_put(o, *set, *cap, name, i);
+	}
+	set_put(o, *set, *cap, name, k);
+	return 0;
+}
+
+/* Whether this build created (or, reusing a folder, kept) the folder
+ * s[0..n). */
+static int dir_known(const struct output *o, const char *s, size_t n)
+{
+	return set_has(o, o->dirset, o->capdirset, dir_path, s, n);
+}
+
+/* Whether this build wrote the file s[0..n) (reused folders only: a new
+ * one has O_EXCL for that). */
+static int file_known(const struct output *o, const char *s, size_t n)
+{
+	return set_has(o, o->fileset, o->capfileset, file_path, s, n);
+}
+
+/* Records the folder d (taken) as created. */
 static int add_dir(struct output *o, char *d)
 {
-	size_t *set, cap, k;
+	size_t cap;
 	char **v;
+	int error;
 
 	if (o->ndirs == o->capdirs) {
 		cap = o->capdirs ? o->capdirs * 2 : 64;
@@ -446,68 +499,20 @@ static int add_dir(struct output *o, char *d)
 		o->dirs = v;
 		o->capdirs = cap;
 	}
-	if (2 * (o->ndirs + 1) > o->capdirset) {
-		cap = o->capdirset ? o->capdirset * 2 : 128;
-		if (!(set = calloc(cap, sizeof(*set)))) {
-			free(d);
-			return error_nomem();
-		}
-		free(o->dirset);
-		o->dirset = set;
-		o->capdirset = cap;
-		for (k = 0; k < o->ndirs; k++)
-			dirset_put(o, k);
-	}
 	o->dirs[o->ndirs] = d;
-	dirset_put(o, o->ndirs++);
-	return 0;
-}
-
-/* Whether this build wrote the file s (reused folders only: a new one
- * has O_EXCL for that). */
-static int file_known(const struct output *o, const char *s, size_t n)
-{
-	size_t i, mask = o->capfileset - 1;
-	const char *f;
-
-	if (!o->capfileset)
-		return 0;
-	for (i = hash_dir(s, n) & mask; o->fileset[i]; i = (i + 1) & mask) {
-		f = o->files[o->fileset[i] - 1].path;
-		if (!strncmp(f, s, n) && !f[n])
-			return 1;
+	if ((error = set_add(o, &o->dirset, &o->capdirset, dir_path,
+			     o->ndirs)) < 0) {
+		free(d);
+		return error;
 	}
+	o->ndirs++;
 	return 0;
-}
-
-static void fileset_put(struct output *o, size_t k)
-{
-	size_t i, mask = o->capfileset - 1;
-	const char *f = o->files[k].path;
-
-	for (i = hash_dir(f, strlen(f)) & mask; o->fileset[i];
-	     i = (i + 1) & mask)
-		;
-	o->fileset[i] = k + 1;
 }
 
 /* Records files[nfiles] (about to be counted) in the set. */
 static int add_file(struct output *o)
 {
-	size_t *set, cap, k;
-
-	if (2 * (o->nfiles + 1) > o->capfileset) {
-		cap = o->capfileset ? o->capfileset * 2 : 128;
-		if (!(set = calloc(cap, sizeof(*set))))
-			return error_nomem();
-		free(o->fileset);
-		o->fileset = set;
-		o->capfileset = cap;
-		for (k = 0; k < o->nfiles; k++)
-			fileset_put(o, k);
-	}
-	fileset_put(o, o->nfiles);
-	return 0;
+	return set_add(o, &o->fileset, &o->capfileset, file_path, o->nfiles);
 }
 
 /* In a reused folder, makes the entry d, which exists, a folder of this

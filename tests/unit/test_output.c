@@ -461,26 +461,35 @@ START_TEST(abort_leaves_dir_untouched)
 }
 END_TEST
 
-START_TEST(killed_build_cleaned_next_time)
+/* A build of site, with flags, that dies before its commit (in a child,
+ * which exits as if killed: no abort, no release). */
+static void killed_build(unsigned flags)
 {
-	struct output o = OUTPUT_INIT;
-	struct buf b = BUF_INIT;
 	pid_t pid;
 	int status;
 
-	build(site, 0, "index.html", "v1", NULL);
 	if ((pid = fork()) == 0) {
 		struct output c = OUTPUT_INIT;
 
+		c.flags = flags;
 		if (output_open(&c, site) < 0 ||
 		    output_write(&c, "index.html", "v2", 2) < 0 ||
 		    output_write(&c, "a/b/c.html", "c", 1) < 0)
 			_exit(2);
-		_exit(1); /* killed before commit */
+		_exit(1);
 	}
 	ck_assert_int_gt(pid, 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+}
+
+START_TEST(killed_build_cleaned_next_time)
+{
+	struct output o = OUTPUT_INIT;
+	struct buf b = BUF_INIT;
+
+	build(site, 0, "index.html", "v1", NULL);
+	killed_build(0);
 
 	expect_file(at("site/index.html"), "v1");
 	verify_sums(site);
@@ -961,23 +970,9 @@ START_TEST(spare_from_killed_and_aborted_builds)
 {
 	struct output o = OUTPUT_INIT;
 	char killed[64];
-	pid_t pid;
-	int status;
 
 	build(site, OUTPUT_SPARE, "index.html", "v1", NULL);
-	if ((pid = fork()) == 0) {
-		struct output c = OUTPUT_INIT;
-
-		c.flags = OUTPUT_SPARE;
-		if (output_open(&c, site) < 0 ||
-		    output_write(&c, "index.html", "v2", 2) < 0 ||
-		    output_write(&c, "a/b/c.html", "c", 1) < 0)
-			_exit(2);
-		_exit(1); /* killed before commit */
-	}
-	ck_assert_int_gt(pid, 0);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	killed_build(OUTPUT_SPARE);
 	snprintf(killed, sizeof(killed), "%s",
 		 strrchr(only(".site.tmp-"), '/') + 1);
 
