@@ -557,20 +557,17 @@ static int make_parents(struct output *o, const char *path)
 	for (p = start ? start + 1 : copy; (p = strchr(p, '/')); *p++ = '/') {
 		*p = '\0';
 		if (mkdirat(o->tmpfd, copy, 0755) < 0) {
-			if (errno != EEXIST || !o->reuse)
-				;
-			else if ((error = claim_dir(o, copy, path)) < 0)
-				break;
-			else
-				goto record;
-			if (errno == EEXIST)
+			if (errno == EEXIST && !o->reuse)
 				continue;
-			error = errno == ENOTDIR ?
-				bad_path(path, "needs a written file as a folder") :
-				io_error(o->parent, o->tmp, copy);
-			break;
+			if (errno == EEXIST)
+				error = claim_dir(o, copy, path);
+			else
+				error = errno == ENOTDIR ?
+					bad_path(path, "needs a written file as a folder") :
+					io_error(o->parent, o->tmp, copy);
+			if (error < 0)
+				break;
 		}
-record:
 		if (!(d = strdup(copy))) {
 			error = error_nomem();
 			break;
