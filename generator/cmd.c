@@ -30,6 +30,7 @@ struct read_opts {
 	int json;             /* --json (diff) */
 	int allow_rewrite;    /* --allow-rewrite (build) */
 	int no_spare;         /* --no-spare (build) */
+	unsigned jobs;        /* -j N (build); 0: one per CPU */
 };
 
 static int bad_usage(const char *cmd, void (*usage)(FILE *), const char *fmt, const char *what)
@@ -106,7 +107,8 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 			continue;
 		}
 		if ((nlen == 5 && !strncmp(a, "--rev", 5)) || (nlen == 7 && !strncmp(a, "--today", 7)) ||
-		    !strcmp(a, "-C") || (build && (!strcmp(a, "-o") ||
+		    !strcmp(a, "-C") || (build && (!strcmp(a, "-o") || !strcmp(a, "-j") ||
+						   (nlen == 6 && !strncmp(a, "--jobs", 6)) ||
 						   (nlen == 10 && !strncmp(a, "--base-url", 10))))) {
 			if (eq && a[1] == '-')
 				val = eq + 1;
@@ -114,7 +116,14 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 				val = argv[++i];
 			else
 				return bad_usage(cmd, usage, "%s needs a value", a), -1;
-			if (a[1] == 'C')
+			if (a[1] == 'j' || (a[1] == '-' && a[2] == 'j')) {
+				char *end;
+				unsigned long n = strtoul(val, &end, 10);
+				if (!*val || *end || *val == '-' || n < 1 || n > SITE_MAX_JOBS)
+					return bad_usage(cmd, usage, "-j takes a number of processes from 1 to "
+							 SITE_MAX_JOBS_STR ", not %s", val), -1;
+				o->jobs = (unsigned)n;
+			} else if (a[1] == 'C')
 				o->g.dir = val;
 			else if (a[1] == 'o')
 				o->out = val;
@@ -349,7 +358,7 @@ static void progress_clear(struct progress *p)
 static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [--no-spare]\n"
-	      "                     [-q] [-C DIR]\n\n"
+	      "                     [-j N] [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
 	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
 	      "written beside DIR and swapped into place only when complete.\n\n"
@@ -365,6 +374,9 @@ static void build_usage(FILE *out)
 	      "                   log then says so\n"
 	      "  --no-spare       remove the replaced site, and any spare, instead of keeping\n"
 	      "                   it as .DIR.spare-XXXXXX for the next build to rewrite in place\n"
+	      "  -j, --jobs N     render with N processes (default: one per CPU, at most "
+	      SITE_MAX_JOBS_STR ");\n"
+	      "                   the site is the same byte for byte whatever N\n"
 	      "  -q, --quiet      print errors only: no summary line, no progress line\n\n"
 	      "The audit trail is cached beside DIR in .DIR.cache/, so a rebuild reads only new\n"
 	      "commits.  On a terminal, stderr shows a progress line while the build runs.\n"
@@ -413,6 +425,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.quiet = o.quiet;
 	bo.allow_rewrite = o.allow_rewrite;
 	bo.no_spare = o.no_spare;
+	bo.jobs = o.jobs;
 	bo.cache = NULL;
 	bo.progress = show ? progress_show : NULL;
 	bo.progress_arg = &prog;

@@ -699,6 +699,22 @@ fail:
 	return error;
 }
 
+int output_mkdir(struct output *o, const char *path)
+{
+	struct buf b = BUF_INIT;
+	int error;
+
+	if ((error = ready(o)) < 0 || (error = check_path(path)) < 0)
+		return error;
+	if (dir_known(o, path, strlen(path)))
+		return 0;
+	/* make_parents() makes the folders above a file: name one inside */
+	if ((error = buf_printf(&b, "%s/x", path)) >= 0)
+		error = make_parents(o, buf_cstr(&b));
+	buf_release(&b);
+	return error;
+}
+
 static int put_chunk(struct output *o, int fd, const char *path,
 		     struct sha256_ctx *ctx, const void *data, size_t len)
 {
@@ -1158,6 +1174,109 @@ int output_commit(struct output *o)
 	free(o->tmp);
 	o->tmp = NULL;
 	return error < 0 ? 1 : error;
+}
+
+void output_mark(const struct output *o, struct output_mark *m)
+{
+	m->nfiles = o->nfiles;
+	m->ndirs = o->ndirs;
+}
+
+int output_export(const struct output *o, const struct output_mark *m,
+		  struct buf *out)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = m->nfiles; i < o->nfiles && error >= 0; i++) {
+		const struct output_file *f = &o->files[i];
+		if ((error = buf_putc(out, 'F')) >= 0 &&
+		    (error = buf_put(out, (const char *)f->sha256, sizeof(f->sha256))) >= 0 &&
+		    (error = buf_put(out, (const char *)&f->size, sizeof(f->size))) >= 0)
+			error = buf_put(out, f->path, strlen(f->path) + 1);
+	}
+	for (i = m->ndirs; i < o->ndirs && error >= 0; i++)
+		if ((error = buf_putc(out, 'D')) >= 0)
+			error = buf_put(out, o->dirs[i], strlen(o->dirs[i]) + 1);
+	return error;
+}
+
+static int import_file(struct output *o, const unsigned char *sha,
+		       uint64_t size, const char *path)
+{
+	struct output_file *f;
+	int error;
+
+	if (o->nfiles == o->capfiles) {
+		size_t cap = o->capfiles ? o->capfiles * 2 : 64;
+
+		if (!(f = realloc(o->files, cap * sizeof(*f))))
+			return error_nomem();
+		o->files = f;
+		o->capfiles = cap;
+	}
+	f = &o->files[o->nfiles];
+	if (!(f->path = strdup(path)))
+		return error_nomem();
+	/* in a new folder O_EXCL caught a path both processes wrote */
+	if (o->reuse) {
+		error = file_known(o, path, strlen(path)) ?
+			bad_path(path, "was written twice") : add_file(o);
+		if (error < 0) {
+			free(f->path);
+			f->path = NULL;
+			o->broken = 1;
+			return error;
+		}
+	}
+	memcpy(f->sha256, sha, sizeof(f->sha256));
+	f->size = size;
+	o->bytes += size;
+	o->nfiles++;
+	return 0;
+}
+
+int output_import(struct output *o, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nul;
+	unsigned char sha[32];
+	uint64_t size;
+	char *d;
+	int error = 0;
+
+	if ((error = ready(o)) < 0)
+		return error;
+	while (p < end && error >= 0) {
+		char tag = *p++;
+		size_t fixed = tag == 'F' ? sizeof(sha) + sizeof(size) : 0;
+
+		if ((tag != 'F' && tag != 'D') || (size_t)(end - p) < fixed ||
+		    !(nul = memchr(p + fixed, '\0', (size_t)(end - p) - fixed)))
+			return error_set(ERR_INVALID, "output_import: malformed list at byte %zu",
+					 (size_t)(p - 1 - data));
+		if (tag == 'F') {
+			memcpy(sha, p, sizeof(sha));
+			memcpy(&size, p + sizeof(sha), sizeof(size));
+			p += fixed;
+			if ((error = check_path(p)) >= 0)
+				error = import_file(o, sha, size, p);
+		} else if ((error = check_path(p)) >= 0 && !dir_known(o, p, strlen(p))) {
+			error = (d = strdup(p)) ? add_dir(o, d) : error_nomem();
+		}
+		p = nul + 1;
+	}
+	return error;
+}
+
+void output_leave(struct output *o)
+{
+	/* not output_abort(): the folder is the parent's to keep or remove */
+	if (o->tmpfd >= 0)
+		close(o->tmpfd);
+	o->tmpfd = -1;
+	free(o->tmp);
+	o->tmp = NULL;
+	output_release(o);
 }
 
 void output_abort(struct output *o)

@@ -45,7 +45,8 @@
  * Files are created with mode 0644 and folders 0755, less the umask.
  * Paths are relative and '/'-separated; DIR's parent is opened once, so
  * a later chdir() does not move the build.  Linux only (renameat2,
- * flock); not thread-safe.
+ * flock); not thread-safe, but several processes may write one site
+ * (see output_export()).
  */
 #ifndef GONGSHI_OUTPUT_H
 #define GONGSHI_OUTPUT_H
@@ -144,6 +145,34 @@ int output_copy_file(struct output *o, const char *path, const char *src);
  * file; ERR_INVALID for a bad path. */
 int output_read_current(const struct output *o, const char *path,
 			struct buf *out);
+
+/* Creates the folder path (and those above it) unless this build has.
+ * A build that writes from several processes creates the folders they
+ * share first, so that two never race to create (or, in a spare, to
+ * replace) the same one.  Errors as output_write(). */
+int output_mkdir(struct output *o, const char *path);
+
+/*
+ * Writing from several processes.  A forked worker writes its share of
+ * the files into the same temporary folder through its copy of o;
+ * output_export() then appends to out what it wrote after the mark
+ * taken at the fork (paths, sizes, digests, folders made), the parent
+ * hands that to output_import() so that commit lists, syncs and keeps
+ * those files too, and the worker frees its copy with output_leave(),
+ * which leaves the folder alone.  output_import() returns ERR_INVALID
+ * for a list it cannot read, and for a path written twice (by both
+ * processes) in a reused folder; a new folder's O_EXCL catches that at
+ * the write.
+ */
+struct output_mark {
+	size_t nfiles, ndirs;      /* o->nfiles and o->ndirs at the mark */
+};
+
+void output_mark(const struct output *o, struct output_mark *m);
+int output_export(const struct output *o, const struct output_mark *m,
+		  struct buf *out);
+int output_import(struct output *o, const char *data, size_t len);
+void output_leave(struct output *o);
 
 /* Removes what a reused folder holds that was not written, writes
  * OUTPUT_SUMS (one "<hex>  <path>" line per file, sorted bytewise by

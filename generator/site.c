@@ -1,9 +1,21 @@
 /* site.c - the public website (see site.h). */
+
+/* memfd_create() is Linux's: a worker's report needs a file that is no
+ * file's name. */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nettle/sha2.h>
 
@@ -26,6 +38,17 @@ struct group {
 	const void **v;          /* owned; sorted by key, then as inserted */
 	size_t n;
 	const char *(*key)(const void *);
+};
+
+/* The units of work shared out between processes, in claiming order,
+ * and the records whose list entries a worker hands back. */
+enum unit { U_ROUND, U_NOTICE, U_ORG, U_AWARD, U_REVOCATION, U_OBJECTION, U_COMMIT, U_KINDS };
+enum { SUM_ORG, SUM_REVOCATION, SUM_OBJECTION, SUM_KINDS };
+
+struct work {                /* in memory shared by every process */
+	size_t next;         /* the next unit to claim */
+	size_t pages;        /* pages written by them all */
+	int failed;          /* one failed: the others stop claiming */
 };
 
 struct site {
@@ -55,6 +78,17 @@ struct site {
 	struct history hist;     /* empty for a preview of the working tree */
 	bool has_history;
 	cJSON *publications;     /* the publication log, this build included */
+	struct work *work;       /* mmap()ed, MAP_SHARED */
+	bool in_worker;          /* this process is a forked worker */
+	const struct application **awards; /* owned: awarded applications with a
+					      certificate, newest first */
+	size_t nawards;
+	cJSON **sums[SUM_KINDS]; /* owned: each organization's, revocation's
+				    and objection's entry in its list, by
+				    index; NULL until rendered */
+	pid_t pids[SITE_MAX_JOBS]; /* the workers, and the memfd each */
+	int fds[SITE_MAX_JOBS];    /* reports on (-1: closed) */
+	size_t nworkers;
 };
 
 /* ---- small helpers ---- */
@@ -533,9 +567,10 @@ static int make_base(struct site *S)
  * count it shows is never stale. */
 static void progress(struct site *S)
 {
-	if (S->o->progress)
-		S->o->progress(S->o->progress_arg, S->pages,
-			       S->total > S->pages ? S->total : S->pages);
+	size_t done = S->work->pages;
+
+	if (S->o->progress && !S->in_worker)
+		S->o->progress(S->o->progress_arg, done, S->total > done ? S->total : done);
 }
 
 /*
@@ -599,6 +634,7 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 		}
 		S->npaths++;
 		S->pages++;
+		__atomic_add_fetch(&S->work->pages, 1, __ATOMIC_RELAXED);
 		progress(S);
 	}
 done:
@@ -1693,6 +1729,19 @@ static cJSON *publications_view(struct site *S)
 	return arr;
 }
 
+static int page_commit(struct site *S, const struct history_commit *c)
+{
+	char path[MAX_URL], title[64];
+	cJSON *ctx = cJSON_CreateObject();
+
+	if (ctx)
+		commit_fill(S, add_obj(ctx, "commit"), c, true);
+	snprintf(path, sizeof(path), "changes/%s/index.html", c->id);
+	snprintf(title, sizeof(title), "提交 %.7s", c->id);
+	return emit(S, path, "commit", title, "changes/index.html", ctx);
+}
+
+/* The change log's pages and feed; page_commit() the page of each. */
 static int pages_changes(struct site *S)
 {
 	const struct history *h = &S->hist;
@@ -1735,14 +1784,6 @@ static int pages_changes(struct site *S)
 			snprintf(path, sizeof(path), "changes/page/%zu/index.html", p + 1);
 		snprintf(title, sizeof(title), p ? "变更记录（第%zu页）" : "变更记录", p + 1);
 		error = emit(S, path, "changes", title, "changes/index.html", ctx);
-	}
-	for (i = 0; i < h->n && error >= 0; i++) {
-		cJSON *ctx = cJSON_CreateObject();
-		if (ctx)
-			commit_fill(S, add_obj(ctx, "commit"), &h->commits[i], true);
-		snprintf(path, sizeof(path), "changes/%s/index.html", h->commits[i].id);
-		snprintf(title, sizeof(title), "提交 %.7s", h->commits[i].id);
-		error = emit(S, path, "commit", title, "changes/index.html", ctx);
 	}
 	if (error >= 0) { /* the change log's own feed: its newest commits */
 		cJSON *ctx = cJSON_CreateObject(), *entries = add_arr(ctx, "entries");
@@ -2573,52 +2614,403 @@ static size_t count_pages(struct site *S)
 	return n;
 }
 
+/* ---- rendering on every core ---- */
+
+/*
+ * The pages of records and commits, nearly all of a site, are rendered
+ * by jobs processes at once: this one and jobs - 1 forked workers, which
+ * share the record, the history and the theme copy-on-write.  Each
+ * claims the next CLAIM units from a counter in shared memory whenever
+ * it has finished its last, so the parent, which also writes the lists,
+ * feeds and downloads, simply takes fewer.  Which process renders a
+ * page changes nothing in it.  What a worker must give back (the files
+ * it wrote, its pages for the sitemap, the entries the lists are made
+ * of) it writes to a memfd that this process reads once the worker has
+ * exited, so the site is the same byte for byte whatever jobs is.
+ * Processes, not threads: libgit2, cmark and the output module keep
+ * state that is not shared, and a worker that crashes takes nothing
+ * else with it.
+ */
+#define CLAIM 8
+
+static size_t unit_count(const struct site *S, enum unit k)
+{
+	const struct record *r = S->r;
+
+	switch (k) {
+	case U_ROUND: return r->nrounds;
+	case U_NOTICE: return r->nnotices;
+	case U_ORG: return r->norganizations;
+	case U_AWARD: return S->nawards;
+	case U_REVOCATION: return r->nrevocations;
+	case U_OBJECTION: return r->nobjections;
+	case U_COMMIT: return S->has_history ? S->hist.n : 0;
+	default: return 0;
+	}
+}
+
+/* The folder every unit of kind k writes under, which the processes
+ * share and so must exist before any of them starts. */
+static const char *unit_section(enum unit k)
+{
+	static const char *const name[U_KINDS] = { "rounds", "notices", "organizations", "awards",
+						    "revocations", "objections", "changes" };
+	return name[k];
+}
+
+static int render_unit(struct site *S, enum unit k, size_t i)
+{
+	const struct record *r = S->r;
+	cJSON *list, **slot;
+	int error;
+
+	switch (k) {
+	case U_ROUND: return r->rounds[i].res_program ? page_round(S, &r->rounds[i]) : 0;
+	case U_NOTICE: return page_notice(S, &r->notices[i]);
+	case U_AWARD: return page_award(S, S->awards[i]);
+	case U_COMMIT: return page_commit(S, &S->hist.commits[i]);
+	default: break;
+	}
+	if (!(list = cJSON_CreateArray()))
+		return fail_nomem();
+	if (k == U_ORG) {
+		error = page_organization(S, &r->organizations[i], list);
+		slot = &S->sums[SUM_ORG][i];
+	} else if (k == U_REVOCATION) {
+		error = page_revocation(S, &r->revocations[i], list);
+		slot = &S->sums[SUM_REVOCATION][i];
+	} else {
+		error = page_objection(S, &r->objections[i], list);
+		slot = &S->sums[SUM_OBJECTION][i];
+	}
+	if (error >= 0 && !(*slot = cJSON_DetachItemFromArray(list, 0)))
+		error = fail_nomem();
+	cJSON_Delete(list);
+	return error;
+}
+
+/* Claims and renders units until none is left or a process failed. */
+static int render_units(struct site *S)
+{
+	size_t n[U_KINDS], total = 0, u, end, i;
+	enum unit k;
+	int error;
+
+	for (k = 0; k < U_KINDS; k++)
+		total += n[k] = unit_count(S, k);
+	while (!__atomic_load_n(&S->work->failed, __ATOMIC_RELAXED)) {
+		u = __atomic_fetch_add(&S->work->next, CLAIM, __ATOMIC_RELAXED);
+		if (u >= total)
+			return 0;
+		for (end = total - u > CLAIM ? u + CLAIM : total; u < end; u++) {
+			for (k = 0, i = u; i >= n[k]; k++)
+				i -= n[k];
+			if ((error = render_unit(S, k, i)) < 0) {
+				__atomic_store_n(&S->work->failed, 1, __ATOMIC_RELAXED);
+				return error;
+			}
+		}
+	}
+	return 0;
+}
+
+static int put_u64(struct buf *b, uint64_t v)
+{
+	return buf_put(b, (const char *)&v, sizeof(v));
+}
+
+/*
+ * A worker's report: its status (an error code, then the message), the
+ * files and folders it wrote (output_export()), the pages it wrote since
+ * the fork, then the list entries it made, each as kind, index and
+ * unformatted JSON.  Numbers in the machine's byte order: the reader is
+ * the parent, on the same machine.
+ */
+static int worker_report(struct site *S, int status, const struct output_mark *m, size_t npaths0,
+			 struct buf *b)
+{
+	struct buf files = BUF_INIT;
+	size_t i, k, n;
+	char *json;
+	int error;
+
+	if ((error = put_u64(b, (uint64_t)(int64_t)status)) < 0 ||
+	    (error = buf_put(b, status < 0 ? error_message() : "",
+			     status < 0 ? strlen(error_message()) + 1 : 1)) < 0 || status < 0)
+		goto done;
+	if ((error = output_export(&S->out, m, &files)) < 0 || (error = put_u64(b, files.len)) < 0 ||
+	    (error = buf_put(b, files.ptr ? files.ptr : "", files.len)) < 0 ||
+	    (error = put_u64(b, S->npaths - npaths0)) < 0)
+		goto done;
+	for (i = npaths0; i < S->npaths && error >= 0; i++)
+		error = buf_put(b, S->paths[i], strlen(S->paths[i]) + 1);
+	for (k = 0; k < SUM_KINDS && error >= 0; k++) {
+		n = unit_count(S, k == SUM_ORG ? U_ORG : k == SUM_REVOCATION ? U_REVOCATION : U_OBJECTION);
+		for (i = 0; i < n && error >= 0; i++) {
+			if (!S->sums[k][i])
+				continue;
+			if (!(json = cJSON_PrintUnformatted(S->sums[k][i]))) {
+				error = fail_nomem();
+				break;
+			}
+			if ((error = put_u64(b, k)) >= 0 && (error = put_u64(b, i)) >= 0)
+				error = buf_put(b, json, strlen(json) + 1);
+			cJSON_free(json);
+		}
+	}
+done:
+	buf_release(&files);
+	return error;
+}
+
+static int write_fd(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_set(ERR_IO, "a worker's report: %s", strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void site_release(struct site *S);
+
+/* The life of a forked worker, which never returns: exit status 0 when
+ * its report is written (the report says whether the pages were), 1 if
+ * not even that.  _exit(), not exit(): the parent's atexit handlers and
+ * stdio buffers are the parent's. */
+static void worker_main(struct site *S, int fd, const struct output_mark *m, size_t npaths0)
+{
+	struct buf b = BUF_INIT;
+	int error = render_units(S);
+
+	if ((error = worker_report(S, error, m, npaths0, &b)) >= 0)
+		error = write_fd(fd, b.ptr, b.len);
+	buf_release(&b);
+	close(fd);
+	output_leave(&S->out);
+	site_release(S);
+	_exit(error < 0 ? 1 : 0);
+}
+
+static unsigned jobs_wanted(const struct site *S)
+{
+	long n = S->o->jobs ? (long)S->o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > SITE_MAX_JOBS ? SITE_MAX_JOBS : (unsigned)n;
+}
+
+static int start_workers(struct site *S)
+{
+	struct output_mark m;
+	unsigned jobs = jobs_wanted(S);
+	size_t total = 0, k;
+	pid_t pid, parent = getpid();
+	int fd;
+
+	for (k = 0; k < U_KINDS; k++)
+		total += unit_count(S, k);
+	if (total < 2 * CLAIM)
+		jobs = 1; /* a fork would cost more than it saves */
+	output_mark(&S->out, &m);
+	fflush(NULL);
+	while (S->nworkers + 1 < jobs) {
+		if ((fd = memfd_create("gongshi-worker", MFD_CLOEXEC)) < 0)
+			return error_set(ERR_IO, "memfd_create: %s", strerror(errno));
+		if ((pid = fork()) < 0) {
+			close(fd);
+			return error_set(ERR_IO, "fork: %s", strerror(errno));
+		}
+		if (pid == 0) {
+			/* a worker dies with its parent, killed or not: its pages
+			 * would go to a folder no one will commit */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+				_exit(1);
+			S->in_worker = true;
+			S->nworkers = 0; /* a worker's siblings are not its own */
+			worker_main(S, fd, &m, S->npaths);
+		}
+		S->pids[S->nworkers] = pid;
+		S->fds[S->nworkers++] = fd;
+	}
+	return 0;
+}
+
+/* Stops the workers of a build that failed, and reaps them. */
+static void stop_workers(struct site *S)
+{
+	size_t w;
+
+	__atomic_store_n(&S->work->failed, 1, __ATOMIC_RELAXED);
+	for (w = 0; w < S->nworkers; w++) {
+		if (S->pids[w] > 0) { /* 0: reaped already */
+			kill(S->pids[w], SIGKILL);
+			while (waitpid(S->pids[w], NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+		close(S->fds[w]);
+	}
+	S->nworkers = 0;
+}
+
+static int get_u64(const char **p, const char *end, uint64_t *v)
+{
+	if ((size_t)(end - *p) < sizeof(*v))
+		return -1;
+	memcpy(v, *p, sizeof(*v));
+	*p += sizeof(*v);
+	return 0;
+}
+
+static const char *get_str(const char **p, const char *end)
+{
+	const char *s = *p, *nul = memchr(s, '\0', (size_t)(end - s));
+
+	if (!nul)
+		return NULL;
+	*p = nul + 1;
+	return s;
+}
+
+/* Takes in a worker's report (see worker_report()). */
+static int read_report(struct site *S, const char *p, size_t len)
+{
+	const char *end = p + len, *str;
+	uint64_t v, kind, index, n;
+	char **paths;
+	int error;
+
+	if (get_u64(&p, end, &v) < 0 || !(str = get_str(&p, end)))
+		goto bad;
+	if ((int64_t)v < 0)
+		return error_set((int)(int64_t)v, "%s", str);
+	if (get_u64(&p, end, &v) < 0 || v > (uint64_t)(end - p))
+		goto bad;
+	if ((error = output_import(&S->out, p, (size_t)v)) < 0)
+		return error;
+	p += v;
+	if (get_u64(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+		goto bad;
+	if (S->npaths + n > S->cap) {
+		if (!(paths = realloc(S->paths, (S->npaths + n) * sizeof(*paths))))
+			return fail_nomem();
+		S->paths = paths;
+		S->cap = S->npaths + n;
+	}
+	for (; n > 0; n--) {
+		if (!(str = get_str(&p, end)))
+			goto bad;
+		if (!(S->paths[S->npaths] = strdup(str)))
+			return fail_nomem();
+		S->npaths++;
+	}
+	while (p < end) {
+		if (get_u64(&p, end, &kind) < 0 || get_u64(&p, end, &index) < 0 || kind >= SUM_KINDS ||
+		    index >= unit_count(S, kind == SUM_ORG ? U_ORG : kind == SUM_REVOCATION ? U_REVOCATION
+									  : U_OBJECTION) ||
+		    S->sums[kind][index] || !(str = get_str(&p, end)))
+			goto bad;
+		if (!(S->sums[kind][index] = cJSON_Parse(str)))
+			goto bad;
+	}
+	return 0;
+bad:
+	return error_set(ERR_INVALID, "a worker's report is malformed at byte %zu", (size_t)(len - (size_t)(end - p)));
+}
+
+/* Waits for every worker and takes in its report. */
+static int join_workers(struct site *S)
+{
+	struct stat st;
+	char *data = NULL;
+	ssize_t got;
+	size_t w, off;
+	int status, error = 0;
+
+	for (w = 0; w < S->nworkers && error >= 0; w++) {
+		while (waitpid(S->pids[w], &status, 0) < 0)
+			if (errno != EINTR)
+				return error_set(ERR_IO, "waitpid: %s", strerror(errno));
+		S->pids[w] = 0;
+		if (WIFSIGNALED(status)) {
+			error = error_set(ERR_IO, "a rendering process was killed by signal %d", WTERMSIG(status));
+			break;
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || fstat(S->fds[w], &st) < 0) {
+			error = error_set(ERR_IO, "a rendering process failed before it could say why");
+			break;
+		}
+		if (!(data = malloc((size_t)st.st_size + 1))) {
+			error = fail_nomem();
+			break;
+		}
+		for (off = 0; off < (size_t)st.st_size; off += (size_t)got)
+			if ((got = pread(S->fds[w], data + off, (size_t)st.st_size - off, (off_t)off)) <= 0) {
+				if (got < 0 && errno == EINTR) {
+					got = 0;
+					continue;
+				}
+				error = error_set(ERR_IO, "a worker's report: %s", got ? strerror(errno) : "cut short");
+				break;
+			}
+		if (error >= 0)
+			error = read_report(S, data, (size_t)st.st_size);
+		free(data);
+		data = NULL;
+	}
+	if (error < 0) {
+		stop_workers(S);
+		return error;
+	}
+	for (w = 0; w < S->nworkers; w++)
+		close(S->fds[w]);
+	S->nworkers = 0;
+	return 0;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int pages_all(struct site *S)
 {
 	const struct record *r = S->r;
 	cJSON *programs = cJSON_CreateArray(), *orgs = cJSON_CreateArray();
 	cJSON *revs = cJSON_CreateArray(), *objs = cJSON_CreateArray(), *awards = cJSON_CreateArray();
-	const struct application **v = NULL;
-	size_t i, n = 0;
+	size_t i, n;
+	enum unit k;
 	int error = 0;
 
+	if (!programs || !orgs || !revs || !objs || !awards ||
+	    !(S->awards = malloc((r->napplications + 1) * sizeof(*S->awards))) ||
+	    !(S->sums[SUM_ORG] = calloc(r->norganizations + 1, sizeof(cJSON *))) ||
+	    !(S->sums[SUM_REVOCATION] = calloc(r->nrevocations + 1, sizeof(cJSON *))) ||
+	    !(S->sums[SUM_OBJECTION] = calloc(r->nobjections + 1, sizeof(cJSON *)))) {
+		error = fail_nomem();
+		goto done;
+	}
+	for (i = 0; i < r->napplications; i++)
+		if (r->applications[i].awarded && r->applications[i].certificate.v)
+			S->awards[S->nawards++] = &r->applications[i];
+	qsort(S->awards, S->nawards, sizeof(*S->awards), award_date_desc);
+	for (k = 0; k < U_KINDS && error >= 0; k++) {
+		for (i = n = 0; i < unit_count(S, k) && !n; i++)
+			n = k != U_ROUND || r->rounds[i].res_program;
+		if (n)
+			error = output_mkdir(&S->out, unit_section(k));
+	}
+	if (error < 0 || (error = start_workers(S)) < 0)
+		goto done;
+	/* this process's own pages first: the workers take more units meanwhile */
 	for (i = 0; i < r->nprograms && error >= 0; i++)
 		error = page_program(S, &r->programs[i], programs);
-	for (i = 0; i < r->nrounds && error >= 0; i++)
-		if (r->rounds[i].res_program)
-			error = page_round(S, &r->rounds[i]);
-	for (i = 0; i < r->nnotices && error >= 0; i++)
-		error = page_notice(S, &r->notices[i]);
-	for (i = 0; i < r->norganizations && error >= 0; i++)
-		error = page_organization(S, &r->organizations[i], orgs);
-	if (error >= 0 && !(v = malloc((r->napplications + 1) * sizeof(*v))))
-		error = fail_nomem();
-	for (i = 0; i < r->napplications && error >= 0; i++)
-		if (r->applications[i].awarded && r->applications[i].certificate.v)
-			v[n++] = &r->applications[i];
-	if (v)
-		qsort(v, n, sizeof(*v), award_date_desc);
-	for (i = 0; i < n && error >= 0; i++) {
-		award_summary(S, awards, v[i]);
-		error = page_award(S, v[i]);
-	}
-	/* newest decisions first */
-	for (i = r->nrevocations; i-- > 0 && error >= 0;)
-		error = page_revocation(S, &r->revocations[i], revs);
-	for (i = 0; i < r->nobjections && error >= 0; i++)
-		error = page_objection(S, &r->objections[i], objs);
-	if (error >= 0)
-		error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs);
-	if (error >= 0)
-		error = emit_list(S, "organizations/index.html", "organizations", "申报组织", "organizations", orgs);
-	if (error >= 0)
-		error = emit_list(S, "awards/index.html", "awards", "获奖名录与证书查验", "awards", awards);
-	if (error >= 0)
-		error = emit_list(S, "revocations/index.html", "revocations", "撤销公告", "revocations", revs);
-	if (error >= 0)
-		error = emit_list(S, "objections/index.html", "objections", "异议处理结果", "objections", objs);
-	if (error >= 0)
-		error = page_home(S, programs, revs);
 	if (error >= 0)
 		error = pages_content(S);
 	if (error >= 0)
@@ -2638,9 +3030,38 @@ static int pages_all(struct site *S)
 	}
 	if (error >= 0)
 		error = downloads(S);
+	if (error >= 0 && S->has_history && (error = pages_withdrawn(S)) >= 0)
+		error = pages_changes(S);
 	if (error >= 0)
+		error = render_units(S);
+	if (error < 0 || (error = join_workers(S)) < 0)
+		goto done;
+	for (i = 0; i < S->nawards; i++)
+		award_summary(S, awards, S->awards[i]);
+	for (i = 0; i < r->norganizations; i++)
+		cJSON_AddItemToArray(orgs, S->sums[SUM_ORG][i]);
+	for (i = r->nrevocations; i-- > 0;) /* newest decisions first */
+		cJSON_AddItemToArray(revs, S->sums[SUM_REVOCATION][i]);
+	for (i = 0; i < r->nobjections; i++)
+		cJSON_AddItemToArray(objs, S->sums[SUM_OBJECTION][i]);
+	/* the lists own them now */
+	memset(S->sums[SUM_ORG], 0, r->norganizations * sizeof(cJSON *));
+	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
+	memset(S->sums[SUM_OBJECTION], 0, r->nobjections * sizeof(cJSON *));
+	if ((error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs)) >= 0 &&
+	    (error = emit_list(S, "organizations/index.html", "organizations", "申报组织", "organizations",
+			       orgs)) >= 0 &&
+	    (error = emit_list(S, "awards/index.html", "awards", "获奖名录与证书查验", "awards", awards)) >= 0 &&
+	    (error = emit_list(S, "revocations/index.html", "revocations", "撤销公告", "revocations",
+			       revs)) >= 0 &&
+	    (error = emit_list(S, "objections/index.html", "objections", "异议处理结果", "objections",
+			       objs)) >= 0 &&
+	    (error = page_home(S, programs, revs)) >= 0) {
+		/* in no process's order: the same whatever the number of processes */
+		qsort(S->paths, S->npaths, sizeof(*S->paths), path_cmp);
 		error = sitemap(S, S->paths, S->npaths);
-	free(v);
+	}
+done:
 	cJSON_Delete(programs);
 	cJSON_Delete(orgs);
 	cJSON_Delete(revs);
@@ -2662,6 +3083,12 @@ int site_build(const struct record *r, const struct source *src,
 	int error;
 
 	memset(stats, 0, sizeof(*stats));
+	if ((S.work = mmap(NULL, sizeof(*S.work), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+			   0)) == MAP_FAILED) {
+		S.work = NULL;
+		error = error_set(ERR_NOMEM, "mmap: %s", strerror(errno));
+		goto done;
+	}
 	if ((error = schema_set_load(&schemas)) < 0)
 		goto done;
 	if ((error = load_settings(&S, schemas, &d)) != 0) {
@@ -2720,41 +3147,58 @@ int site_build(const struct record *r, const struct source *src,
 	    (error = make_base(&S)) < 0 ||
 	    (S.total = count_pages(&S), progress(&S), 0) ||
 	    (error = pages_all(&S)) < 0 ||
-	    (S.has_history && (error = pages_withdrawn(&S)) < 0) ||
-	    (S.has_history && (error = pages_changes(&S)) < 0) ||
 	    (error = output_commit(&S.out)) < 0)
 		goto done;
 	stats->commits = S.hist.n;
 	stats->walked = S.hist.walked;
-	stats->pages = S.pages;
+	stats->pages = S.work->pages;
 	stats->files = output_count(&S.out);
 	stats->bytes = output_bytes(&S.out);
 done:
+	if (S.nworkers) /* before the abort: they write into the folder */
+		stop_workers(&S);
 	if (error < 0)
 		output_abort(&S.out);
 	output_release(&S.out);
-	for (i = 0; i < S.npaths; i++)
-		free(S.paths[i]);
-	free(S.paths);
-	group_release(&S.apps_by_round);
-	group_release(&S.apps_by_org);
-	group_release(&S.notices_by_round);
-	group_release(&S.objs_by_notice);
-	group_release(&S.objs_by_app);
-	group_release(&S.revs_by_app);
-	group_release(&S.rounds_by_program);
-	mustache_set_free(S.theme);
-	history_release(&S.hist);
-	cJSON_Delete(S.publications);
-	cJSON_Delete(S.settings);
+	site_release(&S);
 	schema_set_free(schemas);
 	diags_release(&d);
-	buf_release(&S.scratch);
-	buf_release(&S.html);
-	buf_release(&S.json);
-	cJSON_Delete(S.base);
-	for (i = 0; i <= NAV_ITEMS; i++)
-		cJSON_Delete(S.navs[i]);
 	free(base_copy);
 	return error;
+}
+
+/* Frees what S owns but its output (which a worker must leave alone). */
+static void site_release(struct site *S)
+{
+	size_t i, k;
+
+	for (i = 0; i < S->npaths; i++)
+		free(S->paths[i]);
+	free(S->paths);
+	group_release(&S->apps_by_round);
+	group_release(&S->apps_by_org);
+	group_release(&S->notices_by_round);
+	group_release(&S->objs_by_notice);
+	group_release(&S->objs_by_app);
+	group_release(&S->revs_by_app);
+	group_release(&S->rounds_by_program);
+	mustache_set_free(S->theme);
+	history_release(&S->hist);
+	cJSON_Delete(S->publications);
+	cJSON_Delete(S->settings);
+	buf_release(&S->scratch);
+	buf_release(&S->html);
+	buf_release(&S->json);
+	cJSON_Delete(S->base);
+	for (i = 0; i <= NAV_ITEMS; i++)
+		cJSON_Delete(S->navs[i]);
+	for (k = 0; k < SUM_KINDS; k++) {
+		size_t n = unit_count(S, k == SUM_ORG ? U_ORG : k == SUM_REVOCATION ? U_REVOCATION : U_OBJECTION);
+		for (i = 0; S->sums[k] && i < n; i++)
+			cJSON_Delete(S->sums[k][i]);
+		free(S->sums[k]);
+	}
+	free(S->awards);
+	if (S->work)
+		munmap(S->work, sizeof(*S->work));
 }

@@ -28,6 +28,12 @@
 #include "record.h"
 #include "source.h"
 
+/* Pages are rendered by forked processes, each claiming the next few
+ * pages as it finishes its last (see site.c, "rendering on every
+ * core"); more than this many would only contend for the disk. */
+#define SITE_MAX_JOBS 16
+#define SITE_MAX_JOBS_STR "16"
+
 struct build_options {
 	const char *out_dir;   /* the site's folder (-o), e.g. "public" */
 	const char *base_url;  /* --base-url, overriding the settings'; NULL: none */
@@ -37,6 +43,10 @@ struct build_options {
 	bool allow_rewrite;    /* build although the history was rewritten */
 	bool no_spare;         /* remove the replaced site instead of keeping
 				  it to rewrite next time (OUTPUT_SPARE) */
+	unsigned jobs;         /* processes that render pages, 1 to
+				  SITE_MAX_JOBS; 0: one per online CPU (at
+				  most SITE_MAX_JOBS).  The site does not
+				  depend on it. */
 	const char *cache;     /* the history cache file (NULL: none) */
 	/* Called as the build goes (NULL: not at all): with total 0 while
 	 * the history is read, then after each page with the pages written

@@ -334,6 +334,60 @@ def killed_build_leaves_old_site():
         assert not left, "temporary folders left: %s" % left
 
 
+@test
+def jobs_same_site():
+    """Pages shared out between 1, 2 or 3 processes (-j) make the same site, byte for byte."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=lambda r: big_record(r, 400))
+        sites = []
+        for j in ("1", "2", "3"):
+            out = os.path.join(tmp, "site" + j)
+            build(repo, out, "-j", j)
+            sites.append(tree(out))
+        assert len(sites[0]) > 800, len(sites[0])
+        for j, t in zip((2, 3), sites[1:]):
+            assert t == sites[0], "-j %d differs: %s" % (
+                j, sorted(set(k for k in set(t) | set(sites[0]) if t.get(k) != sites[0].get(k)))[:5])
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+@test
+def worker_killed_fails_build():
+    """A rendering process killed midway (the OOM killer, say) fails the build with a message, and
+    the previous site stays."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=big_record)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        before = tree_digest(out)
+        rename_org(repo, "（更名）")
+        e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
+        p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-q", "-j", "2", "-o", out], env=e,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        victim = None
+        while p.poll() is None and victim is None:
+            kids = children(p.pid)
+            if kids:
+                victim = kids[0]
+                os.kill(victim, signal.SIGKILL)
+            else:
+                time.sleep(0.002)
+        err = p.communicate()[1].decode()
+        assert victim, "no worker was seen before the build ended"
+        assert p.returncode == 2, "exit %s: %s" % (p.returncode, err)
+        assert "killed by signal 9" in err, err
+        assert tree_digest(out) == before, "the site changed"
+        build(repo, out)
+        assert tree_digest(out) != before, "the next build did not replace the site"
+
+
 def spares(tmp, name="site"):
     return sorted(f for f in os.listdir(tmp) if re.match(r"\.%s\.spare-[A-Za-z0-9]{6}$" % name, f))
 

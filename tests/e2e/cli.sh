@@ -50,6 +50,13 @@ expect 0 "lanzhou " "$G" -C "$tmp/rec" rules lanzhou
 expect 2 "no program \"nowhere\"" "$G" -C "$tmp/rec" rules nowhere
 expect 2 "unexpected argument" "$G" -C "$tmp/rec" check extra
 expect 0 "wrote [0-9]* pages" "$G" -C "$tmp/rec" build -o "$tmp/site" --today 2024-12-31
+for j in 0 17 -1 two "" 2x; do
+	expect 2 "takes a number of processes from 1 to 16, not $j" "$G" -C "$tmp/rec" build -o "$tmp/site" -j "$j"
+done
+expect 2 "needs a value" "$G" -C "$tmp/rec" build -o "$tmp/site" -j
+expect 2 "unknown option -j" "$G" -C "$tmp/rec" check -j 2
+expect 0 "wrote [0-9]* pages" "$G" -C "$tmp/rec" build -o "$tmp/site" --jobs=16 --today 2024-12-31
+expect 0 "wrote [0-9]* pages" "$G" -C "$tmp/rec" build -o "$tmp/site" -j 1 --today 2024-12-31
 
 # check NAME CONDITION: one more passed or failed test
 check() {

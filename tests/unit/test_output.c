@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <nettle/sha2.h>
@@ -1039,6 +1041,129 @@ START_TEST(spare_many_files)
 }
 END_TEST
 
+/* Several processes writing one site: a forked worker writes its share
+ * and hands its list over, and the parent commits both.  Three rounds
+ * with a spare: the third rewrites one, whose prune must spare the
+ * worker's files. */
+START_TEST(workers_share_a_build)
+{
+	struct output o = OUTPUT_INIT;
+	struct output_mark m;
+	struct buf list = BUF_INIT;
+	char chunk[4096];
+	int round, fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	for (round = 0; round < 3; round++) {
+		o.flags = OUTPUT_SPARE;
+		ck_assert_int_eq(output_open(&o, site), 0);
+		ck_assert_int_eq(o.reuse, round == 2);
+		ck_assert_int_eq(output_mkdir(&o, "shared"), 0);
+		ck_assert_int_eq(output_mkdir(&o, "shared"), 0);
+		output_mark(&o, &m);
+		ck_assert_int_eq(pipe(fds), 0);
+		if ((pid = fork()) == 0) {
+			int ok;
+			close(fds[0]);
+			buf_clear(&list); /* the parent's copy, from the last round */
+			ok = output_write(&o, "shared/worker.html", "w", 1) == 0 &&
+			     output_write(&o, "worker/deep/x.html", "x", 1) == 0 &&
+			     output_export(&o, &m, &list) == 0 &&
+			     write(fds[1], list.ptr, list.len) == (ssize_t)list.len;
+			buf_release(&list);
+			output_leave(&o);
+			_exit(ok ? 0 : 1);
+		}
+		ck_assert_int_gt(pid, 0);
+		close(fds[1]);
+		put(&o, "shared/parent.html", "p");
+		put(&o, "index.html", "i");
+		buf_clear(&list);
+		while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
+			ck_assert_int_eq(buf_put(&list, chunk, (size_t)n), 0);
+		close(fds[0]);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		ck_assert_msg(output_import(&o, list.ptr, list.len) == 0, "%s", error_message());
+		ck_assert_msg(output_count(&o) == 4, "round %d: %zu files, list %zu bytes", round,
+			      output_count(&o), list.len);
+		ck_assert_uint_eq(output_bytes(&o), 4);
+		ck_assert_msg(output_commit(&o) == 0, "%s", error_message());
+		output_release(&o);
+		ck_assert_uint_eq(verify_sums(site), 4);
+		expect_names(at("site/shared"), "parent.html worker.html");
+		expect_file(at("site/worker/deep/x.html"), "x");
+	}
+	buf_release(&list);
+}
+END_TEST
+
+/* A list output_import() cannot read, or that repeats a path, is
+ * refused, and nothing is counted. */
+START_TEST(import_rejects_bad_lists)
+{
+	static const char bad_tag[] = "Xsomething";
+	static const char no_nul[] = "Dfolder";
+	static const char bad_dir[] = "D../up";
+	char short_file[1 + 32 + 4];
+	struct output o = OUTPUT_INIT, w = OUTPUT_INIT;
+	struct output_mark m;
+	struct buf list = BUF_INIT;
+
+	memset(short_file, 0, sizeof(short_file));
+	short_file[0] = 'F';
+	o.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(output_import(&o, bad_tag, sizeof(bad_tag) - 1), ERR_INVALID);
+	ck_assert_int_eq(output_import(&o, no_nul, sizeof(no_nul) - 1), ERR_INVALID);
+	ck_assert_int_eq(output_import(&o, bad_dir, sizeof(bad_dir)), ERR_INVALID);
+	ck_assert_int_eq(output_import(&o, short_file, sizeof(short_file)), ERR_INVALID);
+	ck_assert_uint_eq(output_count(&o), 0);
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+
+	/* a spare: the same path from two processes is caught at import */
+	build(site, OUTPUT_SPARE, "a.html", "1", NULL);
+	o.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(o.reuse, 1);
+	output_mark(&o, &m);
+	put(&o, "a.html", "2");
+	ck_assert_int_eq(output_export(&o, &m, &list), 0);
+	ck_assert_int_eq(output_import(&o, list.ptr, list.len), ERR_INVALID);
+	ck_assert(strstr(error_message(), "written twice"));
+	ck_assert_int_eq(output_commit(&o), ERR_INVALID); /* broken now */
+	output_release(&o);
+	ck_assert_int_eq(output_import(&w, list.ptr, list.len), ERR_INVALID); /* not open */
+	buf_release(&list);
+}
+END_TEST
+
+/* output_mkdir() makes the folders a worker shares, once; in a spare it
+ * replaces a file where the folder goes. */
+START_TEST(mkdir_shared_folders)
+{
+	struct output o = OUTPUT_INIT;
+
+	build(site, OUTPUT_SPARE, "a", "a file", NULL);
+	build(site, OUTPUT_SPARE, "b.html", "b", NULL);
+	o.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(o.reuse, 1);
+	ck_assert_int_eq(output_mkdir(&o, "a/b"), 0);
+	ck_assert_int_eq(output_mkdir(&o, "a/b"), 0);
+	ck_assert_int_eq(output_mkdir(&o, "../a"), ERR_INVALID);
+	ck_assert_int_eq(output_mkdir(&o, ""), ERR_INVALID);
+	put(&o, "a/b/c.html", "c");
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	ck_assert_uint_eq(verify_sums(site), 1);
+	expect_names(site, "SHA256SUMS a");
+	ck_assert_int_eq(output_mkdir(&o, "x"), ERR_INVALID); /* not open */
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("output");
@@ -1076,6 +1201,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, spare_from_killed_and_aborted_builds);
 	tcase_add_test(tc, spare_of_a_live_build_left_alone);
 	tcase_add_test(tc, spare_many_files);
+	tcase_add_test(tc, workers_share_a_build);
+	tcase_add_test(tc, import_rejects_bad_lists);
+	tcase_add_test(tc, mkdir_shared_folders);
 	suite_add_tcase(s, tc);
 	return s;
 }
