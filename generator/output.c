@@ -11,9 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <nettle/sha2.h>
@@ -319,6 +323,108 @@ static int take_spare(struct output *o, char *name, int fd)
 	return 0;
 }
 
+/*
+ * What a reused folder holds is listed by a forked process while the
+ * build writes, so that the commit need not walk the whole tree (a
+ * folder per page: at national size, seconds of getdents64 and opens)
+ * but only check the list against the sets of what was written.  The
+ * list has every entry, "d" or "f" (anything not a folder) then its
+ * path and a NUL, in a memfd; the walker's exit status says whether it
+ * is whole.  An entry made while it walks is either listed or one this
+ * build made, and either way the sets know it.  Without a list (no
+ * fork, a failed walk) the commit walks the tree itself.
+ */
+static int walk_list(int dfd, struct buf *rel, struct buf *out, int depth)
+{
+	size_t len = rel->len;
+	struct dirent *e;
+	int fd, error = 0;
+	DIR *d;
+
+	if (!(d = fdopendir(dfd))) {
+		close(dfd);
+		return -1;
+	}
+	for (errno = 0; error >= 0 && (e = readdir(d)); errno = 0) {
+		int isdir;
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (e->d_type != DT_UNKNOWN)
+			isdir = e->d_type == DT_DIR;
+		else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			isdir = S_ISDIR(st.st_mode);
+		else
+			continue; /* gone meanwhile */
+		if ((error = buf_printf(rel, "%s%s", len ? "/" : "", e->d_name)) < 0 ||
+		    (error = buf_putc(out, isdir ? 'd' : 'f')) < 0 ||
+		    (error = buf_put(out, rel->ptr, rel->len + 1)) < 0)
+			break;
+		if (isdir) {
+			if (depth >= MAX_DEPTH)
+				error = -1;
+			else if ((fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY |
+					      O_NOFOLLOW | O_CLOEXEC)) >= 0)
+				error = walk_list(fd, rel, out, depth + 1);
+			else if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+				error = -1; /* not replaced meanwhile: unreadable */
+		}
+		rel->len = len;
+		rel->ptr[len] = '\0';
+	}
+	if (error >= 0 && errno)
+		error = -1; /* readdir failed: the list is not whole */
+	closedir(d);
+	return error;
+}
+
+static void start_walk(struct output *o)
+{
+	struct buf rel = BUF_INIT, out = BUF_INIT;
+	ssize_t w;
+	size_t off;
+	pid_t parent = getpid();
+	int fd, dfd, ok;
+
+	if ((fd = memfd_create("gongshi-walk", MFD_CLOEXEC)) < 0)
+		return;
+	fflush(NULL);
+	if ((o->walker = fork()) < 0) {
+		o->walker = 0;
+		close(fd);
+		return;
+	}
+	if (o->walker > 0) {
+		o->walkfd = fd;
+		return;
+	}
+	/* the walker: nothing of the parent's but its folder */
+	ok = prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent &&
+	     (dfd = openat(o->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
+	     buf_grow(&rel, 256) >= 0 && (rel.ptr[0] = '\0', walk_list(dfd, &rel, &out, 0) >= 0);
+	for (off = 0; ok && off < out.len; off += (size_t)w)
+		if ((w = write(fd, out.ptr + off, out.len - off)) < 0 && errno != EINTR)
+			ok = 0;
+		else if (w < 0)
+			w = 0;
+	_exit(ok ? 0 : 1);
+}
+
+/* Kills a walker that is still running, and forgets its list. */
+static void stop_walk(struct output *o)
+{
+	if (o->walker > 0) {
+		kill(o->walker, SIGKILL);
+		while (waitpid(o->walker, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (o->walkfd >= 0)
+		close(o->walkfd);
+	o->walker = 0;
+	o->walkfd = -1;
+}
+
 int output_open(struct output *o, const char *dir)
 {
 	struct buf path = BUF_INIT;
@@ -367,6 +473,8 @@ int output_open(struct output *o, const char *dir)
 			goto fail;
 		}
 	}
+	if (o->reuse)
+		start_walk(o);
 	/* mkdtemp makes the folder 0700, but it becomes DIR. */
 	mask = umask(0);
 	umask(mask);
@@ -976,6 +1084,87 @@ static int prune(struct output *o, int dfd, struct buf *rel, int depth)
 
 /* Where a reused folder's files are: after the writes, before the sort
  * that would stale the set of files. */
+/* Removes the stale entry path of the temporary folder, reached
+ * without following a link (the walker listed it under real folders,
+ * but one may have been replaced since).  Gone already: nothing to do. */
+static int remove_listed(struct output *o, char *path)
+{
+	struct buf shown = BUF_INIT;
+	char *name = path, *slash;
+	int dfd = o->tmpfd, fd, error = 0;
+
+	while ((slash = strchr(name, '/'))) {
+		*slash = '\0';
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		*slash = '/';
+		if (dfd != o->tmpfd)
+			close(dfd);
+		if (fd < 0)
+			return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 :
+			       io_error(o->parent, o->tmp, path);
+		dfd = fd;
+		name = slash + 1;
+	}
+	if ((error = buf_printf(&shown, "%s/%s%s%.*s", o->parent, o->tmp, name > path ? "/" : "",
+				name > path ? (int)(name - path - 1) : 0, path)) >= 0)
+		error = remove_tree(dfd, name, &shown, 0);
+	if (dfd != o->tmpfd)
+		close(dfd);
+	buf_release(&shown);
+	return error;
+}
+
+/* Removes what the walker listed that this build did not write.  1 if
+ * there is no whole list to go by (what it removed was stale all the
+ * same). */
+static int prune_listed(struct output *o)
+{
+	struct stat st;
+	char *list = NULL, *p, *end, *nul;
+	ssize_t got;
+	size_t off, n;
+	int status, error = 1;
+
+	if (o->walker <= 0)
+		return 1;
+	while (waitpid(o->walker, &status, 0) < 0)
+		if (errno != EINTR) {
+			o->walker = 0;
+			goto done;
+		}
+	o->walker = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || fstat(o->walkfd, &st) < 0 ||
+	    !(list = malloc((size_t)st.st_size + 1)))
+		goto done;
+	for (off = 0; off < (size_t)st.st_size; off += (size_t)got)
+		if ((got = pread(o->walkfd, list + off, (size_t)st.st_size - off, (off_t)off)) <= 0) {
+			if (got < 0 && errno == EINTR)
+				got = 0;
+			else
+				goto done;
+		}
+	end = list + st.st_size;
+	error = 0;
+	/* folders come before what they hold: a stale one goes whole, and
+	 * what it held is gone by the time its turn comes */
+	for (p = list; p < end && error == 0; p = nul + 1) {
+		if ((*p != 'd' && *p != 'f') || !(nul = memchr(p + 1, '\0', (size_t)(end - p - 1)))) {
+			error = 1;
+			break;
+		}
+		n = (size_t)(nul - p - 1);
+		if (dir_known(o, p + 1, n) || file_known(o, p + 1, n) ||
+		    (n == strlen(OUTPUT_SUMS) && !memcmp(p + 1, OUTPUT_SUMS, n)))
+			continue;
+		error = remove_listed(o, p + 1);
+	}
+done:
+	free(list);
+	close(o->walkfd);
+	o->walkfd = -1;
+	return error;
+}
+
 static int prune_reused(struct output *o)
 {
 	struct buf rel = BUF_INIT;
@@ -983,6 +1172,8 @@ static int prune_reused(struct output *o)
 
 	if (!o->reuse)
 		return 0;
+	if ((error = prune_listed(o)) <= 0)
+		return error;
 	if ((fd = openat(o->tmpfd, ".", O_RDONLY | O_DIRECTORY |
 			 O_CLOEXEC)) < 0)
 		return io_error(o->parent, o->tmp, NULL);
@@ -1270,7 +1461,12 @@ int output_import(struct output *o, const char *data, size_t len)
 
 void output_leave(struct output *o)
 {
-	/* not output_abort(): the folder is the parent's to keep or remove */
+	/* not output_abort(): the folder is the parent's to keep or remove,
+	 * and the walker its to wait for */
+	if (o->walkfd >= 0)
+		close(o->walkfd);
+	o->walkfd = -1;
+	o->walker = 0;
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
 	o->tmpfd = -1;
@@ -1281,6 +1477,7 @@ void output_leave(struct output *o)
 
 void output_abort(struct output *o)
 {
+	stop_walk(o);
 	/* With the lock still held, so no sweep races us. */
 	if (o->tmp && !o->committed && o->parentfd >= 0 &&
 	    (!(o->flags & OUTPUT_SPARE) || keep_spare(o, o->tmp) < 0))

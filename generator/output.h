@@ -30,6 +30,10 @@
  * more time there than in rendering.  The price is a second copy of the
  * site on disk.  Only regular files with one link are overwritten (the
  * rest is replaced), so a "cp -al" snapshot of the spare is safe.
+ * While the build writes, a forked process lists what the spare held,
+ * so that the commit checks that list instead of walking the tree;
+ * entries put into the folder by anyone else after output_open() are
+ * therefore not pruned (the folder is flock()ed and this build's).
  *
  * Until the swap DIR is never touched: output_abort() removes the
  * temporary folder (keeps it as the spare with OUTPUT_SPARE), and the
@@ -53,6 +57,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "buf.h"
 
@@ -109,11 +114,15 @@ struct output {
 			       a path written twice is caught without
 			       O_EXCL; NULL after the sort at commit */
 	size_t capfileset;
+	pid_t walker;       /* reuse: the pid of the process listing what
+			       the folder held, to prune by at commit
+			       (output.c, "walker"); 0 when none */
+	int walkfd;         /* the memfd it writes its list to; -1 */
 };
 
 #define OUTPUT_INIT \
 	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, -1, 0, 0, NULL, 0, 0, \
-	  NULL, 0, 0, 0, NULL, 0, NULL, 0 }
+	  NULL, 0, 0, 0, NULL, 0, NULL, 0, 0, -1 }
 
 /* Starts a build of dir (which need not exist): removes what killed
  * builds left, then creates the temporary folder, or with OUTPUT_SPARE

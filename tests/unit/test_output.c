@@ -1164,6 +1164,81 @@ START_TEST(mkdir_shared_folders)
 }
 END_TEST
 
+/* Waits until process pid has exited (a zombie, not reaped). */
+static void wait_zombie(pid_t pid)
+{
+	char path[64], stat[256], *p;
+	int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 10000; i++) {
+		ck_assert_ptr_nonnull(f = fopen(path, "r"));
+		p = fgets(stat, sizeof(stat), f);
+		fclose(f);
+		if (p && (p = strrchr(stat, ')')) && p[1] == ' ' && p[2] == 'Z')
+			return;
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	ck_abort_msg("process %d did not exit", (int)pid);
+}
+
+/* The process that lists a spare's entries is reaped by commit and by
+ * abort; if it dies, the commit walks the tree itself and prunes the
+ * same. */
+START_TEST(spare_walker)
+{
+	struct output o = OUTPUT_INIT;
+	char spare[512];
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		build(site, OUTPUT_SPARE, "keep/a.html", "1", "x", "1", NULL);
+		build(site, OUTPUT_SPARE, "keep/a.html", "2", "x", "2", NULL);
+		snprintf(spare, sizeof(spare), "%s", only(".site.spare-"));
+		ck_assert_int_eq(mkdir(in(spare, "stale"), 0755), 0);
+		ck_assert_int_eq(close(creat(in(spare, "stale/f"), 0644)), 0);
+		ck_assert_int_eq(close(creat(in(spare, "keep/stale.html"), 0644)), 0);
+		o.flags = OUTPUT_SPARE;
+		ck_assert_int_eq(output_open(&o, site), 0);
+		ck_assert_int_eq(o.reuse, 1);
+		ck_assert_int_gt(o.walker, 0);
+		if (round == 1) { /* no list to go by: the commit walks */
+			ck_assert_int_eq(kill(o.walker, SIGKILL), 0);
+			ck_assert_int_eq(waitpid(o.walker, NULL, 0), o.walker);
+		} else {
+			wait_zombie(o.walker);
+		}
+		/* made after the listing: only a walk at commit finds it */
+		ck_assert_int_eq(close(creat(in(at(o.tmp), "late.html"), 0644)), 0);
+		put(&o, "keep/a.html", "3");
+		put(&o, "new/b.html", "b");
+		if (round == 2) { /* aborted: reaped, and the folder kept as the spare */
+			output_abort(&o);
+			ck_assert_int_eq(o.walker, 0);
+			output_release(&o);
+			ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+			ck_assert_int_eq(errno, ECHILD);
+			rm_tree(only(".site.spare-"));
+			rm_tree(site);
+			continue;
+		}
+		ck_assert_msg(output_commit(&o) == 0, "%s", error_message());
+		ck_assert_int_eq(o.walker, 0);
+		output_release(&o);
+		ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+		ck_assert_int_eq(errno, ECHILD);
+		ck_assert_int_eq(exists(at("site/late.html")), round == 0);
+		unlink(at("site/late.html"));
+		ck_assert_uint_eq(verify_sums(site), 2);
+		expect_names(site, "SHA256SUMS keep new"); /* x, stale, too */
+		expect_names(at("site/keep"), "a.html");
+		rm_tree(only(".site.spare-"));
+		rm_tree(site);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("output");
@@ -1204,6 +1279,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, workers_share_a_build);
 	tcase_add_test(tc, import_rejects_bad_lists);
 	tcase_add_test(tc, mkdir_shared_folders);
+	tcase_add_test(tc, spare_walker);
 	suite_add_tcase(s, tc);
 	return s;
 }
