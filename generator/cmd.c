@@ -393,8 +393,10 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct build_options bo;
 	struct build_stats st;
 	struct progress prog = { { 0, 0 }, { 0, 0 }, 0, 0 };
+	struct history_prefetch hp = HISTORY_PREFETCH_INIT;
 	char cache[4096];
-	int error, status = EXIT_TROUBLE, r, show;
+	int error, status = EXIT_TROUBLE, r, show, have_cache;
+	size_t prefetched;
 
 	if ((r = parse_read_opts("build", build_usage, g, argc, argv, 0, &o)) != 0)
 		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
@@ -402,7 +404,10 @@ static int run_build(const struct global *g, int argc, char **argv)
 	co.today = o.today;
 	if (show)
 		progress_note(&prog, "reading the record");
-	if ((error = open_source(&o, &src)) < 0 ||
+	have_cache = !o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0;
+	if ((error = open_source(&o, &src)) >= 0 && have_cache)
+		history_prefetch(&hp, &src, cache); /* walked while the record loads */
+	if (error < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0) {
 		progress_clear(&prog);
@@ -429,9 +434,13 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.cache = NULL;
 	bo.progress = show ? progress_show : NULL;
 	bo.progress_arg = &prog;
-	if (!o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0)
+	if (have_cache)
 		bo.cache = cache;
+	if (show && hp.pid)
+		progress_note(&prog, "reading the history of the record");
+	prefetched = history_prefetch_wait(&hp);
 	error = site_build(&rec, &src, &bo, &st);
+	st.walked += prefetched;
 	progress_clear(&prog);
 	if (error < 0) {
 		fprintf(stderr, "gongshi build: %s\n", error_message());
@@ -444,6 +453,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 		       o.out, source_label(&src), st.commits, st.walked, o.out);
 	status = EXIT_CLEAN;
 done:
+	history_prefetch_cancel(&hp);
 	fflush(stdout);
 	diags_release(&d);
 	record_release(&rec);

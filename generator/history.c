@@ -1,7 +1,16 @@
 /* history.c - the audit trail (see history.h). */
+/* pipe2() and O_CLOEXEC for the prefetch's pipe are Linux's. */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "history.h"
@@ -974,4 +983,66 @@ void history_release(struct history *h)
 	free(h->refs);
 	arena_free(h->arena);
 	memset(h, 0, sizeof(*h));
+}
+
+void history_prefetch(struct history_prefetch *p, const struct source *src, const char *cache)
+{
+	struct history h = HISTORY_INIT;
+	pid_t parent = getpid();
+	size_t walked;
+	int fds[2], error;
+
+	p->pid = 0;
+	p->fd = -1;
+	if (!cache || pipe2(fds, O_CLOEXEC) < 0)
+		return;
+	fflush(NULL);
+	if ((p->pid = fork()) < 0) {
+		p->pid = 0;
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (p->pid > 0) {
+		close(fds[1]);
+		p->fd = fds[0];
+		return;
+	}
+	/* the walker dies with the build, and says only how far it went */
+	close(fds[0]);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+	prctl(PR_SET_NAME, "gongshi-history"); /* for ps and top */
+	error = history_load(&h, src, cache);
+	walked = h.walked;
+	history_release(&h);
+	if (error < 0 || write(fds[1], &walked, sizeof(walked)) != (ssize_t)sizeof(walked))
+		_exit(1);
+	_exit(0);
+}
+
+size_t history_prefetch_wait(struct history_prefetch *p)
+{
+	size_t walked = 0;
+	int status = 0;
+	pid_t r;
+
+	if (p->pid <= 0)
+		return 0;
+	while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (r != p->pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    read(p->fd, &walked, sizeof(walked)) != (ssize_t)sizeof(walked))
+		walked = 0;
+	close(p->fd);
+	p->pid = 0;
+	p->fd = -1;
+	return walked;
+}
+
+void history_prefetch_cancel(struct history_prefetch *p)
+{
+	if (p->pid > 0)
+		kill(p->pid, SIGKILL);
+	history_prefetch_wait(p);
 }

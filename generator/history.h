@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "jsondiff.h"
 #include "record.h"
@@ -97,6 +98,33 @@ struct history {
  * gongshi, a commit not in the history) is ignored and rewritten.
  */
 int history_load(struct history *h, const struct source *src, const char *cache);
+
+/*
+ * The walk of a build's history, early: history_prefetch() forks a
+ * process that brings the cache up to date (history_load() with the
+ * cache, then exit), so that the history is walked on one core while
+ * the caller loads and checks the record on the other; the
+ * history_load() that follows history_prefetch_wait() then only reads
+ * the cache.  Nothing is shared but the cache file, which is renamed
+ * into place whole.  A prefetch that cannot start, fails or dies
+ * changes nothing: history_load() walks then, and reports what went
+ * wrong.
+ */
+struct history_prefetch {
+	pid_t pid;                 /* the process; 0 when none */
+	int fd;                    /* reads the commits it walked; -1 */
+};
+
+#define HISTORY_PREFETCH_INIT { 0, -1 }
+
+void history_prefetch(struct history_prefetch *p, const struct source *src, const char *cache);
+
+/* Waits for it; returns the commits it walked (what history_load()'s
+ * walked would have been), 0 if it failed or there was none. */
+size_t history_prefetch_wait(struct history_prefetch *p);
+
+/* Kills it (a build that stops early) and waits.  Safe when none. */
+void history_prefetch_cancel(struct history_prefetch *p);
 
 /* The changes of record (kind, id), newest first: *first and the count. */
 size_t history_of(const struct history *h, enum record_kind kind, const char *id,

@@ -400,6 +400,7 @@ static void start_walk(struct output *o)
 		return;
 	}
 	/* the walker: nothing of the parent's but its folder */
+	prctl(PR_SET_NAME, "gongshi-walk"); /* for ps and top */
 	ok = prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent &&
 	     (dfd = openat(o->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
 	     buf_grow(&rel, 256) >= 0 && (rel.ptr[0] = '\0', walk_list(dfd, &rel, &out, 0) >= 0);

@@ -2832,6 +2832,7 @@ static int start_workers(struct site *S)
 			 * would go to a folder no one will commit */
 			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 				_exit(1);
+			prctl(PR_SET_NAME, "gongshi-render"); /* for ps and top */
 			S->in_worker = true;
 			S->nworkers = 0; /* a worker's siblings are not its own */
 			worker_main(S, fd, &m, S->npaths);

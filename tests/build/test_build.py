@@ -350,12 +350,23 @@ def jobs_same_site():
                 j, sorted(set(k for k in set(t) | set(sites[0]) if t.get(k) != sites[0].get(k)))[:5])
 
 
-def children(pid):
+def children(pid, name):
+    """The children of pid named name (each process of a build names itself: gongshi-render,
+    gongshi-history, gongshi-walk)."""
+    found = []
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
+            kids = [int(x) for x in f.read().split()]
     except OSError:
         return []
+    for k in kids:
+        try:
+            with open("/proc/%d/comm" % k) as f:
+                if f.read().strip() == name:
+                    found.append(k)
+        except OSError:
+            pass
+    return found
 
 
 @test
@@ -373,7 +384,7 @@ def worker_killed_fails_build():
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         victim = None
         while p.poll() is None and victim is None:
-            kids = children(p.pid)
+            kids = children(p.pid, "gongshi-render")
             if kids:
                 victim = kids[0]
                 os.kill(victim, signal.SIGKILL)
@@ -386,6 +397,39 @@ def worker_killed_fails_build():
         assert tree_digest(out) == before, "the site changed"
         build(repo, out)
         assert tree_digest(out) != before, "the next build did not replace the site"
+
+
+@test
+def history_prefetch_killed():
+    """The history is walked by a process of its own while the record loads; if it dies, the build
+    walks the history itself and writes the same site."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=big_record)
+        rename_org(repo, "（更名）")
+        want = os.path.join(tmp, "want")
+        build(repo, want, "--no-spare")
+        e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
+        kills = 0
+        for attempt in range(5):
+            out = os.path.join(tmp, "site%d" % attempt)
+            p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-o", out], env=e,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            killed = False
+            while p.poll() is None and not killed:
+                kids = children(p.pid, "gongshi-history")
+                if kids:
+                    os.kill(kids[0], signal.SIGKILL)
+                    killed = True
+                else:
+                    time.sleep(0.001)
+            so, se = p.communicate()
+            assert p.returncode == 0, "exit %d: %s" % (p.returncode, se.decode())
+            assert tree(out) == tree(want), "the site differs"
+            if killed:
+                kills += 1
+                # the build walked both commits itself (or the prefetch had written the cache)
+                assert re.search(rb"with 2 commits of history \((0|2) read now\)", so), so
+        assert kills >= 1, "the prefetch was never seen running"
 
 
 def spares(tmp, name="site"):

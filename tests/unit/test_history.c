@@ -805,6 +805,60 @@ START_TEST(release_twice)
 }
 END_TEST
 
+/* A prefetch brings the cache up to date in another process: the load
+ * after it walks nothing and finds the same history. */
+START_TEST(prefetch_fills_the_cache)
+{
+	struct history_prefetch p = HISTORY_PREFETCH_INIT;
+	const char *cache;
+
+	use_repo();
+	cache = tmp_path("history.cache");
+	open_at("repo", "HEAD");
+	history_prefetch(&p, &src, cache);
+	ck_assert_int_gt(p.pid, 0);
+	ck_assert_uint_eq(history_prefetch_wait(&p), 5);
+	ck_assert_int_eq(p.pid, 0);
+	ck_assert_int_eq(p.fd, -1);
+	ck_assert_int_eq(history_load(&H, &src, cache), 0);
+	ck_assert_uint_eq(H.walked, 0);
+	expect_c7_history(&H, 0);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	/* up to date now: the next prefetch walks nothing */
+	history_prefetch(&p, &src, cache);
+	ck_assert_uint_eq(history_prefetch_wait(&p), 0);
+}
+END_TEST
+
+/* Without a cache there is nothing to prefetch; a prefetch that is
+ * cancelled, or that fails, leaves the load to walk. */
+START_TEST(prefetch_cancelled_or_failed)
+{
+	struct history_prefetch p = HISTORY_PREFETCH_INIT;
+	char bad[4096];
+
+	use_repo();
+	open_at("repo", "HEAD");
+	history_prefetch(&p, &src, NULL);
+	ck_assert_int_eq(p.pid, 0);
+	ck_assert_uint_eq(history_prefetch_wait(&p), 0);
+	history_prefetch_cancel(&p); /* none: nothing to do */
+
+	history_prefetch(&p, &src, tmp_path("history.cache"));
+	ck_assert_int_gt(p.pid, 0);
+	history_prefetch_cancel(&p);
+	ck_assert_int_eq(p.pid, 0);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+
+	/* a cache in a folder that does not exist cannot be written */
+	snprintf(bad, sizeof(bad), "%s/no/such/folder/history.cache", tmp_path(""));
+	history_prefetch(&p, &src, bad);
+	ck_assert_uint_eq(history_prefetch_wait(&p), 0);
+	ck_assert_int_eq(history_load(&H, &src, NULL), 0);
+	ck_assert_uint_eq(H.walked, 5);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("history");
@@ -827,6 +881,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, versions_that_are_not_json);
 	tcase_add_test(tc, record_ids);
 	tcase_add_test(tc, release_twice);
+	tcase_add_test(tc, prefetch_fills_the_cache);
+	tcase_add_test(tc, prefetch_cancelled_or_failed);
 	suite_add_tcase(s, tc);
 	return s;
 }
