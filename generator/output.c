@@ -746,23 +746,31 @@ static int reopen(struct output *o, const char *path, int *fdp)
 
 /* Checks path and makes room to record it, then creates the file: so
  * that no failure leaves a file behind that is not recorded. */
-static int begin_file(struct output *o, const char *path, int *fdp)
+/* Makes room for files[nfiles]. */
+static int grow_files(struct output *o)
 {
 	struct output_file *v;
+	size_t cap;
+
+	if (o->nfiles < o->capfiles)
+		return 0;
+	cap = o->capfiles ? o->capfiles * 2 : 64;
+	if (!(v = realloc(o->files, cap * sizeof(*v))))
+		return error_nomem();
+	o->files = v;
+	o->capfiles = cap;
+	return 0;
+}
+
+static int begin_file(struct output *o, const char *path, int *fdp)
+{
 	const char *slash;
 	struct stat st;
 	int fd, error;
 
-	if ((error = ready(o)) < 0 || (error = check_path(path)) < 0)
+	if ((error = ready(o)) < 0 || (error = check_path(path)) < 0 ||
+	    (error = grow_files(o)) < 0)
 		return error;
-	if (o->nfiles == o->capfiles) {
-		size_t cap = o->capfiles ? o->capfiles * 2 : 64;
-
-		if (!(v = realloc(o->files, cap * sizeof(*v))))
-			return error_nomem();
-		o->files = v;
-		o->capfiles = cap;
-	}
 	memset(&o->files[o->nfiles], 0, sizeof(o->files[0]));
 	if (!(o->files[o->nfiles].path = strdup(path)))
 		return error_nomem();
@@ -1399,14 +1407,8 @@ static int import_file(struct output *o, const unsigned char *sha,
 	struct output_file *f;
 	int error;
 
-	if (o->nfiles == o->capfiles) {
-		size_t cap = o->capfiles ? o->capfiles * 2 : 64;
-
-		if (!(f = realloc(o->files, cap * sizeof(*f))))
-			return error_nomem();
-		o->files = f;
-		o->capfiles = cap;
-	}
+	if ((error = grow_files(o)) < 0)
+		return error;
 	f = &o->files[o->nfiles];
 	if (!(f->path = strdup(path)))
 		return error_nomem();
