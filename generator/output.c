@@ -334,6 +334,19 @@ static int take_spare(struct output *o, char *name, int fd)
  * build made, and either way the sets know it.  Without a list (no
  * fork, a failed walk) the commit walks the tree itself.
  */
+/* Whether the entry e of d is a folder (not following a link): 1 or 0,
+ * or -1 with errno when it cannot be told (ENOENT: gone meanwhile). */
+static int is_dir(DIR *d, const struct dirent *e)
+{
+	struct stat st;
+
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type == DT_DIR;
+	if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	return S_ISDIR(st.st_mode);
+}
+
 static int walk_list(int dfd, struct buf *rel, struct buf *out, int depth)
 {
 	size_t len = rel->len;
@@ -347,15 +360,10 @@ static int walk_list(int dfd, struct buf *rel, struct buf *out, int depth)
 	}
 	for (errno = 0; error >= 0 && (e = readdir(d)); errno = 0) {
 		int isdir;
-		struct stat st;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (e->d_type != DT_UNKNOWN)
-			isdir = e->d_type == DT_DIR;
-		else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			isdir = S_ISDIR(st.st_mode);
-		else
+		if ((isdir = is_dir(d, e)) < 0)
 			continue; /* gone meanwhile */
 		if ((error = buf_printf(rel, "%s%s", len ? "/" : "", e->d_name)) < 0 ||
 		    (error = buf_putc(out, isdir ? 'd' : 'f')) < 0 ||
@@ -1031,7 +1039,6 @@ static int prune(struct output *o, int dfd, struct buf *rel, int depth)
 {
 	size_t len = rel->len;
 	struct dirent *e;
-	struct stat st;
 	int fd, isdir, error = 0;
 	DIR *d;
 
@@ -1049,13 +1056,9 @@ static int prune(struct output *o, int dfd, struct buf *rel, int depth)
 		}
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (e->d_type != DT_UNKNOWN)
-			isdir = e->d_type == DT_DIR;
-		else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			isdir = S_ISDIR(st.st_mode);
-		else if (errno == ENOENT)
-			continue;
-		else {
+		if ((isdir = is_dir(d, e)) < 0) {
+			if (errno == ENOENT)
+				continue;
 			error = io_error(o->parent, o->tmp, e->d_name);
 			break;
 		}
