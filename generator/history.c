@@ -885,7 +885,8 @@ int history_load(struct history *h, const struct source *src, const char *cache)
 	if (cache && cache_read(&old, cache, tip) == 0) {
 		if (!strcmp(tip, src->commit))
 			ok = true;
-		else if ((error = source_descends(src, src->commit, tip, &ok)) < 0)
+		else if ((error = source_descends(src, src->commit, tip, &ok)) < 0 ||
+			 (ok && (error = source_extends(src, tip, &ok)) < 0))
 			goto done;
 	}
 	if (!ok) {

@@ -95,7 +95,8 @@ struct history {
 /*
  * Loads the history of src's commit.  cache: a file to read and update
  * (NULL: none).  A cache that does not match (another version of
- * gongshi, a commit not in the history) is ignored and rewritten.
+ * gongshi, a commit not in the history, or one that new commits merge
+ * older work into: source_extends) is ignored and rewritten.
  */
 int history_load(struct history *h, const struct source *src, const char *cache);
 

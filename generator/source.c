@@ -1134,6 +1134,81 @@ int source_descends(const struct source *s, const char *commit, const char *ance
 	return 0;
 }
 
+static int oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+int source_extends(const struct source *s, const char *ancestor, bool *out)
+{
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid top, base, oid, *v = NULL, *sorted = NULL;
+	unsigned char *desc = NULL; /* by position in sorted: descends from base */
+	size_t n = 0, cap = 0, i, k;
+	int r, error = 0;
+
+	*out = false;
+	if (!s->repo || git_oid_fromstr(&top, s->commit) < 0 || git_oid_fromstr(&base, ancestor) < 0)
+		return error_set(ERR_GIT, "not a commit id: %s", ancestor);
+	if (git_repository_is_shallow(s->repo) == 1) /* its parents are missing */
+		return 0;
+	if (git_revwalk_new(&walk, s->repo) < 0 || git_revwalk_push(walk, &top) < 0 ||
+	    git_revwalk_hide(walk, &base) < 0) {
+		error = git_fail("walking the history");
+		goto done;
+	}
+	/* parents first, so each commit's parents are settled before it */
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	while ((r = git_revwalk_next(&oid, walk)) == 0) {
+		if (n == cap) {
+			git_oid *bigger = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
+			if (!bigger) {
+				error = error_nomem();
+				goto done;
+			}
+			v = bigger;
+		}
+		v[n++] = oid;
+	}
+	if (r != GIT_ITEROVER) {
+		error = git_fail("walking the history");
+		goto done;
+	}
+	if (!(sorted = malloc((n + 1) * sizeof(*sorted))) || !(desc = calloc(n + 1, 1))) {
+		error = error_nomem();
+		goto done;
+	}
+	if (n)
+		memcpy(sorted, v, n * sizeof(*v));
+	qsort(sorted, n, sizeof(*sorted), oid_cmp);
+	for (i = 0; i < n; i++) {
+		bool d = false;
+		if (git_commit_lookup(&c, s->repo, &v[i]) < 0) {
+			error = git_fail("reading a commit");
+			goto done;
+		}
+		for (k = 0; k < git_commit_parentcount(c) && !d; k++) {
+			const git_oid *p = git_commit_parent_id(c, (unsigned)k);
+			const git_oid *at = bsearch(p, sorted, n, sizeof(*sorted), oid_cmp);
+			d = git_oid_equal(p, &base) || (at && desc[at - sorted]);
+		}
+		git_commit_free(c);
+		c = NULL;
+		if (!d)
+			goto done;
+		desc[(const git_oid *)bsearch(&v[i], sorted, n, sizeof(*sorted), oid_cmp) - sorted] = 1;
+	}
+	*out = true;
+done:
+	git_commit_free(c);
+	free(desc);
+	free(sorted);
+	free(v);
+	git_revwalk_free(walk);
+	return error;
+}
+
 int source_compare(const struct source *s, const char *rev, struct source_change **v, size_t *n)
 {
 	git_object *obj = NULL;

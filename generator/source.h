@@ -126,6 +126,16 @@ bool source_is_shallow(const struct source *s);
 int source_descends(const struct source *s, const char *commit,
 		    const char *ancestor, bool *out);
 
+/*
+ * *out = whether every commit the walk from the source's commit meets
+ * before ancestor descends from it (no merge brings in work begun before
+ * it).  Only then does a walk stopped at ancestor, followed by
+ * ancestor's own walk, list the commits in the order of one walk, which
+ * places such work by its dates among ancestor's commits.  A shallow
+ * clone (whose cut libgit2 cannot walk) gives false.
+ */
+int source_extends(const struct source *s, const char *ancestor, bool *out);
+
 void source_release(struct source *s);
 
 #endif

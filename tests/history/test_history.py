@@ -293,6 +293,59 @@ def rebuild_reads_only_new_commits():
         assert ta == tb, "differ: %s" % [k for k in set(ta) | set(tb) if ta.get(k) != tb.get(k)][:5]
 
 
+def tree(out):
+    return {os.path.relpath(os.path.join(x, f), out): open(os.path.join(x, f), "rb").read()
+            for x, d, fs in os.walk(out) for f in fs}
+
+
+def summary(repo, out):
+    """Builds (with the cache beside out) and returns the summary line."""
+    p = subprocess.run(WRAP + [GONGSHI, "-C", repo, "build", "-o", out], capture_output=True, text=True,
+                       env=dict(os.environ, SOURCE_DATE_EPOCH=SDE))
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout
+
+
+def rebuild_and_clean(tmp, repo, a, b):
+    """Rebuilds a (with its cache) and b (its cache removed): the same site; returns a's summary."""
+    out = summary(repo, a)
+    shutil.rmtree(os.path.join(tmp, ".b.cache"), ignore_errors=True)
+    build(repo, b)
+    ta, tb = tree(a), tree(b)
+    assert ta == tb, "differ: %s" % [k for k in set(ta) | set(tb) if ta.get(k) != tb.get(k)][:5]
+    return out
+
+
+@test
+def rebuild_after_merges():
+    """A merge of work begun before the last build places that work among older commits: the cache
+    is not used then (one walk gives the order), and the site is a clean build's.  A merge of work
+    begun after it uses the cache."""
+    s = site()
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(s["repo"], repo)
+        a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+        total = int(re.search(r"with (\d+) commits of history", summary(repo, a))[1])
+        shutil.copytree(a, b)
+        # work begun at the first amendment, dated before the later commits, merged now
+        git(repo, "checkout", "-q", "-b", "older", s["ids"]["amend1"])
+        edit(repo, "data/notices/lhasa-2024-result.json", lambda d: d.update(body=d["body"] + "（分支）"))
+        commit(repo, "2024-11-20", "在旧版本上修改公告")
+        git(repo, "checkout", "-q", "main")
+        git(repo, "merge", "-q", "--no-ff", "-m", "合并旧分支", "older", date="2024-12-31T10:00:00+08:00")
+        out = rebuild_and_clean(tmp, repo, a, b)
+        assert "with %d commits of history (%d read now)" % (total + 2, total + 2) in out, out
+        # work begun after it: the cache serves
+        git(repo, "checkout", "-q", "-b", "newer")
+        edit(repo, "data/notices/lhasa-2024-result.json", lambda d: d.update(body=d["body"] + "（新分支）"))
+        commit(repo, "2025-01-02", "在新版本上修改公告")
+        git(repo, "checkout", "-q", "main")
+        git(repo, "merge", "-q", "--no-ff", "-m", "合并新分支", "newer", date="2025-01-03T10:00:00+08:00")
+        out = rebuild_and_clean(tmp, repo, a, b)
+        assert "with %d commits of history (2 read now)" % (total + 4) in out, out
+
+
 @test
 def diff_command():
     s = site()

@@ -859,6 +859,64 @@ START_TEST(prefetch_cancelled_or_failed)
 }
 END_TEST
 
+/* A merge of work begun before the cached commit puts that work among
+ * older commits in one walk, so the cache is not used; work begun after
+ * it is read alone.  Either way, the history of a load without cache. */
+START_TEST(cache_across_merges)
+{
+	struct history h2 = HISTORY_INIT;
+	const char *cache;
+	char tip[41];
+	bool ok;
+
+	use_repo();
+	cache = tmp_path("history.cache");
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(history_load(&H, &src, cache), 0);
+	history_release(&H);
+	source_release(&src);
+	/* from C[2], a change dated between C[3] and C[4], merged at day 9 */
+	tmp_sh("cd repo && git checkout -q -b older %s", C[2]);
+	tmp_write("repo/data/programs/p.json", "{\"id\": \"p\", \"name\": \"P-older\"}\n");
+	tmp_commit("repo", "2024-01-03T12:00:00+08:00", "older work");
+	tmp_sh("cd repo && git checkout -q main && GIT_AUTHOR_DATE=2024-01-09T10:00:00+08:00 "
+	       "GIT_COMMITTER_DATE=2024-01-09T10:00:00+08:00 git merge -q --no-ff --no-gpg-sign -m merge older");
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(source_extends(&src, C[7], &ok), 0);
+	ck_assert(!ok);
+	ck_assert_int_eq(source_extends(&src, C[2], &ok), 0);
+	ck_assert(ok); /* both sides begin at C[2] */
+	ck_assert_int_eq(source_extends(&src, "not an id", &ok), ERR_GIT);
+	ck_assert_int_eq(history_load(&H, &src, cache), 0);
+	ck_assert_uint_eq(H.walked, 7); /* everything: 5, the older work and the merge */
+	ck_assert_int_eq(history_load(&h2, &src, NULL), 0);
+	same_history(&H, &h2);
+	history_release(&h2);
+	history_release(&H);
+	snprintf(tip, sizeof(tip), "%s", src.commit);
+	source_release(&src);
+	/* from the merge, two commits merged again: the cache serves */
+	tmp_sh("cd repo && git checkout -q -b newer");
+	tmp_write("repo/data/programs/p.json", "{\"id\": \"p\", \"name\": \"P-newer\"}\n");
+	tmp_commit("repo", "2024-01-10T10:00:00+08:00", "newer work");
+	tmp_write("repo/data/programs/p.json", "{\"id\": \"p\", \"name\": \"P-newer2\"}\n");
+	tmp_commit("repo", "2024-01-11T10:00:00+08:00", "more newer work");
+	tmp_sh("cd repo && git checkout -q main && GIT_AUTHOR_DATE=2024-01-12T10:00:00+08:00 "
+	       "GIT_COMMITTER_DATE=2024-01-12T10:00:00+08:00 git merge -q --no-ff --no-gpg-sign -m merge newer");
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(source_extends(&src, tip, &ok), 0);
+	ck_assert(ok);
+	ck_assert_int_eq(source_extends(&src, src.commit, &ok), 0);
+	ck_assert(ok); /* nothing new */
+	ck_assert_int_eq(history_load(&H, &src, cache), 0);
+	ck_assert_uint_eq(H.walked, 3);
+	ck_assert_int_eq(history_load(&h2, &src, NULL), 0);
+	ck_assert_uint_eq(h2.walked, 10);
+	same_history(&H, &h2);
+	history_release(&h2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("history");
@@ -883,6 +941,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, release_twice);
 	tcase_add_test(tc, prefetch_fills_the_cache);
 	tcase_add_test(tc, prefetch_cancelled_or_failed);
+	tcase_add_test(tc, cache_across_merges);
 	suite_add_tcase(s, tc);
 	return s;
 }
