@@ -407,7 +407,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	have_cache = !o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0;
 	if ((error = open_source(&o, &src)) >= 0 && have_cache)
 		history_prefetch(&hp, &src, cache); /* walked while the record loads */
-	if (error < 0 ||
+	if (error < 0 || (error = source_keep(&src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0) {
 		progress_clear(&prog);

@@ -292,7 +292,7 @@ static int load_public(struct site *S, const char *path, struct json_doc *doc)
 		return error_set(ERR_IO, "%s: not in the source", path);
 	if ((error = source_read(S->src, (size_t)i, JSON_MAX_BYTES, &S->scratch, &size)) < 0)
 		goto done;
-	if ((error = json_parse(doc, path, buf_cstr(&S->scratch), S->scratch.len, &d)) != 0) {
+	if ((error = json_parse_tree(doc, path, buf_cstr(&S->scratch), S->scratch.len, &d)) != 0) {
 		if (error > 0)
 			error = error_set(ERR_INVALID, "%s: not valid JSON any more", path);
 		goto done;

@@ -426,8 +426,93 @@ done:
 	return error;
 }
 
+/* The kept bytes live in large chunks: one malloc per file cost a fifth
+ * more memory than the bytes, and scattered them among pages that the
+ * forked rendering processes write to (each such page is then copied). */
+struct kept_chunk {
+	struct kept_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct source_kept {
+	const char **data;         /* by entry: its bytes, NULL until read whole */
+	size_t *len;
+	struct kept_chunk *chunks; /* owned list, the newest first */
+};
+
+#define KEPT_CHUNK (4u << 20)
+
+int source_keep(struct source *s)
+{
+	if (s->kept)
+		return 0;
+	if (!(s->kept = calloc(1, sizeof(*s->kept))) || !(s->kept->data = calloc(s->n + 1, sizeof(char *))) ||
+	    !(s->kept->len = calloc(s->n + 1, sizeof(size_t))))
+		return error_nomem();
+	return 0;
+}
+
+static const char *kept_put(struct source_kept *k, const char *p, size_t n)
+{
+	struct kept_chunk *c = k->chunks;
+	char *at;
+
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > KEPT_CHUNK ? n : KEPT_CHUNK;
+		if (!(c = malloc(sizeof(*c) + cap)))
+			return NULL;
+		c->next = k->chunks;
+		c->used = 0;
+		c->cap = cap;
+		k->chunks = c;
+	}
+	at = c->data + c->used;
+	if (n)
+		memcpy(at, p, n);
+	c->used += n;
+	return at;
+}
+
+static void kept_free(struct source_kept *k)
+{
+	struct kept_chunk *c, *next;
+
+	if (!k)
+		return;
+	for (c = k->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(k->data);
+	free(k->len);
+	free(k);
+}
+
+static int read_entry(const struct source *s, size_t i, size_t max, struct buf *out, uint64_t *size);
+
 int source_read(const struct source *s, size_t i, size_t max,
 		struct buf *out, uint64_t *size)
+{
+	struct source_kept *k = s->kept;
+	int error;
+
+	if (!k || !k->data || !k->len)
+		return read_entry(s, i, max, out, size);
+	if (k->data[i]) {
+		buf_clear(out);
+		*size = k->len[i];
+		return k->len[i] > max ? 0 : buf_put(out, k->data[i], k->len[i]);
+	}
+	if ((error = read_entry(s, i, max, out, size)) < 0 || *size > max)
+		return error;
+	if (!(k->data[i] = kept_put(k, out->ptr, out->len)))
+		return error_nomem();
+	k->len[i] = out->len;
+	return 0;
+}
+
+static int read_entry(const struct source *s, size_t i, size_t max, struct buf *out, uint64_t *size)
 {
 	git_blob *blob = NULL;
 	git_oid oid;
@@ -493,6 +578,7 @@ void source_release(struct source *s)
 {
 	size_t i;
 
+	kept_free(s->kept);
 	for (i = 0; i < s->n; i++)
 		free(s->v[i].path);
 	free(s->v);

@@ -35,9 +35,11 @@ struct source {
 	char *root;             /* owned: the repository's working directory,
 	                           or the directory given for a plain folder */
 	void *repo;             /* git_repository * (owned), NULL for a plain folder */
+	struct source_kept *kept; /* owned: the bytes read so far, by entry, after
+	                           source_keep(); NULL otherwise (source.c) */
 };
 
-#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL }
+#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL, NULL }
 
 /* Starts and stops libgit2 (once per process). */
 int source_global_init(void);
@@ -59,6 +61,16 @@ int source_open_worktree(struct source *s, const char *dir);
  * file is never held whole.  ERR_IO or ERR_GIT. */
 int source_read(const struct source *s, size_t i, size_t max,
 		struct buf *out, uint64_t *size);
+
+/*
+ * From now on, source_read() keeps the bytes of each entry it reads
+ * whole, and reads it again from memory: a build reads each record file
+ * three times (to load the record, for its page, for the downloads), and
+ * inflating a blob from a pack, with its deltas, cost more than parsing
+ * it.  Memory: the record's size (86 MiB at the benchmark's size M).
+ * ERR_NOMEM.
+ */
+int source_keep(struct source *s);
 
 /* Index of the entry with exactly this path, or -1. */
 int source_find(const struct source *s, const char *path);

@@ -264,6 +264,67 @@ START_TEST(read_with_limit)
 }
 END_TEST
 
+/* After source_keep(), a file read whole is read again from memory: the
+ * repository is not asked (it is taken away here), and a file changed on
+ * disk reads as it was.  A read cut short by its limit keeps nothing. */
+START_TEST(kept_reads)
+{
+	static const char n1[] =
+		"{\"id\": \"n1\", \"title\": \"一\", \"period\": {\"start\": \"2024-01-01\", \"end\": \"2024-01-11\"},"
+		" \"private\": {\"name\": \"SECRET-B\"}}\n";
+	struct buf b = BUF_INIT;
+	uint64_t size = 0;
+	void *repo;
+	int i, j;
+
+	use_repo();
+	ck_assert_int_eq(source_open_commit(&src, tmp_path("repo"), "HEAD"), 0);
+	ck_assert_int_eq(source_keep(&src), 0);
+	ck_assert_int_eq(source_keep(&src), 0); /* twice: the same */
+	i = source_find(&src, "data/notices/n1.json");
+	j = source_find(&src, "data/programs/p.json");
+	ck_assert_int_ge(i, 0);
+	ck_assert_int_ge(j, 0);
+	ck_assert_int_eq(source_read(&src, (size_t)i, 1 << 20, &b, &size), 0);
+	ck_assert_int_eq(source_read(&src, (size_t)j, 3, &b, &size), 0); /* over the limit */
+	ck_assert_uint_eq(b.len, 0);
+	repo = src.repo;
+	src.repo = NULL;
+	ck_assert_int_eq(buf_puts(&b, "stale"), 0);
+	ck_assert_int_eq(source_read(&src, (size_t)i, 1 << 20, &b, &size), 0);
+	ck_assert_str_eq(buf_cstr(&b), n1);
+	ck_assert_uint_eq(size, strlen(n1));
+	ck_assert_int_eq(source_read(&src, (size_t)i, 10, &b, &size), 0);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_uint_eq(size, strlen(n1));
+	/* p.json was never read whole: the repository would be needed */
+	ck_assert_int_lt(source_read(&src, (size_t)j, 1 << 20, &b, &size), 0);
+	src.repo = repo;
+	ck_assert_int_eq(source_read(&src, (size_t)j, 1 << 20, &b, &size), 0);
+	ck_assert_uint_gt(b.len, 3);
+	source_release(&src);
+
+	/* the working tree */
+	tmp_write("plain/data/notices/a.json", "{\"id\": \"a\"}");
+	tmp_write("plain/data/programs/p.json", "");
+	ck_assert_int_eq(source_open_worktree(&src, tmp_path("plain")), 0);
+	ck_assert_int_eq(source_keep(&src), 0);
+	i = source_find(&src, "data/notices/a.json");
+	j = source_find(&src, "data/programs/p.json");
+	ck_assert_int_eq(source_read(&src, (size_t)i, 1 << 20, &b, &size), 0);
+	ck_assert_int_eq(source_read(&src, (size_t)j, 1 << 20, &b, &size), 0);
+	ck_assert_uint_eq(b.len, 0);
+	tmp_write("plain/data/notices/a.json", "{\"id\": \"changed\"}");
+	tmp_write("plain/data/programs/p.json", "{}");
+	ck_assert_int_eq(source_read(&src, (size_t)i, 1 << 20, &b, &size), 0);
+	ck_assert_str_eq(buf_cstr(&b), "{\"id\": \"a\"}");
+	ck_assert_int_eq(source_read(&src, (size_t)j, 1 << 20, &b, &size), 0);
+	ck_assert_uint_eq(b.len, 0); /* empty, and kept so */
+	ck_assert_uint_eq(size, 0);
+	buf_release(&b);
+}
+END_TEST
+
 START_TEST(read_large_blob_not_inflated)
 {
 	FILE *f;
@@ -821,6 +882,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shallow_clones);
 	tcase_add_test(tc, worktree_of_a_repository);
 	tcase_add_test(tc, worktree_of_a_plain_folder);
+	tcase_add_test(tc, kept_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }
