@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "json.h"
 #include "mustache.h"
 
 #define NONE UINT32_MAX
@@ -1078,13 +1079,11 @@ static const cJSON *lookup(const struct render *st, const char *part,
 	if (!nparts)
 		return st->stack[st->sp - 1];
 	for (i = st->sp; i-- > 0;)
-		if (cJSON_IsObject(st->stack[i]) &&
-		    (v = cJSON_GetObjectItemCaseSensitive(st->stack[i], part)))
+		if ((v = json_get(st->stack[i], part)))
 			break;
 	while (v && --nparts) {
 		part += strlen(part) + 1;
-		v = cJSON_IsObject(v) ?
-		    cJSON_GetObjectItemCaseSensitive(v, part) : NULL;
+		v = json_get(v, part);
 	}
 	return v;
 }

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "date.h"
 #include "error.h"
+#include "json.h"
 #include "schema.h"
 #include "uscc.h"
 
@@ -81,7 +82,7 @@ static const cJSON *resolve(const struct schema_set *set, const cJSON *root,
 			return NULL;
 		memcpy(seg, p, len);
 		seg[len] = '\0';
-		n = cJSON_GetObjectItemCaseSensitive(n, seg);
+		n = json_get(n, seg);
 		p += len + (p[len] == '/');
 	}
 	return n;
