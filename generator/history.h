@@ -101,6 +101,19 @@ struct history {
 int history_load(struct history *h, const struct source *src, const char *cache);
 
 /*
+ * history_load() cuts a long walk without a cache into one part per
+ * online CPU, each walked at once by a process of its own (see
+ * history.c); this is it with the number of parts (at most
+ * HISTORY_PARTS_MAX; 1: one walk, here) and the fewest commits a part
+ * may have (HISTORY_PART_MIN for history_load()).  The history is the
+ * same, however it was cut.
+ */
+#define HISTORY_PARTS_MAX 8
+#define HISTORY_PART_MIN 2048
+int history_load_parts(struct history *h, const struct source *src, const char *cache,
+		       size_t parts, size_t min);
+
+/*
  * The walk of a build's history, early: history_prefetch() forks a
  * process that brings the cache up to date (history_load() with the
  * cache, then exit), so that the history is walked on one core while

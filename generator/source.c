@@ -1157,6 +1157,78 @@ done:
 	return error;
 }
 
+/* The commits a walk from the source's commit meets, stopping at stop:
+ * *count; and, when first_parent, their ids in order (*ids owned). */
+static int count_walk(const struct source *s, const char *stop, bool first_parent,
+		      git_oid **ids, size_t *count)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid, *v = NULL;
+	size_t n = 0, cap = 0;
+	int r, error = 0;
+
+	*count = 0;
+	if (git_revwalk_new(&walk, s->repo) < 0 || git_oid_fromstr(&oid, s->commit) < 0 ||
+	    git_revwalk_push(walk, &oid) < 0 ||
+	    (stop && *stop && (git_oid_fromstr(&oid, stop) < 0 || git_revwalk_hide(walk, &oid) < 0))) {
+		error = git_fail("walking the history");
+		goto done;
+	}
+	if (first_parent)
+		git_revwalk_simplify_first_parent(walk);
+	while ((r = git_revwalk_next(&oid, walk)) == 0) {
+		if (first_parent && n == cap) {
+			git_oid *bigger = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof(*v));
+			if (!bigger) {
+				error = error_nomem();
+				goto done;
+			}
+			v = bigger;
+		}
+		if (first_parent)
+			v[n] = oid;
+		n++;
+	}
+	if (r != GIT_ITEROVER) {
+		error = git_fail("walking the history");
+		goto done;
+	}
+	*count = n;
+	if (ids) {
+		*ids = v;
+		v = NULL;
+	}
+done:
+	free(v);
+	git_revwalk_free(walk);
+	return error;
+}
+
+int source_midpoints(const struct source *s, const char *stop, size_t min,
+		     char (*mids)[41], size_t max, size_t *n)
+{
+	git_oid *chain = NULL;
+	size_t nchain, all, parts, i;
+	int error;
+
+	*n = 0;
+	if (!s->repo || s->worktree || max == 0 || git_repository_is_shallow(s->repo) == 1)
+		return 0;
+	/* the first parents alone reach every commit only where nothing was merged */
+	if ((error = count_walk(s, stop, true, &chain, &nchain)) < 0 ||
+	    (error = count_walk(s, stop, false, NULL, &all)) < 0)
+		goto done;
+	if (all != nchain || min == 0 || nchain / min < 2)
+		goto done;
+	parts = nchain / min < max + 1 ? nchain / min : max + 1;
+	for (i = 1; i < parts; i++)
+		git_oid_tostr(mids[i - 1], 41, &chain[nchain * i / parts]);
+	*n = parts - 1;
+done:
+	free(chain);
+	return error;
+}
+
 int source_read_oid(const struct source *s, const unsigned char id[20], size_t max,
 		    struct buf *out, uint64_t *size)
 {

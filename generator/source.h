@@ -119,6 +119,19 @@ typedef int (*source_commit_fn)(const struct source_commit *c,
 int source_walk(const struct source *s, const char *stop, source_commit_fn fn,
 		void *payload);
 
+/*
+ * Cuts the walk source_walk(s, stop) would make into parts of equal
+ * length, for walking them at once in separate processes: mids[i] (hex)
+ * is where part i + 1 starts, and part i is the walk from the part's
+ * start (the source's commit for part 0) stopping at the next one.  Only
+ * a history without merges is cut (each commit's one parent is the next
+ * in the walk, so the parts joined give the very walk), and only into
+ * parts of at least min commits: *n is the number of cuts made, at most
+ * max; 0 for a history with merges, a shallow clone, or one too short.
+ */
+int source_midpoints(const struct source *s, const char *stop, size_t min,
+		     char (*mids)[41], size_t max, size_t *n);
+
 /* The files under data/ that differ between commit rev (the old side)
  * and the source's commit (the new side); *v is owned by the caller
  * (source_changes_free). */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -917,6 +919,130 @@ START_TEST(cache_across_merges)
 }
 END_TEST
 
+/* A walk cut into parts, each walked by a process of its own, finds the
+ * same history as one walk, however it is cut: moves, withdrawals and
+ * versions parsed on both sides of a cut included. */
+START_TEST(parts_walk_the_same_history)
+{
+	char mids[HISTORY_PARTS_MAX - 1][41];
+	size_t n, parts;
+
+	use_repo();
+	open_at("repo", "HEAD");
+	/* seven commits, all on one line: cut at the fewest commits per part */
+	ck_assert_int_eq(source_midpoints(&src, NULL, 1, mids, 3, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(mids[0], C[6]);
+	ck_assert_str_eq(mids[1], C[4]);
+	ck_assert_str_eq(mids[2], C[2]);
+	ck_assert_int_eq(source_midpoints(&src, NULL, 4, mids, 3, &n), 0);
+	ck_assert_uint_eq(n, 0); /* 7 commits: not two parts of 4 */
+	ck_assert_int_eq(source_midpoints(&src, C[3], 1, mids, 3, &n), 0);
+	ck_assert_uint_eq(n, 3); /* C[7] to C[4], stopping at C[3] */
+	ck_assert_str_eq(mids[0], C[6]);
+	ck_assert_str_eq(mids[2], C[4]);
+
+	ck_assert_int_eq(history_load_parts(&H, &src, tmp_path("one.cache"), 1, 1), 0);
+	ck_assert_uint_eq(H.walked, 5);
+	expect_c7_history(&H, 0);
+	for (parts = 2; parts <= HISTORY_PARTS_MAX + 1; parts++) {
+		struct history h2 = HISTORY_INIT;
+		ck_assert_int_eq(history_load_parts(&h2, &src, tmp_path("parts.cache"), parts, 1), 0);
+		ck_assert_uint_eq(h2.walked, 5);
+		same_history(&H, &h2);
+		history_release(&h2);
+		/* and the cache it wrote reads back as the same history (its
+		 * bytes may differ: a string shared by two parts is written
+		 * once per part) */
+		ck_assert_int_eq(history_load_parts(&h2, &src, tmp_path("parts.cache"), 1, 1), 0);
+		ck_assert_uint_eq(h2.walked, 0);
+		same_history(&H, &h2);
+		history_release(&h2);
+		remove(tmp_path("parts.cache"));
+	}
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+
+	/* the new commits after a cache are cut too */
+	history_release(&H);
+	source_release(&src);
+	open_at("repo", C[2]);
+	ck_assert_int_eq(history_load_parts(&H, &src, tmp_path("old.cache"), 1, 1), 0);
+	history_release(&H);
+	source_release(&src);
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(history_load_parts(&H, &src, tmp_path("old.cache"), 3, 1), 0);
+	ck_assert_uint_eq(H.walked, 3);
+	expect_c7_history(&H, 0);
+	{
+		struct history h3 = HISTORY_INIT;
+		ck_assert_int_eq(history_load_parts(&h3, &src, tmp_path("old.cache"), 1, 1), 0);
+		ck_assert_uint_eq(h3.walked, 0);
+		same_history(&H, &h3);
+		history_release(&h3);
+	}
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+}
+END_TEST
+
+/* A history with a merge is walked in one piece: its parts joined would
+ * not give the order of one walk. */
+START_TEST(parts_not_cut_across_merges)
+{
+	struct history h2 = HISTORY_INIT;
+	char mids[3][41];
+	size_t n;
+
+	use_repo();
+	tmp_sh("cd repo && git checkout -q -b side %s", C[4]);
+	tmp_write("repo/data/programs/q.json", "{\"id\": \"q\", \"name\": \"Q\"}\n");
+	tmp_commit("repo", "2024-01-08T10:00:00+08:00", "add q on a branch");
+	tmp_sh("cd repo && git checkout -q main && GIT_AUTHOR_DATE=2024-01-09T10:00:00+08:00 "
+	       "GIT_COMMITTER_DATE=2024-01-09T10:00:00+08:00 git merge -q --no-ff --no-gpg-sign -m merge side");
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(source_midpoints(&src, NULL, 1, mids, 3, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(history_load_parts(&H, &src, NULL, 1, 1), 0);
+	ck_assert_int_eq(history_load_parts(&h2, &src, NULL, 4, 1), 0);
+	same_history(&H, &h2);
+	ck_assert_uint_eq(h2.walked, H.walked);
+	history_release(&h2);
+	/* above the merge, the line may be cut again */
+	tmp_write("repo/data/programs/q.json", "{\"id\": \"q\", \"name\": \"Q2\"}\n");
+	tmp_commit("repo", "2024-01-10T10:00:00+08:00", "rename q");
+	source_release(&src);
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(source_midpoints(&src, "HEAD~1", 1, mids, 3, &n), ERR_GIT); /* ids only */
+	ck_assert_int_eq(source_midpoints(&src, tmp_out("cd repo && git rev-parse HEAD~1"), 1, mids, 3, &n), 0);
+	ck_assert_uint_eq(n, 0); /* one commit: nothing to cut */
+	/* shallow clones and the working tree are never cut */
+	tmp_sh("git clone -q --depth 3 --branch main file://%s/repo shallow 2>/dev/null", tmp_root);
+	source_release(&src);
+	open_at("shallow", "HEAD");
+	ck_assert_int_eq(source_midpoints(&src, NULL, 1, mids, 3, &n), 0);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* A part whose process cannot write what it found is walked here: the
+ * same history.  (Its writes fail at a file size limit of 1 byte.) */
+START_TEST(part_failed_walked_here)
+{
+	struct history h2 = HISTORY_INIT;
+	struct rlimit lim = { 1, 1 };
+
+	use_repo();
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(history_load_parts(&H, &src, NULL, 1, 1), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ck_assert_int_eq(history_load_parts(&h2, &src, NULL, 4, 1), 0);
+	ck_assert_uint_eq(h2.walked, 5);
+	same_history(&H, &h2);
+	history_release(&h2);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("history");
@@ -942,6 +1068,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, prefetch_fills_the_cache);
 	tcase_add_test(tc, prefetch_cancelled_or_failed);
 	tcase_add_test(tc, cache_across_merges);
+	tcase_add_test(tc, parts_walk_the_same_history);
+	tcase_add_test(tc, parts_not_cut_across_merges);
+	tcase_add_test(tc, part_failed_walked_here);
 	suite_add_tcase(s, tc);
 	return s;
 }
