@@ -26,7 +26,10 @@ Steps, all in one run:
      - the floor: writing the same files, with the same sizes, and
        nothing else (floor.c), with and without the syncfs() that gongshi
        also does;
-  3. print the table, with the ratios of issue #6's targets.
+  3. time cores.c alone and one copy per core at once: what the cores
+     are worth together, which bounds what running work side by side
+     can gain;
+  4. print the table, with the ratios of issue #6's targets.
 
 Wall time is the monotonic clock around the child; user+sys and peak RSS
 are the child's own (wait4).  The page cache is warm: every input is read
@@ -172,6 +175,25 @@ def fmt_mib(st):
     return "%.0f" % (st["median"] / 1024.0)
 
 
+def cores_worth():
+    """How many cores' work the machine does with every core busy: cores.c
+    timed alone, then one copy per core at once (cores x alone / together)."""
+    cc = os.environ.get("CC", "cc")
+    prog = os.path.join(WORK, "cores")
+    subprocess.run([cc, "-O2", "-o", prog, os.path.join(HERE, "cores.c")], check=True)
+    n = os.cpu_count() or 1
+    t0 = time.monotonic()
+    subprocess.run([prog], stdout=subprocess.DEVNULL, check=True)
+    alone = time.monotonic() - t0
+    t0 = time.monotonic()
+    ps = [subprocess.Popen([prog], stdout=subprocess.DEVNULL) for _ in range(n)]
+    for p in ps:
+        if p.wait() != 0:
+            fail("cores.c failed")
+    together = time.monotonic() - t0
+    return {"cores": n, "alone_s": alone, "together_s": together, "worth": n * alone / together}
+
+
 def compile_tools(gongshi_build):
     cc = os.environ.get("CC", "cc")
     floor = os.path.join(WORK, "floor")
@@ -283,7 +305,7 @@ def main(argv):
         fail("no gongshi at %s (make all)" % gongshi)
     hugo = shutil.which("hugo")
     floor, phases = compile_tools(os.path.dirname(gongshi))
-    res = {"size": size, "runs": runs}
+    res = {"size": size, "runs": runs, "cores_start": cores_worth()}
     t_all = time.monotonic()
 
     # 1. the corpus, checked
@@ -443,6 +465,9 @@ def main(argv):
     res["harness_s"] = time.monotonic() - t_all
     res["load_1min"] = {"min": min(LOADS), "max": max(LOADS), "median": statistics.median(LOADS)}
     res["machine"] = machine()
+    res["cores"] = cores_worth()
+    log("cores: %d at once did %.2f cores' work (%.2f s alone, %.2f s together)"
+        % (res["cores"]["cores"], res["cores"]["worth"], res["cores"]["alone_s"], res["cores"]["together_s"]))
     table = render(res)
     print(table)
     with open(os.path.join(d, "results.md"), "w") as f:
@@ -534,6 +559,10 @@ def render(r):
                      med(c) - med(r["warm"]), cpu(c) - cpu(r["warm"])))
     lines.append("Load average (1 min) when the timed runs started: %.2f to %.2f; harness %.0f s in all."
                  % (r["load_1min"]["min"], r["load_1min"]["max"], r["harness_s"]))
+    lines.append("Cores: %d busy at once did the work of %.2f before the timed runs and %.2f after them "
+                 "(cores.c, which only computes: %.2f s alone, %.2f s each together, after)."
+                 % (r["cores"]["cores"], r["cores_start"]["worth"], r["cores"]["worth"], r["cores"]["alone_s"],
+                    r["cores"]["together_s"]))
     return "\n".join(lines)
 
 
