@@ -432,6 +432,86 @@ def history_prefetch_killed():
         assert kills >= 1, "the prefetch was never seen running"
 
 
+def descendants(pid, name):
+    """The processes under pid, at any depth, named name."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open("/proc/%d/task/%d/children" % (p, p)) as f:
+                kids = [int(x) for x in f.read().split()]
+        except OSError:
+            continue
+        for k in kids:
+            todo.append(k)
+            try:
+                with open("/proc/%d/comm" % k) as f:
+                    if f.read().strip() == name:
+                        found.append(k)
+            except OSError:
+                pass
+    return found
+
+
+def long_history(repo, commits):
+    """Appends commits to main through git fast-import, each renaming one organization."""
+    path = "data/organizations/91540100550813727F.json"
+    doc = json.load(open(os.path.join(repo, path), encoding="utf-8"))
+    name = doc["name"]
+    stream = []
+    for k in range(commits):
+        doc["name"] = "%s（第%d次更名）" % (name, k + 1)
+        data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+        msg = ("rename %d\n" % (k + 1)).encode()
+        when = 1704067200 + 3600 * k
+        stream.append(b"commit refs/heads/main\n")
+        stream.append(b"committer office <office@example.org> %d +0800\n" % when)
+        stream.append(b"data %d\n%s" % (len(msg), msg))
+        if k == 0:
+            stream.append(b"from refs/heads/main^0\n")
+        stream.append(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
+    subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input=b"".join(stream), check=True)
+    git(repo, "reset", "-q", "--hard", "main")
+
+
+@test
+def history_part_killed():
+    """Without a cache, a long history without merges is walked in parts by processes of their own
+    (gongshi-hist-2...); if one dies, its part is walked by the others' parent and the site is the
+    same."""
+    if (os.cpu_count() or 1) < 2:
+        print("skip history_part_killed: one CPU, so the history is never cut into parts")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        long_history(repo, 4200)  # two parts of at least 2,048 commits
+        want = os.path.join(tmp, "want")
+        build(repo, want, "--no-spare")
+        e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
+        kills = 0
+        for attempt in range(5):
+            out = os.path.join(tmp, "site%d" % attempt)
+            shutil.rmtree(os.path.join(tmp, ".site%d.cache" % attempt), ignore_errors=True)
+            p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-o", out], env=e,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            killed = False
+            while p.poll() is None and not killed:
+                kids = descendants(p.pid, "gongshi-hist-2")
+                if kids:
+                    os.kill(kids[0], signal.SIGKILL)
+                    killed = True
+                else:
+                    time.sleep(0.001)
+            so, se = p.communicate()
+            assert p.returncode == 0, "exit %d: %s" % (p.returncode, se.decode())
+            assert re.search(rb"with 4201 commits of history \(4201 read now\)", so), so
+            assert tree(out) == tree(want), "the site differs"
+            kills += killed
+            if kills >= 2:
+                break
+        assert kills >= 1, "no gongshi-hist-2 was seen running"
+
+
 def spares(tmp, name="site"):
     return sorted(f for f in os.listdir(tmp) if re.match(r"\.%s\.spare-[A-Za-z0-9]{6}$" % name, f))
 
