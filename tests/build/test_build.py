@@ -350,88 +350,6 @@ def jobs_same_site():
                 j, sorted(set(k for k in set(t) | set(sites[0]) if t.get(k) != sites[0].get(k)))[:5])
 
 
-def children(pid, name):
-    """The children of pid named name (each process of a build names itself: gongshi-render,
-    gongshi-history, gongshi-walk)."""
-    found = []
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            kids = [int(x) for x in f.read().split()]
-    except OSError:
-        return []
-    for k in kids:
-        try:
-            with open("/proc/%d/comm" % k) as f:
-                if f.read().strip() == name:
-                    found.append(k)
-        except OSError:
-            pass
-    return found
-
-
-@test
-def worker_killed_fails_build():
-    """A rendering process killed midway (the OOM killer, say) fails the build with a message, and
-    the previous site stays."""
-    with tempfile.TemporaryDirectory() as tmp:
-        repo = make_repo(tmp, mutate=big_record)
-        out = os.path.join(tmp, "site")
-        build(repo, out)
-        before = tree_digest(out)
-        rename_org(repo, "（更名）")
-        e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
-        p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-q", "-j", "2", "-o", out], env=e,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        victim = None
-        while p.poll() is None and victim is None:
-            kids = children(p.pid, "gongshi-render")
-            if kids:
-                victim = kids[0]
-                os.kill(victim, signal.SIGKILL)
-            else:
-                time.sleep(0.002)
-        err = p.communicate()[1].decode()
-        assert victim, "no worker was seen before the build ended"
-        assert p.returncode == 2, "exit %s: %s" % (p.returncode, err)
-        assert "killed by signal 9" in err, err
-        assert tree_digest(out) == before, "the site changed"
-        build(repo, out)
-        assert tree_digest(out) != before, "the next build did not replace the site"
-
-
-@test
-def history_prefetch_killed():
-    """The history is walked by a process of its own while the record loads; if it dies, the build
-    walks the history itself and writes the same site."""
-    with tempfile.TemporaryDirectory() as tmp:
-        repo = make_repo(tmp, mutate=big_record)
-        rename_org(repo, "（更名）")
-        want = os.path.join(tmp, "want")
-        build(repo, want, "--no-spare")
-        e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
-        kills = 0
-        for attempt in range(5):
-            out = os.path.join(tmp, "site%d" % attempt)
-            p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-o", out], env=e,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            killed = False
-            while p.poll() is None and not killed:
-                kids = children(p.pid, "gongshi-history")
-                if kids:
-                    os.kill(kids[0], signal.SIGKILL)
-                    killed = True
-                else:
-                    time.sleep(0.001)
-            so, se = p.communicate()
-            assert p.returncode == 0, "exit %d: %s" % (p.returncode, se.decode())
-            assert tree(out) == tree(want), "the site differs"
-            if killed:
-                kills += 1
-                # the build walked both commits itself (or the prefetch had written the cache)
-                assert re.search(rb"with 2 commits of history \((0|2) read now\)", so), so
-        assert kills >= 1, "the prefetch was never seen running"
-
-
 def descendants(pid, name):
     """The processes under pid, at any depth, named name."""
     found, todo = [], [pid]
@@ -451,6 +369,67 @@ def descendants(pid, name):
             except OSError:
                 pass
     return found
+
+
+def build_killing(repo, out, name, *args):
+    """Runs a build and SIGKILLs the first process under it named name (each process of a build
+    names itself: gongshi-render, gongshi-history, gongshi-hist-N, gongshi-walk).  Returns
+    (exit status, stdout, stderr, whether one was killed)."""
+    p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-o", out] + list(args),
+                         env=dict(os.environ, SOURCE_DATE_EPOCH=SDE), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    killed = False
+    while p.poll() is None and not killed:
+        kids = descendants(p.pid, name)
+        if kids:
+            os.kill(kids[0], signal.SIGKILL)
+            killed = True
+        else:
+            time.sleep(0.001)
+    so, se = p.communicate()
+    return p.returncode, so, se, killed
+
+
+@test
+def worker_killed_fails_build():
+    """A rendering process killed midway (the OOM killer, say) fails the build with a message, and
+    the previous site stays."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=big_record)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        before = tree_digest(out)
+        rename_org(repo, "（更名）")
+        rc, so, se, victim = build_killing(repo, out, "gongshi-render", "-q", "-j", "2")
+        err = se.decode()
+        assert victim, "no worker was seen before the build ended"
+        assert rc == 2, "exit %s: %s" % (rc, err)
+        assert "killed by signal 9" in err, err
+        assert tree_digest(out) == before, "the site changed"
+        build(repo, out)
+        assert tree_digest(out) != before, "the next build did not replace the site"
+
+
+@test
+def history_prefetch_killed():
+    """The history is walked by a process of its own while the record loads; if it dies, the build
+    walks the history itself and writes the same site."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=big_record)
+        rename_org(repo, "（更名）")
+        want = os.path.join(tmp, "want")
+        build(repo, want, "--no-spare")
+        kills = 0
+        for attempt in range(5):
+            out = os.path.join(tmp, "site%d" % attempt)
+            rc, so, se, killed = build_killing(repo, out, "gongshi-history")
+            assert rc == 0, "exit %d: %s" % (rc, se.decode())
+            assert tree(out) == tree(want), "the site differs"
+            if killed:
+                kills += 1
+                # the build walked both commits itself (or the prefetch had written the cache)
+                assert re.search(rb"with 2 commits of history \((0|2) read now\)", so), so
+        assert kills >= 1, "the prefetch was never seen running"
 
 
 def long_history(repo, commits):
@@ -487,23 +466,11 @@ def history_part_killed():
         long_history(repo, 4200)  # two parts of at least 2,048 commits
         want = os.path.join(tmp, "want")
         build(repo, want, "--no-spare")
-        e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
         kills = 0
         for attempt in range(5):
             out = os.path.join(tmp, "site%d" % attempt)
-            shutil.rmtree(os.path.join(tmp, ".site%d.cache" % attempt), ignore_errors=True)
-            p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-o", out], env=e,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            killed = False
-            while p.poll() is None and not killed:
-                kids = descendants(p.pid, "gongshi-hist-2")
-                if kids:
-                    os.kill(kids[0], signal.SIGKILL)
-                    killed = True
-                else:
-                    time.sleep(0.001)
-            so, se = p.communicate()
-            assert p.returncode == 0, "exit %d: %s" % (p.returncode, se.decode())
+            rc, so, se, killed = build_killing(repo, out, "gongshi-hist-2")
+            assert rc == 0, "exit %d: %s" % (rc, se.decode())
             assert re.search(rb"with 4201 commits of history \(4201 read now\)", so), so
             assert tree(out) == tree(want), "the site differs"
             kills += killed

@@ -220,11 +220,13 @@ END_TEST
 
 /* ---- reading ---- */
 
+/* data/notices/n1.json at HEAD */
+static const char n1[] =
+	"{\"id\": \"n1\", \"title\": \"一\", \"period\": {\"start\": \"2024-01-01\", \"end\": \"2024-01-11\"},"
+	" \"private\": {\"name\": \"SECRET-B\"}}\n";
+
 START_TEST(read_with_limit)
 {
-	static const char n1[] =
-		"{\"id\": \"n1\", \"title\": \"一\", \"period\": {\"start\": \"2024-01-01\", \"end\": \"2024-01-11\"},"
-		" \"private\": {\"name\": \"SECRET-B\"}}\n";
 	struct buf b = BUF_INIT;
 	uint64_t size = 0;
 	int i;
@@ -269,9 +271,6 @@ END_TEST
  * disk reads as it was.  A read cut short by its limit keeps nothing. */
 START_TEST(kept_reads)
 {
-	static const char n1[] =
-		"{\"id\": \"n1\", \"title\": \"一\", \"period\": {\"start\": \"2024-01-01\", \"end\": \"2024-01-11\"},"
-		" \"private\": {\"name\": \"SECRET-B\"}}\n";
 	struct buf b = BUF_INIT;
 	uint64_t size = 0;
 	void *repo;
