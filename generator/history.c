@@ -16,7 +16,7 @@
 #include "error.h"
 #include "history.h"
 
-#define CACHE_VERSION "gongshi-history-2"
+#define CACHE_VERSION "gongshi-history-3"
 
 /* ---- memory: one arena per history ----
  *
@@ -288,6 +288,8 @@ struct loader {
 	struct versions versions;
 	struct buf data;
 	struct jd_changes scratch;  /* one change's fields, before pack_fields() */
+	bool lazy;                  /* parts walked elsewhere only go to the cache */
+	size_t lazy_walked;         /* the commits of those parts */
 };
 
 int history_record_id(const char *path, const cJSON *doc, char *id, size_t size,
@@ -505,9 +507,14 @@ done:
  *
  * A binary file, written and read in one pass: building it as one cJSON
  * document (and printing that) took more memory than the history itself
- * and a tenth of a clean build at size M.  Layout, integers little-endian:
+ * and a tenth of a clean build at size M.  It is one or more segments,
+ * the newest commits first, each the walk from its tip down to the next
+ * segment's, so that the parts of a walk, and a walk of new commits put
+ * before the old cache, are written by copying their bytes, not by
+ * reading them back; the first segment's tip is the file's.  A segment,
+ * integers little-endian:
  *
- *   "gongshi-history-2\n"
+ *   "gongshi-history-3\n"
  *   str tip, str boundary, i64 boundary_time, u64 commits
  *   each commit: str id, str parent, str author, str email, str message,
  *     i64 time, i32 offset, u8 signed, u32 changes
@@ -599,21 +606,20 @@ static void put_ref(struct cache_out *o, const char *s)
 	put_s(o, s);
 }
 
-/* Writes h, as the walk from tip, to fp: 0, 1 for a failed write, or an
- * error (< 0). */
-static int cache_put(const struct history *h, FILE *fp, const char *tip)
+/* Writes h's commits from .. to - 1, as the walk from tip, to fp as a
+ * segment: 0, 1 for a failed write, or an error (< 0). */
+static int cache_put(const struct history *h, size_t from, size_t to, FILE *fp, const char *tip)
 {
 	struct cache_out o = { 0 };
 	size_t i, j, k;
 
 	o.fp = fp;
-	setvbuf(o.fp, NULL, _IOFBF, 1 << 20);
 	put_bytes(&o, CACHE_VERSION "\n", strlen(CACHE_VERSION) + 1);
 	put_s(&o, tip);
 	put_s(&o, h->boundary);
 	put_u(&o, (uint64_t)h->boundary_time, 8);
-	put_u(&o, h->n, 8);
-	for (i = 0; i < h->n && !o.error; i++) {
+	put_u(&o, to - from, 8);
+	for (i = from; i < to && !o.error; i++) {
 		const struct history_commit *hc = &h->commits[i];
 		put_s(&o, hc->id);
 		put_s(&o, hc->parent);
@@ -652,24 +658,63 @@ static int cache_put(const struct history *h, FILE *fp, const char *tip)
 		}
 	}
 	put_bytes(&o, "end\n", 4);
-	if (!o.error && fflush(o.fp) != 0)
-		o.error = 1;
 	free(o.refs);
 	free(o.ids);
 	return o.error;
 }
 
-static int cache_write(const struct history *h, const char *path, const char *tip)
+/* What a cache file is written from: its segments in order, then the
+ * bytes of the cache it extends. */
+struct seg {
+	size_t from, to;         /* h's commits, when fd < 0 */
+	int fd;                  /* a part's memfd (a segment), copied; -1 */
+	char tip[41];
+};
+
+struct segs {
+	struct seg v[HISTORY_PARTS_MAX];
+	size_t n;
+	const char *tail;        /* not owned: the old cache's bytes, or NULL */
+	size_t ntail;
+};
+
+/* Appends fd's bytes to fp: 0 or 1 for a failed read or write. */
+static int copy_fd(FILE *fp, int fd)
+{
+	char buf[1 << 16];
+	off_t off = 0;
+	ssize_t r;
+
+	while ((r = pread(fd, buf, sizeof(buf), off)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		if (fwrite(buf, 1, (size_t)r, fp) != (size_t)r)
+			return 1;
+		off += r;
+	}
+	return 0;
+}
+
+static int cache_write(const struct history *h, const char *path, const struct segs *sg)
 {
 	char tmp[4096];
 	FILE *fp;
-	int error;
+	size_t i;
+	int error = 0;
 
 	/* written beside and renamed, so a killed build never leaves half a cache */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (!(fp = fopen(tmp, "wb")))
 		return error_set(ERR_IO, "%s: cannot write the history cache", tmp);
-	error = cache_put(h, fp, tip);
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	for (i = 0; i < sg->n && !error; i++)
+		error = sg->v[i].fd >= 0 ? copy_fd(fp, sg->v[i].fd)
+					 : cache_put(h, sg->v[i].from, sg->v[i].to, fp, sg->v[i].tip);
+	if (!error && sg->ntail && fwrite(sg->tail, 1, sg->ntail, fp) != sg->ntail)
+		error = 1;
 	if (fclose(fp) != 0 && !error)
 		error = 1;
 	if (!error && rename(tmp, path) < 0)
@@ -744,17 +789,114 @@ static char *get_ref(struct cache_in *in)
 	return in->refs[in->nrefs++] = get_s(in);
 }
 
+/* What cache_get() read: the file's bytes (in h's arena), and how many
+ * segments they hold. */
+struct cache_file {
+	const char *bytes;
+	size_t len, nseg;
+};
+
+/* Reads one segment into h: false if it is damaged. */
+static bool get_segment(struct history *h, struct cache_in *in, char tip[41])
+{
+	struct history_arena *A = h->arena;
+	const char *s;
+	uint64_t n, i;
+	int64_t t;
+
+	in->nrefs = 0; /* a segment's refs are its own */
+	if (in->end - in->p < (ptrdiff_t)strlen(CACHE_VERSION) + 1 ||
+	    memcmp(in->p, CACHE_VERSION "\n", strlen(CACHE_VERSION) + 1))
+		return false;
+	in->p += strlen(CACHE_VERSION) + 1;
+	if (!(s = get_s(in)) || strlen(s) != 40)
+		return false;
+	memcpy(tip, s, 41);
+	if (!(s = get_s(in)) || strlen(s) > 40)
+		return false;
+	if (*s) /* the oldest segment's, if the walk was cut */
+		memcpy(h->boundary, s, strlen(s) + 1);
+	t = (int64_t)get_u(in, 8);
+	if (*s)
+		h->boundary_time = t;
+	n = get_u(in, 8);
+	for (i = 0; i < n && !in->bad; i++) {
+		struct history_commit *hc = new_commit(h);
+		uint64_t j, nch;
+		if (!hc)
+			return false;
+		if ((s = get_s(in)) && strlen(s) <= 40)
+			memcpy(hc->id, s, strlen(s) + 1);
+		if ((s = get_s(in)) && strlen(s) <= 40)
+			memcpy(hc->parent, s, strlen(s) + 1);
+		hc->author = get_s(in);
+		hc->email = get_s(in);
+		hc->message = get_s(in);
+		hc->time = (int64_t)get_u(in, 8);
+		hc->offset = (int32_t)(uint32_t)get_u(in, 4);
+		hc->is_signed = get_u(in, 1) != 0;
+		nch = get_u(in, 4);
+		/* each change takes at least 47 bytes: a count past the end is damage */
+		if (in->bad || nch > (uint64_t)(in->end - in->p) / 47 ||
+		    !(hc->changes = calloc((size_t)nch + 1, sizeof(*hc->changes))))
+			return false;
+		for (j = 0; j < nch && !in->bad; j++) {
+			struct history_change *e = &hc->changes[j];
+			uint64_t kind = get_u(in, 1), st = get_u(in, 1), flags = get_u(in, 1), k, nf;
+			hc->nchanges = (size_t)j + 1;
+			if (kind >= KIND_COUNT || kind == KIND_NONE ||
+			    (st != HIST_ADDED && st != HIST_MODIFIED && st != HIST_MOVED && st != HIST_DELETED))
+				return false;
+			e->kind = (enum record_kind)kind;
+			e->status = (enum history_status)st;
+			e->parsed = flags & 1;
+			e->id = get_s(in);
+			e->path = flags & 2 ? get_s(in) : NULL;
+			e->old_path = flags & 4 ? get_s(in) : NULL;
+			if (in->bad || in->end - in->p < 40)
+				return false;
+			memcpy(e->old_oid, in->p, 20);
+			memcpy(e->new_oid, in->p + 20, 20);
+			in->p += 40;
+			nf = get_u(in, 4);
+			/* each field takes at least 10 bytes */
+			if (in->bad || nf > (uint64_t)(in->end - in->p) / 10)
+				return false;
+			if (nf && !(e->fields.v = arena_alloc(A, (size_t)nf * sizeof(*e->fields.v))))
+				return false;
+			for (k = 0; k < nf && !in->bad; k++) {
+				struct jd_change *d = &e->fields.v[k];
+				uint64_t fk = get_u(in, 1), has;
+				d->path = get_ref(in);
+				d->label = get_ref(in);
+				has = get_u(in, 1);
+				/* the cache is ours, but a damaged one must be ignored, not trusted */
+				if (fk > JD_PRIVATE || has > 3 || (fk == JD_PRIVATE && has))
+					return false;
+				d->kind = (enum jd_kind)fk;
+				d->old = has & 1 ? get_s(in) : NULL;
+				d->new = has & 2 ? get_s(in) : NULL;
+				e->fields.n = e->fields.cap = (size_t)k + 1;
+			}
+		}
+	}
+	if (in->bad || in->end - in->p < 4 || memcmp(in->p, "end\n", 4))
+		return false;
+	in->p += 4;
+	return true;
+}
+
 /* Reads the cache into h; returns 1 (and h empty) if it cannot be used.
  * The file's bytes become a block of h's arena: its strings are used
- * where they lie. */
-static int cache_get(struct history *h, FILE *fp, char tip[41])
+ * where they lie.  cf (may be NULL) is told where they are. */
+static int cache_get(struct history *h, FILE *fp, char tip[41], struct cache_file *cf)
 {
 	struct history_arena *A = arena_of(h);
 	struct arena_block *blk;
 	struct cache_in in = { 0 };
-	const char *s;
+	char seg_tip[41];
+	size_t i, nseg = 0;
 	long len;
-	uint64_t n, i;
 	int error = 1;
 
 	if (!A)
@@ -767,79 +909,17 @@ static int cache_get(struct history *h, FILE *fp, char tip[41])
 	blk->used = (size_t)len;
 	in.p = blk->data;
 	in.end = blk->data + len;
-	if ((size_t)len < strlen(CACHE_VERSION) + 1 || memcmp(in.p, CACHE_VERSION "\n", strlen(CACHE_VERSION) + 1))
-		goto done;
-	in.p += strlen(CACHE_VERSION) + 1;
-	if (!(s = get_s(&in)) || strlen(s) != 40)
-		goto done;
-	memcpy(tip, s, 41);
-	if (!(s = get_s(&in)) || strlen(s) > 40)
-		goto done;
-	memcpy(h->boundary, s, strlen(s) + 1);
-	h->boundary_time = (int64_t)get_u(&in, 8);
-	n = get_u(&in, 8);
-	for (i = 0; i < n && !in.bad; i++) {
-		struct history_commit *hc = new_commit(h);
-		uint64_t j, nch;
-		if (!hc)
+	do {
+		if (!get_segment(h, &in, nseg ? seg_tip : tip))
 			goto done;
-		if ((s = get_s(&in)) && strlen(s) <= 40)
-			memcpy(hc->id, s, strlen(s) + 1);
-		if ((s = get_s(&in)) && strlen(s) <= 40)
-			memcpy(hc->parent, s, strlen(s) + 1);
-		hc->author = get_s(&in);
-		hc->email = get_s(&in);
-		hc->message = get_s(&in);
-		hc->time = (int64_t)get_u(&in, 8);
-		hc->offset = (int32_t)(uint32_t)get_u(&in, 4);
-		hc->is_signed = get_u(&in, 1) != 0;
-		nch = get_u(&in, 4);
-		/* each change takes at least 47 bytes: a count past the end is damage */
-		if (in.bad || nch > (uint64_t)(in.end - in.p) / 47 ||
-		    !(hc->changes = calloc((size_t)nch + 1, sizeof(*hc->changes))))
-			goto done;
-		for (j = 0; j < nch && !in.bad; j++) {
-			struct history_change *e = &hc->changes[j];
-			uint64_t kind = get_u(&in, 1), st = get_u(&in, 1), flags = get_u(&in, 1), k, nf;
-			hc->nchanges = (size_t)j + 1;
-			if (kind >= KIND_COUNT || kind == KIND_NONE ||
-			    (st != HIST_ADDED && st != HIST_MODIFIED && st != HIST_MOVED && st != HIST_DELETED))
-				goto done;
-			e->kind = (enum record_kind)kind;
-			e->status = (enum history_status)st;
-			e->parsed = flags & 1;
-			e->id = get_s(&in);
-			e->path = flags & 2 ? get_s(&in) : NULL;
-			e->old_path = flags & 4 ? get_s(&in) : NULL;
-			if (in.bad || in.end - in.p < 40)
-				goto done;
-			memcpy(e->old_oid, in.p, 20);
-			memcpy(e->new_oid, in.p + 20, 20);
-			in.p += 40;
-			nf = get_u(&in, 4);
-			/* each field takes at least 10 bytes */
-			if (in.bad || nf > (uint64_t)(in.end - in.p) / 10)
-				goto done;
-			if (nf && !(e->fields.v = arena_alloc(A, (size_t)nf * sizeof(*e->fields.v))))
-				goto done;
-			for (k = 0; k < nf && !in.bad; k++) {
-				struct jd_change *d = &e->fields.v[k];
-				uint64_t fk = get_u(&in, 1), has;
-				d->path = get_ref(&in);
-				d->label = get_ref(&in);
-				has = get_u(&in, 1);
-				/* the cache is ours, but a damaged one must be ignored, not trusted */
-				if (fk > JD_PRIVATE || has > 3 || (fk == JD_PRIVATE && has))
-					goto done;
-				d->kind = (enum jd_kind)fk;
-				d->old = has & 1 ? get_s(&in) : NULL;
-				d->new = has & 2 ? get_s(&in) : NULL;
-				e->fields.n = e->fields.cap = (size_t)k + 1;
-			}
-		}
+		nseg++;
+	} while (in.p < in.end);
+	error = 0;
+	if (cf) {
+		cf->bytes = blk->data;
+		cf->len = (size_t)len;
+		cf->nseg = nseg;
 	}
-	if (!in.bad && in.end - in.p == 4 && !memcmp(in.p, "end\n", 4))
-		error = 0;
 done:
 	free(in.refs);
 	if (error) {
@@ -851,14 +931,14 @@ done:
 	return error;
 }
 
-static int cache_read(struct history *h, const char *path, char tip[41])
+static int cache_read(struct history *h, const char *path, char tip[41], struct cache_file *cf)
 {
 	FILE *fp = fopen(path, "rb");
 	int error;
 
 	if (!fp)
 		return 1;
-	error = cache_get(h, fp, tip);
+	error = cache_get(h, fp, tip, cf);
 	fclose(fp);
 	return error;
 }
@@ -970,7 +1050,8 @@ static void part_walk(const struct part *p, const struct source *src)
 	error = source_walk(&s, p->stop[0] ? p->stop : NULL, on_commit, &L);
 	loader_release(&L);
 	if (error >= 0 && (fp = fdopen(p->fd, "wb"))) {
-		error = cache_put(&h, fp, p->start);
+		setvbuf(fp, NULL, _IOFBF, 1 << 20);
+		error = cache_put(&h, 0, h.n, fp, p->start);
 		if (fclose(fp) != 0)
 			error = 1;
 	} else {
@@ -1022,27 +1103,59 @@ static void parts_start(struct part *parts, size_t n, const struct source *src)
 	}
 }
 
-/* Waits for part p and appends it to h, or walks it here. */
-static int part_join(struct loader *L, struct part *p, const struct source *src)
+/* Reads the number of commits in the segment fd holds: 0 if unreadable. */
+static uint64_t segment_commits(int fd)
+{
+	char b[256];
+	struct cache_in in;
+	ssize_t r = pread(fd, b, sizeof(b), 0);
+
+	if (r < (ssize_t)strlen(CACHE_VERSION) + 1 || memcmp(b, CACHE_VERSION "\n", strlen(CACHE_VERSION) + 1))
+		return 0;
+	in = (struct cache_in){ b + strlen(CACHE_VERSION) + 1, b + r, NULL, 0, 0, false };
+	get_s(&in);
+	get_s(&in);
+	get_u(&in, 8);
+	return get_u(&in, 8);
+}
+
+/* Waits for part p, then appends it to h, or (L->lazy) leaves its memfd
+ * to be copied into the cache unread; or walks it here.  Adds its
+ * segment to sg. */
+static int part_join(struct loader *L, struct part *p, const struct source *src, struct segs *sg)
 {
 	struct history got = HISTORY_INIT;
+	struct seg *g = &sg->v[sg->n++];
 	struct source s = *src;
 	char tip[41] = "";
 	int status = 0, fd, error;
 	FILE *fp;
 
+	g->fd = -1;
+	g->from = L->h->n;
+	memcpy(g->tip, p->start, sizeof(g->tip));
 	if (p->pid > 0) {
 		pid_t r;
 		while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
 			;
 		p->pid = 0;
-		if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && lseek(p->fd, 0, SEEK_SET) == 0 &&
-		    (fd = dup(p->fd)) >= 0) {
+		if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && L->lazy) {
+			uint64_t n = segment_commits(p->fd);
+			if (n) {
+				L->lazy_walked += n;
+				g->fd = p->fd; /* the segment's now */
+				p->fd = -1;
+				return 0;
+			}
+		} else if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+			   lseek(p->fd, 0, SEEK_SET) == 0 && (fd = dup(p->fd)) >= 0) {
 			if ((fp = fdopen(fd, "rb"))) {
-				if (cache_get(&got, fp, tip) == 0 && !strcmp(tip, p->start)) {
+				if (cache_get(&got, fp, tip, NULL) == 0 && !strcmp(tip, p->start)) {
 					fclose(fp);
 					error = append_history(L->h, &got);
 					history_drop(&got);
+					g->fd = p->fd; /* copied, not written again */
+					p->fd = -1;
 					return error;
 				}
 				fclose(fp);
@@ -1053,12 +1166,15 @@ static int part_join(struct loader *L, struct part *p, const struct source *src)
 		}
 	}
 	memcpy(s.commit, p->start, sizeof(s.commit));
-	return source_walk(&s, p->stop[0] ? p->stop : NULL, on_commit, L);
+	error = source_walk(&s, p->stop[0] ? p->stop : NULL, on_commit, L);
+	g->to = L->h->n;
+	return error;
 }
 
-/* The walk from src's commit, stopping at stop, into L's history. */
+/* The walk from src's commit, stopping at stop, into L's history, and
+ * the segments it makes in sg. */
 static int walk_history(struct loader *L, const struct source *src, const char *stop, size_t parts_max,
-			size_t min)
+			size_t min, struct segs *sg)
 {
 	struct part parts[HISTORY_PARTS_MAX];
 	char mids[HISTORY_PARTS_MAX - 1][41];
@@ -1069,8 +1185,15 @@ static int walk_history(struct loader *L, const struct source *src, const char *
 		parts_max = HISTORY_PARTS_MAX;
 	if (parts_max > 1 && (error = source_midpoints(src, stop, min, mids, parts_max - 1, &n)) < 0)
 		return error;
-	if (!n)
-		return source_walk(src, stop, on_commit, L);
+	if (!n) {
+		struct seg *g = &sg->v[sg->n++];
+		g->fd = -1;
+		g->from = L->h->n;
+		memcpy(g->tip, src->commit, sizeof(g->tip));
+		error = source_walk(src, stop, on_commit, L);
+		g->to = L->h->n;
+		return error;
+	}
 	for (i = 0; i <= n; i++) {
 		parts[i].pid = 0;
 		parts[i].fd = -1;
@@ -1078,24 +1201,39 @@ static int walk_history(struct loader *L, const struct source *src, const char *
 		snprintf(parts[i].stop, sizeof(parts[i].stop), "%.40s", i < n ? mids[i] : stop ? stop : "");
 	}
 	parts_start(parts, n + 1, src);
-	error = part_join(L, &parts[0], src);
+	error = part_join(L, &parts[0], src, sg);
 	for (i = 1; i <= n && error >= 0; i++)
-		error = part_join(L, &parts[i], src);
+		error = part_join(L, &parts[i], src, sg);
 	parts_stop(parts, n + 1);
 	return error;
 }
 
-int history_load_parts(struct history *h, const struct source *src, const char *cache, size_t parts,
-		       size_t min)
+static void segs_release(struct segs *sg)
 {
-	struct loader L = { .h = h, .src = src, .data = BUF_INIT };
+	size_t i;
+
+	for (i = 0; i < sg->n; i++)
+		if (sg->v[i].fd >= 0)
+			close(sg->v[i].fd);
+	sg->n = 0;
+}
+
+/* A cache of more segments than this is written again as one. */
+#define CACHE_SEGMENTS_MAX 32
+
+static int load(struct history *h, const struct source *src, const char *cache, size_t parts, size_t min,
+		bool lazy)
+{
+	struct loader L = { .h = h, .src = src, .data = BUF_INIT, .lazy = lazy };
 	struct history old = HISTORY_INIT;
+	struct cache_file cf = { NULL, 0, 0 };
+	struct segs sg = { .n = 0 };
 	char tip[41] = "";
 	bool ok = false;
 	int error = 0;
 
 	h->shallow = source_is_shallow(src);
-	if (cache && cache_read(&old, cache, tip) == 0) {
+	if (cache && cache_read(&old, cache, tip, &cf) == 0) {
 		if (!strcmp(tip, src->commit))
 			ok = true;
 		else if ((error = source_descends(src, src->commit, tip, &ok)) < 0 ||
@@ -1106,27 +1244,54 @@ int history_load_parts(struct history *h, const struct source *src, const char *
 		history_drop(&old);
 		tip[0] = '\0';
 	}
-	if (strcmp(tip, src->commit) && (error = walk_history(&L, src, ok ? tip : NULL, parts, min)) < 0)
+	if (strcmp(tip, src->commit) && (error = walk_history(&L, src, ok ? tip : NULL, parts, min, &sg)) < 0)
 		goto done;
-	h->walked = h->n;
+	h->walked = h->n + L.lazy_walked;
 	if (ok && !h->boundary[0])
 		memcpy(h->boundary, old.boundary, sizeof(h->boundary)), h->boundary_time = old.boundary_time;
+	if (ok && h->walked > 0) {
+		if (cf.nseg + sg.n <= CACHE_SEGMENTS_MAX || L.lazy_walked) {
+			/* the new commits' segments, then the old file as it is */
+			sg.tail = cf.bytes;
+			sg.ntail = cf.len;
+		} else {
+			/* a whole new file, from h once the old commits are in it */
+			segs_release(&sg);
+			sg.v[0] = (struct seg){ 0, 0, -1, "" };
+			memcpy(sg.v[0].tip, src->commit, sizeof(sg.v[0].tip));
+			sg.n = 1;
+		}
+	}
 	/* the cached, older commits follow the new ones */
-	if ((error = append_history(h, &old)) < 0 || (error = index_refs(h)) < 0)
+	if ((error = append_history(h, &old)) < 0 || (!lazy && (error = index_refs(h)) < 0))
 		goto done;
+	if (sg.n == 1 && sg.v[0].fd < 0 && !sg.tail)
+		sg.v[0].to = h->n;
 	if (cache && (ok ? h->walked > 0 : true))
-		error = cache_write(h, cache, src->commit);
+		error = cache_write(h, cache, &sg);
 done:
+	segs_release(&sg);
 	history_drop(&old);
 	loader_release(&L);
 	return error;
 }
 
+int history_load_parts(struct history *h, const struct source *src, const char *cache, size_t parts,
+		       size_t min)
+{
+	return load(h, src, cache, parts, min, false);
+}
+
+static size_t cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 1 ? (size_t)n : 1;
+}
+
 int history_load(struct history *h, const struct source *src, const char *cache)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return history_load_parts(h, src, cache, cpus > 1 ? (size_t)cpus : 1, HISTORY_PART_MIN);
+	return history_load_parts(h, src, cache, cpus(), HISTORY_PART_MIN);
 }
 
 int history_diff(struct history *h, const struct source *src, const struct source_change *v, size_t n)
@@ -1177,6 +1342,12 @@ void history_release(struct history *h)
 
 void history_prefetch(struct history_prefetch *p, const struct source *src, const char *cache)
 {
+	history_prefetch_parts(p, src, cache, cpus(), HISTORY_PART_MIN);
+}
+
+void history_prefetch_parts(struct history_prefetch *p, const struct source *src, const char *cache,
+			    size_t parts, size_t min)
+{
 	struct history h = HISTORY_INIT;
 	pid_t parent = getpid();
 	size_t walked;
@@ -1203,7 +1374,9 @@ void history_prefetch(struct history_prefetch *p, const struct source *src, cons
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
 	prctl(PR_SET_NAME, "gongshi-history"); /* for ps and top */
-	error = history_load(&h, src, cache);
+	/* lazy: the parts go to the cache as their processes wrote them, to
+	 * be read once, by the build */
+	error = load(&h, src, cache, parts, min, true);
 	walked = h.walked;
 	history_release(&h);
 	if (error < 0 || write(fds[1], &walked, sizeof(walked)) != (ssize_t)sizeof(walked))

@@ -14,7 +14,9 @@
  *
  * The result can be cached in a file (a compact binary file, keyed by
  * the newest commit it covers, see history.c): a rebuild after new
- * commits walks only those and reuses the rest.  The cache holds only
+ * commits walks only those and reuses the rest, writing them as a
+ * segment before the old file's bytes (a file of more than 32 segments
+ * is written again as one).  The cache holds only
  * what is public: field changes under "private" are recorded without
  * values (jsondiff.h).
  *
@@ -120,9 +122,11 @@ int history_load_parts(struct history *h, const struct source *src, const char *
  * the caller loads and checks the record on the other; the
  * history_load() that follows history_prefetch_wait() then only reads
  * the cache.  Nothing is shared but the cache file, which is renamed
- * into place whole.  A prefetch that cannot start, fails or dies
- * changes nothing: history_load() walks then, and reports what went
- * wrong.
+ * into place whole.  The prefetch never reads back what its parts'
+ * processes found: their segments are copied into the cache as they
+ * wrote them, and only the build reads them.  A prefetch that cannot
+ * start, fails or dies changes nothing: history_load() walks then, and
+ * reports what went wrong.
  */
 struct history_prefetch {
 	pid_t pid;                 /* the process; 0 when none */
@@ -132,6 +136,11 @@ struct history_prefetch {
 #define HISTORY_PREFETCH_INIT { 0, -1 }
 
 void history_prefetch(struct history_prefetch *p, const struct source *src, const char *cache);
+
+/* history_prefetch() with the parts and fewest commits a part may have
+ * of history_load_parts(). */
+void history_prefetch_parts(struct history_prefetch *p, const struct source *src, const char *cache,
+			    size_t parts, size_t min);
 
 /* Waits for it; returns the commits it walked (what history_load()'s
  * walked would have been), 0 if it failed or there was none. */

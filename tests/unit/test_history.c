@@ -500,13 +500,13 @@ START_TEST(cache_of_another_version_ignored)
 	cache = tmp_path("history.cache");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(history_load(&H, &src, cache), 0);
-	ck_assert(file_starts(cache, "gongshi-history-2\n"));
+	ck_assert(file_starts(cache, "gongshi-history-3\n"));
 	overwrite_start(cache, "gongshi-history-0\n");
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 5);
 	same_history(&H, &h2);
 	/* and rewritten in this version */
-	ck_assert(file_starts(cache, "gongshi-history-2\n"));
+	ck_assert(file_starts(cache, "gongshi-history-3\n"));
 	history_release(&h2);
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 0);
@@ -951,9 +951,8 @@ START_TEST(parts_walk_the_same_history)
 		ck_assert_uint_eq(h2.walked, 5);
 		same_history(&H, &h2);
 		history_release(&h2);
-		/* and the cache it wrote reads back as the same history (its
-		 * bytes may differ: a string shared by two parts is written
-		 * once per part) */
+		/* and the cache it wrote, a segment per part, reads back as
+		 * the same history */
 		ck_assert_int_eq(history_load_parts(&h2, &src, tmp_path("parts.cache"), 1, 1), 0);
 		ck_assert_uint_eq(h2.walked, 0);
 		same_history(&H, &h2);
@@ -1053,6 +1052,113 @@ START_TEST(part_failed_walked_here)
 }
 END_TEST
 
+/* The whole of a file, and its length. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	ck_assert_int_ge(n = ftell(f), 0);
+	rewind(f);
+	ck_assert_ptr_nonnull(p = malloc((size_t)n + 1));
+	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+/* How many segments a cache file holds (each starts with the version
+ * line; the test's record has no such text). */
+static size_t segments(const char *path)
+{
+	const char *v = "gongshi-history-3\n";
+	size_t len, i, n = 0;
+	char *p = slurp(path, &len);
+
+	for (i = 0; i + strlen(v) <= len; i++)
+		n += !memcmp(p + i, v, strlen(v));
+	free(p);
+	return n;
+}
+
+/* A prefetch in parts copies its parts' segments into the cache unread;
+ * the build reads them as the history of one walk.  New commits go
+ * before the old file's bytes, unchanged, until the file has more than
+ * 32 segments, when it is written again as one. */
+START_TEST(cache_in_segments)
+{
+	struct history_prefetch p = HISTORY_PREFETCH_INIT;
+	struct history h2 = HISTORY_INIT;
+	char cache[4096], *before, *after, name[64];
+	size_t nbefore, nafter, i;
+
+	use_repo();
+	snprintf(cache, sizeof(cache), "%s", tmp_path("history.cache")); /* tmp_path's buffer is reused */
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(history_load(&H, &src, NULL), 0);
+	history_prefetch_parts(&p, &src, cache, 4, 1);
+	ck_assert_uint_eq(history_prefetch_wait(&p), 5); /* the parts' commits counted */
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_uint_eq(segments(cache), 4);
+	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
+	ck_assert_uint_eq(h2.walked, 0);
+	same_history(&H, &h2);
+	expect_c7_history(&h2, 0);
+	history_release(&h2);
+
+	/* one more commit: its segment, then the old file as it was */
+	before = slurp(cache, &nbefore);
+	commit_8();
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
+	ck_assert_uint_eq(h2.walked, 1);
+	after = slurp(cache, &nafter);
+	ck_assert_uint_gt(nafter, nbefore);
+	ck_assert(!memcmp(after + nafter - nbefore, before, nbefore));
+	ck_assert_uint_eq(segments(cache), 5);
+	free(before);
+	free(after);
+	history_release(&h2);
+	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
+	ck_assert_uint_eq(h2.walked, 0);
+	ck_assert_str_eq(h2.commits[0].id, C[8]);
+	expect_c7_history(&h2, 1);
+	history_release(&h2);
+
+	/* a segment a commit, by prefetch or load, up to 32; then one */
+	for (i = 0; i < 28; i++) {
+		snprintf(name, sizeof(name), "{\"id\": \"p\", \"name\": \"P%zu\"}\n", i + 3);
+		tmp_write("repo/data/programs/p.json", name);
+		tmp_commit("repo", "2024-01-09T10:00:00+08:00", "rename p again");
+		open_at("repo", "HEAD");
+		if (i % 2) {
+			history_prefetch_parts(&p, &src, cache, 4, 1);
+			ck_assert_uint_eq(history_prefetch_wait(&p), 1);
+		} else {
+			ck_assert_int_eq(history_load(&h2, &src, cache), 0);
+			ck_assert_uint_eq(h2.walked, 1);
+			history_release(&h2);
+		}
+		ck_assert_uint_eq(segments(cache), i < 27 ? 6 + i : 1);
+	}
+	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
+	ck_assert_uint_eq(h2.walked, 0);
+	ck_assert_uint_eq(h2.n, 6 + 28);
+	history_release(&h2);
+	ck_assert_int_eq(history_load(&h2, &src, NULL), 0);
+	{
+		struct history h3 = HISTORY_INIT;
+		ck_assert_int_eq(history_load(&h3, &src, cache), 0);
+		same_history(&h2, &h3);
+		history_release(&h3);
+	}
+	history_release(&h2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("history");
@@ -1077,6 +1183,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, release_twice);
 	tcase_add_test(tc, prefetch_fills_the_cache);
 	tcase_add_test(tc, prefetch_cancelled_or_failed);
+	tcase_add_test(tc, cache_in_segments);
 	tcase_add_test(tc, cache_across_merges);
 	tcase_add_test(tc, parts_walk_the_same_history);
 	tcase_add_test(tc, parts_not_cut_across_merges);
