@@ -541,6 +541,20 @@ START_TEST(test_positions)
 	ck_assert_ptr_null(json_get(NULL, "k"));
 	ck_assert_ptr_null(json_get_string(doc.root, "items"));
 	ck_assert_ptr_null(json_get_string(doc.root, "nope"));
+	/* keys that share a first byte, or are each other's prefix */
+	{
+		cJSON *o = cJSON_Parse("{\"item\": 1, \"items\": 2, \"it\": 3, \"\": 4, \"i\": 5}");
+		ck_assert_ptr_nonnull(o);
+		ck_assert_int_eq(json_get(o, "items")->valueint, 2);
+		ck_assert_int_eq(json_get(o, "item")->valueint, 1);
+		ck_assert_int_eq(json_get(o, "it")->valueint, 3);
+		ck_assert_int_eq(json_get(o, "i")->valueint, 5);
+		ck_assert_int_eq(json_get(o, "")->valueint, 4);
+		ck_assert_ptr_null(json_get(o, "ite"));
+		ck_assert_ptr_null(json_get(o, "itemss"));
+		ck_assert_ptr_null(json_get(cJSON_GetObjectItem(o, "it"), "it")); /* not an object */
+		cJSON_Delete(o);
+	}
 
 	/* a node of another tree has no position */
 	{
