@@ -100,6 +100,13 @@ static void commit_8(void)
 	strcpy(C[8], tmp_out("cd repo && git rev-parse HEAD"));
 }
 
+/* Merges branch into main (checked out after), with a merge commit dated date. */
+static void merge_into_main(const char *branch, const char *date)
+{
+	tmp_sh("cd repo && git checkout -q main && GIT_AUTHOR_DATE=%s GIT_COMMITTER_DATE=%s "
+	       "git merge -q --no-ff --no-gpg-sign -m 'merge %s' %s", date, date, branch, branch);
+}
+
 /* The blob id git gives rev:path (rev: "HEAD" or one of C[1..7]). */
 static const char *blob(const char *rev, const char *path)
 {
@@ -881,8 +888,7 @@ START_TEST(cache_across_merges)
 	tmp_sh("cd repo && git checkout -q -b older %s", C[2]);
 	tmp_write("repo/data/programs/p.json", "{\"id\": \"p\", \"name\": \"P-older\"}\n");
 	tmp_commit("repo", "2024-01-03T12:00:00+08:00", "older work");
-	tmp_sh("cd repo && git checkout -q main && GIT_AUTHOR_DATE=2024-01-09T10:00:00+08:00 "
-	       "GIT_COMMITTER_DATE=2024-01-09T10:00:00+08:00 git merge -q --no-ff --no-gpg-sign -m merge older");
+	merge_into_main("older", "2024-01-09T10:00:00+08:00");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(source_extends(&src, C[7], &ok), 0);
 	ck_assert(!ok);
@@ -903,8 +909,7 @@ START_TEST(cache_across_merges)
 	tmp_commit("repo", "2024-01-10T10:00:00+08:00", "newer work");
 	tmp_write("repo/data/programs/p.json", "{\"id\": \"p\", \"name\": \"P-newer2\"}\n");
 	tmp_commit("repo", "2024-01-11T10:00:00+08:00", "more newer work");
-	tmp_sh("cd repo && git checkout -q main && GIT_AUTHOR_DATE=2024-01-12T10:00:00+08:00 "
-	       "GIT_COMMITTER_DATE=2024-01-12T10:00:00+08:00 git merge -q --no-ff --no-gpg-sign -m merge newer");
+	merge_into_main("newer", "2024-01-12T10:00:00+08:00");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(source_extends(&src, tip, &ok), 0);
 	ck_assert(ok);
@@ -995,8 +1000,7 @@ START_TEST(parts_not_cut_across_merges)
 	tmp_sh("cd repo && git checkout -q -b side %s", C[4]);
 	tmp_write("repo/data/programs/q.json", "{\"id\": \"q\", \"name\": \"Q\"}\n");
 	tmp_commit("repo", "2024-01-08T10:00:00+08:00", "add q on a branch");
-	tmp_sh("cd repo && git checkout -q main && GIT_AUTHOR_DATE=2024-01-09T10:00:00+08:00 "
-	       "GIT_COMMITTER_DATE=2024-01-09T10:00:00+08:00 git merge -q --no-ff --no-gpg-sign -m merge side");
+	merge_into_main("side", "2024-01-09T10:00:00+08:00");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(source_midpoints(&src, NULL, 1, mids, 3, &n), 0);
 	ck_assert_uint_eq(n, 0);
