@@ -1,5 +1,6 @@
 /* test_jsondiff.c - field-level changes between record versions
  * (generator/jsondiff.c). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1026,6 +1027,108 @@ START_TEST(property_private_never_leaks)
 }
 END_TEST
 
+/* Reverses the members of every object in v, at any depth. */
+static void reverse_members(cJSON *v)
+{
+	cJSON *x, *rev = NULL, *next;
+
+	for (x = v ? v->child : NULL; x; x = x->next)
+		reverse_members(x);
+	if (!cJSON_IsObject(v) || !v->child)
+		return;
+	for (x = v->child; x; x = next) {
+		next = x->next;
+		x->next = rev;
+		x->prev = NULL;
+		if (rev)
+			rev->prev = x;
+		rev = x;
+	}
+	/* cJSON keeps the last item in the first one's prev */
+	for (x = rev; x->next; x = x->next)
+		;
+	rev->prev = x;
+	v->child = rev;
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The changes as sorted lines "kind path old? new": the same changes in
+ * any order give the same text. */
+static char *change_set(const struct jd_changes *c)
+{
+	struct buf out = BUF_INIT;
+	char **v = calloc(c->n + 1, sizeof(*v));
+	size_t i;
+
+	ck_assert_ptr_nonnull(v);
+	for (i = 0; i < c->n; i++) {
+		struct buf b = BUF_INIT;
+		/* an old value is printed in its own version's member order */
+		ck_assert_int_ge(buf_printf(&b, "%d %s %s %s", (int)c->v[i].kind, c->v[i].path,
+					    c->v[i].old ? "old" : "-", c->v[i].new ? c->v[i].new : "-"), 0);
+		v[i] = buf_detach(&b);
+	}
+	qsort(v, c->n, sizeof(*v), line_cmp);
+	for (i = 0; i < c->n; i++) {
+		ck_assert_int_ge(buf_puts(&out, v[i]), 0);
+		ck_assert_int_ge(buf_putc(&out, '\n'), 0);
+		free(v[i]);
+	}
+	free(v);
+	ck_assert_int_ge(buf_puts(&out, ""), 0);
+	return buf_detach(&out);
+}
+
+/*
+ * The order of an object's members is never a change, and never changes
+ * what else is found: random records against themselves with every
+ * object's members reversed (no change), and a mutated copy against
+ * both (the same changes).  The diff compares members in one pass while
+ * both versions list them in the same order, and looks them up when not
+ * (jsondiff.c, same() and member()); this holds both paths to one answer,
+ * which is cJSON_Compare's.
+ */
+START_TEST(property_member_order)
+{
+	int i, k, reordered = 0;
+
+	seed = 4242;
+	for (i = 0; i < 2000; i++) {
+		cJSON *a = gen_object(0), *r = cJSON_Duplicate(a, 1), *b = cJSON_Duplicate(a, 1);
+		struct jd_changes c = JD_CHANGES_INIT;
+		char *x, *y;
+
+		reverse_members(r);
+		reordered += !cJSON_Compare(a, r, true) ? 1 : 0; /* never: cJSON ignores order too */
+		ck_assert_int_eq(jsondiff(a, r, &c), 0);
+		ck_assert_msg(c.n == 0, "reordered members reported as %zu changes, first %s", c.n, c.v[0].path);
+		for (k = 1 + (int)rnd(3); k > 0; k--)
+			mutate(b);
+		ck_assert_int_eq(jsondiff(a, b, &c), 0);
+		x = change_set(&c);
+		jd_changes_release(&c);
+		ck_assert_int_eq(jsondiff(r, b, &c), 0);
+		y = change_set(&c);
+		jd_changes_release(&c);
+		ck_assert_str_eq(x, y);
+		ck_assert_int_eq(jsondiff(a, b, &c), 0);
+		ck_assert_msg(c.n == 0 || !cJSON_Compare(a, b, true), "cJSON_Compare says equal, yet %zu changes",
+			      c.n);
+		jd_changes_release(&c);
+		free(x);
+		free(y);
+		cJSON_Delete(a);
+		cJSON_Delete(r);
+		cJSON_Delete(b);
+	}
+	ck_assert_int_eq(reordered, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("jsondiff");
@@ -1054,6 +1157,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, flatten_private_shapes);
 	tcase_add_test(tc, appends_and_release);
 	tcase_add_test(tc, property_private_never_leaks);
+	tcase_add_test(tc, property_member_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
