@@ -143,30 +143,32 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 }
 
 /* Positions past a bad byte mean nothing, so only the first is told;
- * it is the byte that starts the invalid sequence. */
+ * it is the byte that starts the invalid sequence.  Every byte of every
+ * file (and of every version the history reads) comes through here, so
+ * the bytes are checked first and positions are counted only to report
+ * one. */
 static int check_encoding(struct scan *s)
 {
-	const unsigned char *p0 = s->p;
-	struct json_pos at0 = s->at;
+	const unsigned char *p = s->p;
+	struct scan at = *s;
 	size_t n;
-	int rc = 0;
 
-	while (!eof(s)) {
-		if (!*s->p) {
-			rc = report(s, s->at, "nul-byte", "NUL byte in file");
-			break;
+	while (p < s->end) {
+		if (*p && *p < 0x80) {
+			p++;
+			continue;
 		}
-		if (!(n = utf8_len(s->p, s->end))) {
-			rc = report(s, s->at, "utf8", "invalid UTF-8 byte 0x%02X",
-				    *s->p);
+		if (!*p || !(n = utf8_len(p, s->end)))
 			break;
-		}
-		while (n--)
-			adv(s);
+		p += n;
 	}
-	s->p = p0;
-	s->at = at0;
-	return rc;
+	if (p == s->end)
+		return 0;
+	while (at.p < p)
+		adv(&at);
+	if (!*p)
+		return report(s, at.at, "nul-byte", "NUL byte in file");
+	return report(s, at.at, "utf8", "invalid UTF-8 byte 0x%02X", *p);
 }
 
 /* Quotes the character at p for a message: 'x', '中' or U+0001. */
@@ -224,6 +226,18 @@ static int scan_string(struct scan *s, struct buf *out)
 
 	adv(s);
 	for (;;) {
+		const unsigned char *q = s->p;
+		uint32_t cols = 0;
+
+		/* a run of plain characters at once (no newline can be in it) */
+		while (q < s->end && *q != '"' && *q != '\\' && *q >= 0x20)
+			cols += (*q++ & 0xC0) != 0x80;
+		if (q > s->p) {
+			if (out && buf_put(out, (const char *)s->p, (size_t)(q - s->p)) < 0)
+				return error_nomem();
+			s->p = q;
+			s->at.col += cols;
+		}
 		if (eof(s))
 			return syntax(s, open, "unterminated string");
 		if (*s->p == '"') {
@@ -233,12 +247,6 @@ static int scan_string(struct scan *s, struct buf *out)
 		if (*s->p < 0x20)
 			return syntax(s, s->at,
 				      "control character in string; escape it");
-		if (*s->p != '\\') {
-			if (out && buf_putc(out, (char)*s->p) < 0)
-				return error_nomem();
-			adv(s);
-			continue;
-		}
 		esc = s->at;
 		adv(s);
 		if (eof(s))

@@ -332,12 +332,25 @@ static const char *description(const cJSON *s)
 
 static int validate(struct ctx *c, const cJSON *s, const cJSON *v, int depth);
 
+/* Every member and element validated passes here, errors or not: no
+ * printf, which cost more than the checks themselves. */
 static int push_field(struct ctx *c, const char *key, int index)
 {
-	if (key)
-		return c->field.len ? buf_printf(&c->field, ".%s", key)
-				    : buf_puts(&c->field, key);
-	return buf_printf(&c->field, "[%d]", index);
+	char num[16], *p = num + sizeof(num);
+	unsigned u = index < 0 ? 0 : (unsigned)index;
+	int error;
+
+	if (key) {
+		if (c->field.len && (error = buf_putc(&c->field, '.')) < 0)
+			return error;
+		return buf_puts(&c->field, key);
+	}
+	*--p = ']';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	*--p = '[';
+	return buf_put(&c->field, p, (size_t)(num + sizeof(num) - p));
 }
 
 static void pop_field(struct ctx *c, size_t len)
