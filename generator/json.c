@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,41 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
+/*
+ * Eight bytes at a time (the text is scanned twice per file and version,
+ * and most of it is plain): word() loads them, and the tests below are
+ * exact for "some byte of x is ...", whatever the byte order.
+ */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static uint64_t word(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+static bool has_zero(uint64_t x)
+{
+	return ((x - ONES) & ~x & HIGHS) != 0;
+}
+
+/* Some byte is '"', '\\' or a control character (below 0x20). */
+static bool has_special(uint64_t x)
+{
+	return has_zero(x ^ (ONES * '"')) || has_zero(x ^ (ONES * '\\')) || ((x - ONES * 0x20) & ~x & HIGHS);
+}
+
+/* How many of the eight bytes start a character (are not 10xxxxxx). */
+static uint32_t leads(uint64_t x)
+{
+	uint64_t cont = (x & ~(x << 1) & HIGHS) >> 7;
+
+	return 8 - (uint32_t)((cont * ONES) >> 56);
+}
+
 /* Positions past a bad byte mean nothing, so only the first is told;
  * it is the byte that starts the invalid sequence.  Every byte of every
  * file (and of every version the history reads) comes through here, so
@@ -154,6 +190,10 @@ static int check_encoding(struct scan *s)
 	size_t n;
 
 	while (p < s->end) {
+		if (s->end - p >= 8 && !(word(p) & HIGHS) && !has_zero(word(p))) {
+			p += 8;
+			continue;
+		}
 		if (*p && *p < 0x80) {
 			p++;
 			continue;
@@ -230,6 +270,10 @@ static int scan_string(struct scan *s, struct buf *out)
 		uint32_t cols = 0;
 
 		/* a run of plain characters at once (no newline can be in it) */
+		while (s->end - q >= 8 && !has_special(word(q))) {
+			cols += leads(word(q));
+			q += 8;
+		}
 		while (q < s->end && *q != '"' && *q != '\\' && *q >= 0x20)
 			cols += (*q++ & 0xC0) != 0x80;
 		if (q > s->p) {

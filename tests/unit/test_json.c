@@ -822,6 +822,69 @@ static size_t count_nodes(const cJSON *n)
 	return c;
 }
 
+/*
+ * Strings of every length from 0 to 80 characters, plain, Chinese, emoji
+ * and escapes mixed, then a member after them: the scanner takes plain
+ * runs and checks the encoding eight bytes at a time (json.c), so every
+ * length and alignment must still give the value, the columns after it,
+ * and the exact column of a bad byte or a control character inside.
+ */
+START_TEST(test_long_strings)
+{
+	static const char *const pieces[][2] = {
+		{ "a", "a" }, { "中", "中" }, { "😀", "😀" }, { "é", "é" }, { "\\n", "\n" }, { "\\u4E2D", "中" },
+		{ "\\\"", "\"" }, { "Z", "Z" },
+	};
+	struct buf in = BUF_INIT, want = BUF_INIT;
+	uint32_t seed = 7;
+	size_t n, i;
+
+	for (n = 0; n <= 80; n++) {
+		uint32_t cols = 0;
+
+		buf_clear(&in);
+		buf_clear(&want);
+		buf_puts(&in, "{\"k\": \"");
+		for (i = 0; i < n; i++) {
+			size_t k;
+			seed = seed * 1103515245 + 12345;
+			k = (seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]));
+			if (n % 3 == 0)
+				k = 0; /* some all ASCII */
+			buf_puts(&in, pieces[k][0]);
+			buf_puts(&want, pieces[k][1]);
+		}
+		/* the text starts at column 8; the closing quote follows it */
+		for (i = 7; i < in.len; i++)
+			cols += ((unsigned char)in.ptr[i] & 0xC0) != 0x80;
+		buf_puts(&in, "\", \"x\": 1}");
+		ck_assert_int_eq(parse_n(in.ptr, in.len), 0);
+		ck_assert_str_eq(json_get_string(doc.root, "k"), buf_cstr(&want));
+		ck_pos(json_key_pos(&doc, json_get(doc.root, "x")), 1, 8 + cols + 3);
+		check_positions(doc.root, in.ptr, in.len);
+
+		/* a bad byte, then a control character, at the end of the text */
+		if (n % 3 == 0) {
+			struct buf cut = BUF_INIT;
+			buf_put(&cut, in.ptr, 7 + n);
+			buf_puts(&cut, "\xFF\"}");
+			ck_assert_int_eq(parse_n(cut.ptr, cut.len), 1);
+			ck_assert_str_eq(D.v[0].rule, "utf8");
+			ck_assert_uint_eq(D.v[0].col, 8 + n);
+			buf_clear(&cut);
+			buf_put(&cut, in.ptr, 7 + n);
+			buf_puts(&cut, "\t\"}");
+			ck_assert_int_eq(parse_n(cut.ptr, cut.len), 1);
+			ck_assert_str_eq(D.v[0].rule, "json-syntax");
+			ck_assert_uint_eq(D.v[0].col, 8 + n);
+			buf_release(&cut);
+		}
+	}
+	buf_release(&in);
+	buf_release(&want);
+}
+END_TEST
+
 START_TEST(test_random_valid)
 {
 	struct buf in = BUF_INIT, out = BUF_INIT;
@@ -901,6 +964,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_scalars_and_escapes);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_mutations);
+	tcase_add_test(tc, test_long_strings);
 	tcase_add_test(tc, test_random_valid);
 	tcase_add_test(tc, test_nomem);
 	tcase_add_test(tc, test_fuzz_regressions);
