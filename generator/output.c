@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <nettle/sha2.h>
@@ -432,6 +434,51 @@ static void stop_walk(struct output *o)
 		close(o->walkfd);
 	o->walker = 0;
 	o->walkfd = -1;
+}
+
+/*
+ * The flusher: a thread that has the folder written back while the build
+ * writes into it.  Linux starts writing dirty pages back after 30
+ * seconds, or once a tenth of memory is dirty, so the files of a site
+ * built in seconds would all wait for commit's syncfs(), with nothing
+ * left to compute meanwhile (2.3 s at the benchmark's size M); written
+ * back every half second as they come, they reach the disk while later
+ * pages render, and commit has little left to wait for.  A thread, not a
+ * process: a forked one would hold the folder's flock() (its descriptor
+ * is shared across fork) for a moment after a killed build, and the next
+ * build would not take or remove the folder.  Started after the build's
+ * last fork (output.h): a process forked while another thread runs may
+ * find a lock that thread held (a sanitizer's allocator did: a worker
+ * hung in a test under ASan).
+ */
+#define FLUSH_EVERY_NS 500000000L
+
+static void *flush_loop(void *arg)
+{
+	const struct timespec t = { 0, FLUSH_EVERY_NS };
+	int fd = *(const int *)arg;
+
+	while (syncfs(fd) == 0)
+		nanosleep(&t, NULL); /* a cancellation point: stop_flush() */
+	return NULL;
+}
+
+void output_flush(struct output *o)
+{
+	if (o->flushing || o->tmpfd < 0)
+		return;
+	o->flushing = pthread_create(&o->flusher, NULL, flush_loop, &o->tmpfd) == 0;
+	if (o->flushing)
+		pthread_setname_np(o->flusher, "gongshi-flush"); /* for top -H */
+}
+
+static void stop_flush(struct output *o)
+{
+	if (o->flushing) {
+		pthread_cancel(o->flusher);
+		pthread_join(o->flusher, NULL);
+	}
+	o->flushing = 0;
 }
 
 int output_open(struct output *o, const char *dir)
@@ -1360,6 +1407,7 @@ int output_commit(struct output *o)
 	free(o->fileset);
 	o->fileset = NULL;
 	o->capfileset = 0;
+	stop_flush(o);
 	if ((error = write_sums(o)) < 0 || (error = sync_tree(o)) < 0 ||
 	    (error = swap(o, &old)) < 0)
 		return error;
@@ -1473,6 +1521,7 @@ void output_leave(struct output *o)
 		close(o->walkfd);
 	o->walkfd = -1;
 	o->walker = 0;
+	o->flushing = 0; /* the parent's thread: not in this process */
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
 	o->tmpfd = -1;
@@ -1484,6 +1533,7 @@ void output_leave(struct output *o)
 void output_abort(struct output *o)
 {
 	stop_walk(o);
+	stop_flush(o);
 	/* With the lock still held, so no sweep races us. */
 	if (o->tmp && !o->committed && o->parentfd >= 0 &&
 	    (!(o->flags & OUTPUT_SPARE) || keep_spare(o, o->tmp) < 0))

@@ -35,6 +35,11 @@
  * entries put into the folder by anyone else after output_open() are
  * therefore not pruned (the folder is flock()ed and this build's).
  *
+ * While the build writes, a thread (the flusher, output_flush()) calls
+ * syncfs() on the folder every half second, so that the files reach the
+ * disk as later ones are written instead of all at commit; commit stops
+ * it before its own sync.
+ *
  * Until the swap DIR is never touched: output_abort() removes the
  * temporary folder (keeps it as the spare with OUTPUT_SPARE), and the
  * folders of builds that were killed are removed (or one taken) by the
@@ -49,13 +54,14 @@
  * Files are created with mode 0644 and folders 0755, less the umask.
  * Paths are relative and '/'-separated; DIR's parent is opened once, so
  * a later chdir() does not move the build.  Linux only (renameat2,
- * flock); not thread-safe, but several processes may write one site
- * (see output_export()).
+ * flock); not thread-safe (its own flusher thread only syncs), but
+ * several processes may write one site (see output_export()).
  */
 #ifndef GONGSHI_OUTPUT_H
 #define GONGSHI_OUTPUT_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -118,11 +124,15 @@ struct output {
 			       the folder held, to prune by at commit
 			       (output.c, "walker"); 0 when none */
 	int walkfd;         /* the memfd it writes its list to; -1 */
+	pthread_t flusher;  /* the thread that has the folder written back
+			       while the build writes (output.c,
+			       "flusher"), when flushing */
+	int flushing;
 };
 
 #define OUTPUT_INIT \
 	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, -1, 0, 0, NULL, 0, 0, \
-	  NULL, 0, 0, 0, NULL, 0, NULL, 0, 0, -1 }
+	  NULL, 0, 0, 0, NULL, 0, NULL, 0, 0, -1, 0, 0 }
 
 /* Starts a build of dir (which need not exist): removes what killed
  * builds left, then creates the temporary folder, or with OUTPUT_SPARE
@@ -131,6 +141,12 @@ struct output {
  * "/", ".", ".."), ERR_IO with the path if dir exists and is not a
  * folder or a file system call fails, ERR_NOMEM. */
 int output_open(struct output *o, const char *dir);
+
+/* Starts the flusher (above), once the caller forks no more: a process
+ * forked while it runs gets only the forking thread, and may find a lock
+ * held that the flusher took (a sanitizer's allocator's, say).  Stopped
+ * by output_commit() and output_abort(); a no-op when not open. */
+void output_flush(struct output *o);
 
 /* Writes len bytes as the file path, creating its parent folders.
  * ERR_INVALID, with nothing written, for a path that is empty,

@@ -2994,14 +2994,12 @@ static int path_cmp(const void *a, const void *b)
 static int pages_all(struct site *S)
 {
 	const struct record *r = S->r;
-	cJSON *programs = cJSON_CreateArray(), *orgs = cJSON_CreateArray();
-	cJSON *revs = cJSON_CreateArray(), *objs = cJSON_CreateArray(), *awards = cJSON_CreateArray();
+	cJSON *programs = NULL, *orgs = NULL, *revs = NULL, *objs = NULL, *awards = NULL;
 	size_t i, n;
 	enum unit k;
 	int error = 0;
 
-	if (!programs || !orgs || !revs || !objs || !awards ||
-	    !(S->awards = malloc((r->napplications + 1) * sizeof(*S->awards))) ||
+	if (!(S->awards = malloc((r->napplications + 1) * sizeof(*S->awards))) ||
 	    !(S->sums[SUM_ORG] = calloc(r->norganizations + 1, sizeof(cJSON *))) ||
 	    !(S->sums[SUM_REVOCATION] = calloc(r->nrevocations + 1, sizeof(cJSON *))) ||
 	    !(S->sums[SUM_OBJECTION] = calloc(r->nobjections + 1, sizeof(cJSON *)))) {
@@ -3020,6 +3018,14 @@ static int pages_all(struct site *S)
 	}
 	if (error < 0 || (error = start_workers(S)) < 0)
 		goto done;
+	output_flush(&S->out); /* after the last fork: output.h */
+	/* this process's own lists, made after the fork: a worker leaves by
+	 * _exit(), and what it held of them would count as leaked */
+	if (!(programs = cJSON_CreateArray()) || !(orgs = cJSON_CreateArray()) || !(revs = cJSON_CreateArray()) ||
+	    !(objs = cJSON_CreateArray()) || !(awards = cJSON_CreateArray())) {
+		error = fail_nomem();
+		goto done;
+	}
 	/* this process's own pages first: the workers take more units meanwhile */
 	for (i = 0; i < r->nprograms && error >= 0; i++)
 		error = page_program(S, &r->programs[i], programs);

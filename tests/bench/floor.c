@@ -10,7 +10,11 @@
  * goes (consecutive files of one folder cost no extra mkdir), with one
  * open, write and close per file: nothing is rendered, hashed or read.
  * Then, unless --no-sync, one syncfs(), as gongshi does before it swaps a
- * site in, so that both pay for getting the data to the disk.
+ * site in, so that both pay for getting the data to the disk; and, as
+ * gongshi does (output.c, "flusher"; a thread there, a process here),
+ * syncfs() is called every half second while the files are written, so
+ * that the disk works meanwhile: without it this floor took 1.1 s more
+ * at size M, a gain a generator could claim over a floor that lacked it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void die(const char *what, const char *path)
@@ -34,6 +41,7 @@ int main(int argc, char **argv)
 	size_t cap = 0, nfiles = 0;
 	unsigned long long bytes = 0;
 	int root, sync = 1;
+	pid_t flusher = -1;
 	FILE *m;
 
 	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--no-sync"))) {
@@ -48,6 +56,12 @@ int main(int argc, char **argv)
 		die("mkdir", argv[2]);
 	if ((root = open(argv[2], O_RDONLY | O_DIRECTORY)) < 0)
 		die("open", argv[2]);
+	if (sync && (flusher = fork()) == 0) {
+		struct timespec t = { 0, 500000000L };
+		while (syncfs(root) == 0)
+			nanosleep(&t, NULL);
+		_exit(1);
+	}
 	last[0] = '\0';
 	while (fgets(line, sizeof(line), m)) {
 		char *path, *end, *slash;
@@ -101,6 +115,10 @@ int main(int argc, char **argv)
 			die("close", path);
 		nfiles++;
 		bytes += size;
+	}
+	if (flusher > 0) {
+		kill(flusher, SIGKILL);
+		waitpid(flusher, NULL, 0);
 	}
 	if (sync && syncfs(root) < 0)
 		die("syncfs", argv[2]);

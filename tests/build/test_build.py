@@ -351,7 +351,7 @@ def jobs_same_site():
 
 
 def descendants(pid, name):
-    """The processes under pid, at any depth, named name."""
+    """The processes under pid, at any depth, named name (None: all)."""
     found, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -364,7 +364,7 @@ def descendants(pid, name):
             todo.append(k)
             try:
                 with open("/proc/%d/comm" % k) as f:
-                    if f.read().strip() == name:
+                    if name is None or f.read().strip() == name:
                         found.append(k)
             except OSError:
                 pass
@@ -430,6 +430,39 @@ def history_prefetch_killed():
                 # the build walked both commits itself (or the prefetch had written the cache)
                 assert re.search(rb"with 2 commits of history \((0|2) read now\)", so), so
         assert kills >= 1, "the prefetch was never seen running"
+
+
+@test
+def flusher_runs():
+    """While a build writes, a thread of its first process (gongshi-flush) has the folder written
+    back; the build stops it before its own sync and writes the same site as ever."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=big_record)
+        want = os.path.join(tmp, "want")
+        build(repo, want, "--no-spare")
+        seen = 0
+        for attempt in range(3):
+            out = os.path.join(tmp, "site%d" % attempt)
+            p = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-o", out, "--no-spare", "-q"],
+                                 env=dict(os.environ, SOURCE_DATE_EPOCH=SDE), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            while p.poll() is None and not seen:
+                for pid in [p.pid] + descendants(p.pid, None):
+                    try:
+                        tasks = os.listdir("/proc/%d/task" % pid)
+                    except OSError:
+                        continue
+                    for t in tasks:
+                        try:
+                            comm = open("/proc/%d/task/%s/comm" % (pid, t)).read().strip()
+                        except OSError:
+                            continue
+                        seen += comm == "gongshi-flush"
+                time.sleep(0.001)
+            so, se = p.communicate()
+            assert p.returncode == 0, "exit %d: %s" % (p.returncode, se.decode())
+            assert tree(out) == tree(want), "the site differs"
+        assert seen, "no gongshi-flush thread was seen in a build"
 
 
 def long_history(repo, commits):

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +461,63 @@ START_TEST(abort_leaves_dir_untouched)
 	expect_file(at("site/index.html"), "v1");
 	buf_release(&before);
 	buf_release(&after);
+}
+END_TEST
+
+/* Whether this process has a thread named name. */
+static bool has_thread(const char *name)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	bool found = false;
+
+	ck_assert_ptr_nonnull(d);
+	while (!found && (e = readdir(d))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		if (e->d_name[0] == '.' || !(f = fopen(path, "r")))
+			continue;
+		found = fgets(comm, sizeof(comm), f) && !strncmp(comm, name, strlen(name)) &&
+			comm[strlen(name)] == '\n';
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* The flusher runs from output_flush() to the commit or the abort, and
+ * changes nothing in what is written; twice is once, and a closed
+ * output has none. */
+START_TEST(flusher_runs_until_commit_or_abort)
+{
+	struct output o = OUTPUT_INIT;
+
+	output_flush(&o);
+	ck_assert(!has_thread("gongshi-flush"));
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert(!has_thread("gongshi-flush"));
+	output_flush(&o);
+	output_flush(&o);
+	ck_assert(has_thread("gongshi-flush"));
+	put(&o, "index.html", "v1");
+	put(&o, "a/b.html", "b");
+	ck_assert_int_eq(output_commit(&o), 0);
+	ck_assert(!has_thread("gongshi-flush"));
+	output_release(&o);
+	expect_names(site, "SHA256SUMS a index.html");
+	expect_file(at("site/a/b.html"), "b");
+	verify_sums(site);
+
+	ck_assert_int_eq(output_open(&o, site), 0);
+	output_flush(&o);
+	put(&o, "index.html", "v2");
+	ck_assert(has_thread("gongshi-flush"));
+	output_abort(&o);
+	ck_assert(!has_thread("gongshi-flush"));
+	output_release(&o);
+	expect_names(base, "site");
+	expect_file(at("site/index.html"), "v1");
 }
 END_TEST
 
@@ -1257,6 +1315,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, odd_but_valid_paths);
 	tcase_add_test(tc, conflicts_rejected);
 	tcase_add_test(tc, abort_leaves_dir_untouched);
+	tcase_add_test(tc, flusher_runs_until_commit_or_abort);
 	tcase_add_test(tc, killed_build_cleaned_next_time);
 	tcase_add_test(tc, live_build_not_swept);
 	tcase_add_test(tc, sweep_only_ours);
