@@ -8,6 +8,7 @@
 #ifndef GONGSHI_CMD_H
 #define GONGSHI_CMD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #define EXIT_CLEAN 0
@@ -24,6 +25,7 @@ struct command {
 	const char *summary;
 	int (*run)(const struct global *g, int argc, char **argv);
 	void (*usage)(FILE *out);
+	bool git;       /* reads a repository: libgit2 is started for it */
 };
 
 extern const struct command commands[];

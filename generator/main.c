@@ -66,11 +66,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gongshi: '%s' is not a command; see 'gongshi --help'\n", argv[i]);
 		return EXIT_TROUBLE;
 	}
-	if (source_global_init() < 0) {
+	if (commands[c].git && source_global_init() < 0) {
 		fprintf(stderr, "gongshi: cannot start libgit2\n");
 		return EXIT_TROUBLE;
 	}
 	status = commands[c].run(&g, argc - i - 1, argv + i + 1);
-	source_global_shutdown();
+	if (commands[c].git)
+		source_global_shutdown();
 	return status;
 }

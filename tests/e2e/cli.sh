@@ -91,5 +91,20 @@ if command -v script >/dev/null 2>&1; then
 	check "build --quiet on a terminal shows no progress" \
 		'! grep -q "pages/s\|wrote\|reading" "$tmp/tty"'
 fi
+# textconv, which git runs once per version shown, starts no libgit2:
+# starting it reads the system's CA certificates first (mbedtls), three
+# quarters of what a textconv run cost.  check, which reads a repository,
+# is the control that the trace would show them.
+if command -v strace >/dev/null 2>&1; then
+	f=$(ls "$tmp"/rec/data/notices/*.json | head -n 1)
+	strace -f -e trace=open,openat -o "$tmp/trace" "$G" textconv "$f" >/dev/null 2>&1
+	check "textconv reads its file" 'grep -q "$(basename "$f")" "$tmp/trace"'
+	check "textconv reads no CA certificates (starts no libgit2)" '! grep -q "/etc/ssl" "$tmp/trace"'
+	strace -f -e trace=open,openat -o "$tmp/trace" "$G" -C "$tmp/rec" check >/dev/null 2>&1
+	check "check starts libgit2, which reads the CA certificates (the control)" \
+		'grep -q "/etc/ssl" "$tmp/trace"'
+else
+	echo "cli: strace is not installed: the test that textconv starts no libgit2 is skipped"
+fi
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
