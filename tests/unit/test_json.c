@@ -864,18 +864,13 @@ START_TEST(test_long_strings)
 		check_positions(doc.root, in.ptr, in.len);
 
 		/* a bad byte, then a control character, at the end of the text */
-		if (n % 3 == 0) {
+		for (i = 0; n % 3 == 0 && i < 2; i++) {
+			static const char *const tail[][2] = { { "\xFF\"}", "utf8" }, { "\t\"}", "json-syntax" } };
 			struct buf cut = BUF_INIT;
 			buf_put(&cut, in.ptr, 7 + n);
-			buf_puts(&cut, "\xFF\"}");
+			buf_puts(&cut, tail[i][0]);
 			ck_assert_int_eq(parse_n(cut.ptr, cut.len), 1);
-			ck_assert_str_eq(D.v[0].rule, "utf8");
-			ck_assert_uint_eq(D.v[0].col, 8 + n);
-			buf_clear(&cut);
-			buf_put(&cut, in.ptr, 7 + n);
-			buf_puts(&cut, "\t\"}");
-			ck_assert_int_eq(parse_n(cut.ptr, cut.len), 1);
-			ck_assert_str_eq(D.v[0].rule, "json-syntax");
+			ck_assert_str_eq(D.v[0].rule, tail[i][1]);
 			ck_assert_uint_eq(D.v[0].col, 8 + n);
 			buf_release(&cut);
 		}
