@@ -1,11 +1,22 @@
 # gongshi - see README.md.  Targets: all (default), deps, site, test,
-# test-unit, test-e2e, check-demo, clean.
+# test-suite, test-unit, test-e2e, check-demo, install, uninstall, clean.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKGS    := libgit2 libcmark libcjson nettle zlib
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+# pkg-config is asked when a flag is first used, not when this file is
+# read: on a new machine `make site` reads it before `deps` has installed
+# pkg-config and the -dev packages, and flags computed then would be empty
+# for the whole run (the link failed with undefined references).  The
+# value is kept after the first call ($(eval) turns the variable simple).
+# `site`, `test` and `bench` also run their builds in a make started after
+# `deps`, so that `make -j` cannot compile anything before it.
+pkgconf = $(if $(shell pkg-config --exists $2 2>/dev/null && echo y),$(shell pkg-config $1 $2),\
+	$(error pkg-config or a -dev package of "$2" is missing: run 'make deps' as root, or install the packages of tests/tools/deps.sh))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkgconf,--cflags,$(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkgconf,--libs,$(PKGS)))$(PKG_LIBS)
 # The gongshi binary allocates with jemalloc: a national record's history
 # pass makes hundreds of millions of short-lived allocations beside a
 # heap of gigabytes, where glibc's malloc spent a third of the time in
@@ -13,8 +24,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # sanitizer builds never link it, since ASan must see every allocation.
 MALLOC  ?= jemalloc
 MALLOC_PKG = $(if $(findstring sanitize,$(CFLAGS) $(LDFLAGS)),,$(filter jemalloc,$(MALLOC)))
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+CHECK_CFLAGS = $(eval CHECK_CFLAGS := $(call pkgconf,--cflags,check))$(CHECK_CFLAGS)
+CHECK_LIBS   = $(eval CHECK_LIBS := $(call pkgconf,--libs,check))$(CHECK_LIBS)
 VERSION := 0.1.0
 
 B       ?= build
@@ -28,7 +39,8 @@ UNIT_BINS += $(REPLAY_BINS)
 
 ALL_CFLAGS = $(STD) $(CFLAGS) $(PKG_CFLAGS) -DGONGSHI_VERSION='"$(VERSION)"' -iquote generator -iquote $(B)/gen
 
-.PHONY: all deps site test test-suite test-unit test-e2e test-sanitize test-valgrind test-valgrind-demo check-demo clean
+.PHONY: all deps site test test-suite test-unit test-e2e test-sanitize test-valgrind test-valgrind-demo check-demo \
+	install uninstall test-man clean
 all: $(B)/gongshi
 
 $(B)/obj/%.o: generator/%.c $(wildcard generator/*.h) | $(B)/obj
@@ -69,7 +81,8 @@ deps:
 
 # The demo site into public/: data/ replayed as a dated history
 # (tests/tools/demo-repo.py), so that the site shows a real audit trail.
-site: deps all
+site: deps
+	$(MAKE) --no-print-directory all
 	python3 tests/tools/demo-repo.py $(B)/demo-repo
 	$(B)/gongshi -C $(B)/demo-repo build -o public
 
@@ -77,9 +90,10 @@ site: deps all
 # the suite, the suite again under ASan+UBSan, the demo build under
 # valgrind, and every quality gate (tests/gates/README.md).  About 25
 # minutes on 2 cores; `make test-suite` is the suite alone (a few minutes).
-TEST_STAGES := test-suite test-sanitize test-valgrind-demo test-nginx test-html test-browser \
+TEST_STAGES := test-suite test-man test-sanitize test-valgrind-demo test-nginx test-html test-browser \
 	test-a11y test-xss test-privacy test-corrupt fuzz-smoke
-test: deps all $(UNIT_BINS) gates-deps
+test: deps
+	$(MAKE) --no-print-directory all unit-bins gates-deps
 	MAKE='$(MAKE)' LABEL=total sh tests/gates/run.sh $(TEST_STAGES)
 
 test-suite: all $(UNIT_BINS)
@@ -106,6 +120,22 @@ unit-bins: $(UNIT_BINS)
 
 check-demo: all
 	$(B)/gongshi check
+
+# The man pages: mandoc's lint, where any warning fails the stage, and
+# `make install` into a scratch DESTDIR, rendered and uninstalled again.
+MANPAGES := generator/gongshi.1 data/gongshi-record.5
+test-man: all
+	sh tests/gates/man.sh
+
+install: all
+	install -d '$(DESTDIR)$(PREFIX)/bin' '$(DESTDIR)$(PREFIX)/share/man/man1' '$(DESTDIR)$(PREFIX)/share/man/man5'
+	install -m 755 $(B)/gongshi '$(DESTDIR)$(PREFIX)/bin/gongshi'
+	install -m 644 generator/gongshi.1 '$(DESTDIR)$(PREFIX)/share/man/man1/gongshi.1'
+	install -m 644 data/gongshi-record.5 '$(DESTDIR)$(PREFIX)/share/man/man5/gongshi-record.5'
+
+uninstall:
+	rm -f '$(DESTDIR)$(PREFIX)/bin/gongshi' '$(DESTDIR)$(PREFIX)/share/man/man1/gongshi.1' \
+		'$(DESTDIR)$(PREFIX)/share/man/man5/gongshi-record.5'
 
 include tests/gates/gates.mk
 include tests/bench/bench.mk

@@ -10,7 +10,8 @@ SIZE       ?= S
 BENCH_WORK ?= $(B)/bench
 
 .PHONY: bench bench-deps
-bench: deps all bench-deps
+bench: deps bench-deps
+	$(MAKE) --no-print-directory all
 	GONGSHI_PKGS='$(PKGS) $(MALLOC_PKG)' python3 tests/bench/run.py $(SIZE) --work $(BENCH_WORK) --gongshi $(B)/gongshi
 
 bench-deps:

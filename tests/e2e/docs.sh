@@ -28,5 +28,13 @@ for cmd in $("$G" --help | sed -n 's/^  \([a-z]*\)  .*/\1/p'); do
 		failed=$((failed + 1))
 	fi
 done
+# The README's two set-up lines (its first indented lines) are what CI
+# runs, verbatim, and the pristine-root stage is there too.
+readme_cmds=$(sed -n '1,8s/^    \(apt-get .*\)$/\1/p' README.md)
+[ "$(printf '%s\n' "$readme_cmds" | grep -c .)" -eq 2 ] || { echo "FAIL docs: README.md does not open with two command lines"; failed=$((failed + 1)); }
+printf '%s\n' "$readme_cmds" | while IFS= read -r line; do
+	grep -qxF "$line" .ci/run || { echo "FAIL docs: .ci/run does not run the README's line: $line"; exit 1; }
+done && passed=$((passed + 1)) || failed=$((failed + 1))
+grep -q 'shared/tools/fresh-debian .*make site' .ci/run && passed=$((passed + 1)) || { echo "FAIL docs: .ci/run has no pristine-root stage"; failed=$((failed + 1)); }
 echo "docs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
