@@ -29,6 +29,7 @@ struct read_opts {
 	int nargs;
 	int json;             /* --json (diff) */
 	int allow_rewrite;    /* --allow-rewrite (build) */
+	int allow_shallow;    /* --allow-shallow (build) */
 	int no_spare;         /* --no-spare (build) */
 	unsigned jobs;        /* -j N (build); 0: one per CPU */
 };
@@ -100,6 +101,10 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 		}
 		if (!strcmp(a, "--allow-rewrite") && build) {
 			o->allow_rewrite = 1;
+			continue;
+		}
+		if (!strcmp(a, "--allow-shallow") && build) {
+			o->allow_shallow = 1;
 			continue;
 		}
 		if (!strcmp(a, "--no-spare") && build) {
@@ -358,7 +363,7 @@ static void progress_clear(struct progress *p)
 static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [--no-spare]\n"
-	      "                     [-j N] [-q] [-C DIR]\n\n"
+	      "                     [--allow-rewrite] [--allow-shallow] [-j N] [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
 	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
 	      "written beside DIR and swapped into place only when complete.\n\n"
@@ -372,6 +377,9 @@ static void build_usage(FILE *out)
 	      "  --allow-rewrite  publish although the commit does not descend from the one the\n"
 	      "                   site was last published from (a rewritten history); the change\n"
 	      "                   log then says so\n"
+	      "  --allow-shallow  publish from a shallow clone although the site was last published\n"
+	      "                   with more history: the pages of the commits beyond the cut go\n"
+	      "                   (without it, fetch the history: git fetch --unshallow)\n"
 	      "  --no-spare       remove the replaced site, and any spare, instead of keeping\n"
 	      "                   it as .DIR.spare-XXXXXX for the next build to rewrite in place\n"
 	      "  -j, --jobs N     render with N processes (default: one per CPU, at most "
@@ -429,6 +437,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.draft = o.worktree;
 	bo.quiet = o.quiet;
 	bo.allow_rewrite = o.allow_rewrite;
+	bo.allow_shallow = o.allow_shallow;
 	bo.no_spare = o.no_spare;
 	bo.jobs = o.jobs;
 	bo.cache = NULL;

@@ -1038,25 +1038,23 @@ static int pending_cmp(const void *a, const void *b)
 }
 
 /*
- * The commits of a shallow clone, newest first: every commit reachable
- * without crossing the cut, ordered by commit time (a shallow history is
- * short, and its order is only for display; parents missing beyond the
- * cut are the cut).
+ * The commits of a shallow clone reachable from tip without crossing
+ * the cut (parents missing beyond it are the cut) or reaching stop,
+ * newest first by commit time (a shallow history is short, and its
+ * order is only for display).  *out owned.
  */
-static int walk_shallow(const struct source *s, struct walker *w, const char *stop, source_commit_fn fn,
-			void *payload)
+static int shallow_list(const struct source *s, const git_oid *tip, const char *stop, struct pending **out,
+			size_t *nout)
 {
 	struct pending *seen = NULL, *stack = NULL;
 	size_t nseen = 0, nstack = 0, cap = 0, tcap = 0, i;
-	git_oid tip, hide;
+	git_oid hide;
 	int error = 0;
 	bool has_stop = stop && *stop && git_oid_fromstr(&hide, stop) == 0;
 
-	if (git_oid_fromstr(&tip, s->commit) < 0)
-		return git_fail(s->commit);
 	if (!(stack = malloc(sizeof(*stack) * (tcap = 64))))
 		return error_nomem();
-	stack[nstack++].id = tip;
+	stack[nstack++].id = *tip;
 	while (nstack && error >= 0) {
 		git_oid id = stack[--nstack].id;
 		git_commit *commit = NULL;
@@ -1094,12 +1092,34 @@ static int walk_shallow(const struct source *s, struct walker *w, const char *st
 		}
 		git_commit_free(commit);
 	}
-	if (error >= 0 && nseen)
+	free(stack);
+	if (error < 0) {
+		free(seen);
+		return error;
+	}
+	if (nseen)
 		qsort(seen, nseen, sizeof(*seen), pending_cmp);
+	*out = seen;
+	*nout = nseen;
+	return 0;
+}
+
+/* The commits of a shallow clone, newest first (see shallow_list). */
+static int walk_shallow(const struct source *s, struct walker *w, const char *stop, source_commit_fn fn,
+			void *payload)
+{
+	struct pending *seen = NULL;
+	size_t nseen = 0, i;
+	git_oid tip;
+	int error;
+
+	if (git_oid_fromstr(&tip, s->commit) < 0)
+		return git_fail(s->commit);
+	if ((error = shallow_list(s, &tip, stop, &seen, &nseen)) < 0)
+		return error;
 	for (i = 0; i < nseen && error >= 0; i++)
 		error = walk_one(w, &seen[i].id, fn, payload);
 	free(seen);
-	free(stack);
 	return error;
 }
 
@@ -1285,6 +1305,19 @@ int source_descends(const struct source *s, const char *commit, const char *ance
 			return 0;
 		}
 		git_commit_free(old);
+	}
+	/* libgit2 cannot walk past a shallow clone's cut: there, the
+	 * commits it has are searched by hand */
+	if (git_repository_is_shallow(s->repo) == 1) {
+		struct pending *v = NULL;
+		size_t n = 0, i;
+		if ((r = shallow_list(s, &a, NULL, &v, &n)) < 0)
+			return r;
+		for (i = 0; i < n && !git_oid_equal(&v[i].id, &b); i++)
+			;
+		*out = i < n;
+		free(v);
+		return 0;
 	}
 	if ((r = git_graph_descendant_of(s->repo, &a, &b)) < 0)
 		return git_fail(ancestor);

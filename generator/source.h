@@ -147,7 +147,8 @@ bool source_is_shallow(const struct source *s);
 
 /* *out = whether commit descends from (or is) ancestor.  An ancestor the
  * repository no longer has (a rewritten history) gives false, not an
- * error; ERR_GIT for an id that does not parse. */
+ * error, and so does, in a shallow clone, one beyond its cut; ERR_GIT
+ * for an id that does not parse. */
 int source_descends(const struct source *s, const char *commit,
 		    const char *ancestor, bool *out);
 
