@@ -1232,13 +1232,13 @@ static int load(struct history *h, const struct source *src, const char *cache, 
 	bool ok = false;
 	int error = 0;
 
-	/* A shallow clone's history is short, and a cache is no use to it:
-	 * one written from the whole history names objects beyond its cut,
-	 * and one it wrote would hold the cut for a later build of the
-	 * whole history. */
-	if ((h->shallow = source_is_shallow(src)))
-		cache = NULL;
-	if (cache && cache_read(&old, cache, tip, &cf) == 0 && !old.boundary[0]) {
+	/* A cache serves a history cut where it was cut: one written from
+	 * the whole history names objects beyond a shallow clone's cut, and
+	 * one a shallow clone wrote would keep its cut once the whole
+	 * history (or more of it) is fetched. */
+	h->shallow = source_is_shallow(src);
+	if (cache && cache_read(&old, cache, tip, &cf) == 0 &&
+	    (old.boundary[0] ? source_is_cut(src, old.boundary) : !h->shallow)) {
 		if (!strcmp(tip, src->commit))
 			ok = true;
 		else if ((error = source_descends(src, src->commit, tip, &ok)) < 0 ||

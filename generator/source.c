@@ -1285,6 +1285,21 @@ bool source_is_shallow(const struct source *s)
 	return s->repo && git_repository_is_shallow(s->repo) == 1;
 }
 
+bool source_is_cut(const struct source *s, const char *commit)
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_oid id;
+	bool cut = false;
+
+	if (source_is_shallow(s) && git_oid_fromstr(&id, commit) == 0 && git_commit_lookup(&c, s->repo, &id) == 0 &&
+	    git_commit_parentcount(c) > 0)
+		cut = git_commit_lookup(&parent, s->repo, git_commit_parent_id(c, 0)) < 0;
+	git_error_clear();
+	git_commit_free(parent);
+	git_commit_free(c);
+	return cut;
+}
+
 int source_descends(const struct source *s, const char *commit, const char *ancestor, bool *out)
 {
 	git_oid a, b;

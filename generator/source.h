@@ -145,6 +145,10 @@ int source_read_oid(const struct source *s, const unsigned char oid[20],
 /* Whether the repository is a shallow clone (its history is cut). */
 bool source_is_shallow(const struct source *s);
 
+/* Whether commit is where a shallow clone's history is cut: it is there,
+ * and its parents are not. */
+bool source_is_cut(const struct source *s, const char *commit);
+
 /* *out = whether commit descends from (or is) ancestor.  An ancestor the
  * repository no longer has (a rewritten history) gives false, not an
  * error, and so does, in a shallow clone, one beyond its cut; ERR_GIT
