@@ -38,12 +38,32 @@ void source_global_shutdown(void)
 	git_libgit2_shutdown();
 }
 
+/* A link outside the record, into s->links: path is dir/name, or dir
+ * alone when name is NULL. */
+static int add_link(struct source *s, const char *dir, const char *name)
+{
+	char **v = realloc(s->links, (s->nlinks + 1) * sizeof(*v));
+	size_t dl = strlen(dir), nl = name ? strlen(name) : 0;
+
+	if (!v)
+		return error_nomem();
+	s->links = v;
+	if (!(v[s->nlinks] = malloc(dl + nl + 2)))
+		return error_nomem();
+	snprintf(v[s->nlinks++], dl + nl + 2, "%s%s%s", dir, name ? "/" : "", name ? name : "");
+	return 0;
+}
+
 static int add_entry(struct source *s, const char *dir, const char *name,
 		     const unsigned char *oid, bool link)
 {
 	struct source_entry *e;
 	size_t dl = strlen(dir), nl = strlen(name);
 
+	/* the record's own links stay, for the record's rules to tell */
+	if (link && (strncmp(dir, SOURCE_ROOT, sizeof(SOURCE_ROOT) - 1) ||
+		     (dir[sizeof(SOURCE_ROOT) - 1] && dir[sizeof(SOURCE_ROOT) - 1] != '/')))
+		return add_link(s, dir, name);
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		if (!(e = realloc(s->v, cap * sizeof(*e))))
@@ -266,7 +286,9 @@ static int list_tree(struct source *s, git_tree *tree, const char *top, bool req
 		return required ? error_set(ERR_GIT, "commit %.7s has no %s/ folder", s->commit, top) : 0;
 	}
 	if (git_tree_entry_type(te) != GIT_OBJECT_TREE)
-		error = required ? error_set(ERR_GIT, "%s in commit %.7s is not a folder", top, s->commit) : 0;
+		error = required ? error_set(ERR_GIT, "%s in commit %.7s is not a folder", top, s->commit)
+		      : git_tree_entry_filemode(te) == GIT_FILEMODE_LINK || git_tree_entry_type(te) == GIT_OBJECT_COMMIT
+		      ? add_link(s, top, NULL) : 0;
 	else if (git_tree_lookup(&sub, s->repo, git_tree_entry_id(te)) < 0)
 		error = git_fail(top);
 	else if (git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w) < 0)
@@ -368,6 +390,16 @@ int source_open_worktree(struct source *s, const char *dir)
 	}
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", s->root, roots[i]);
+		/* a linked folder is not what a commit of it would hold */
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			if (i == 0)
+				return error_set(ERR_IO, "%s: %s/ is a symbolic link, not a folder; a commit would "
+						 "hold the link, not the record: keep the record in %s/ itself",
+						 s->root, roots[i], roots[i]);
+			if ((error = add_link(s, roots[i], NULL)) < 0)
+				return error;
+			continue;
+		}
 		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			if (i == 0)
 				return error_set(ERR_IO, "%s: no %s/ folder", s->root, roots[i]);
@@ -582,6 +614,9 @@ void source_release(struct source *s)
 	for (i = 0; i < s->n; i++)
 		free(s->v[i].path);
 	free(s->v);
+	for (i = 0; i < s->nlinks; i++)
+		free(s->links[i]);
+	free(s->links);
 	free(s->root);
 	git_repository_free(s->repo);
 	memset(s, 0, sizeof(*s));
