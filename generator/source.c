@@ -1,4 +1,6 @@
 /* source.c - record files from git or the working tree (see source.h). */
+/* realpath() */
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -256,14 +258,52 @@ static int loose_check_all(const char *gitdir)
 	return error;
 }
 
+/*
+ * A repository owned by another user, which git (and libgit2) will not
+ * open, since its configuration could run programs: libgit2 says only
+ * "config value 'safe.directory' was not found", so the way out is
+ * told here, with the folder git wants named: the one holding .git.
+ */
+static int owner_fail(const char *dir)
+{
+	char *top = realpath(dir, NULL), *slash;
+	struct stat st;
+	int error;
+
+	while (top && (slash = strrchr(top, '/')) && slash != top) {
+		char git[4096];
+		snprintf(git, sizeof(git), "%s/.git", top);
+		if (lstat(git, &st) == 0)
+			break;
+		*slash = '\0';
+	}
+	error = error_set(ERR_GIT, "%s: the repository belongs to another user, and git opens it only when told "
+			  "to trust it: if you do, run  git config --global --add safe.directory %s", dir,
+			  top && strcmp(top, "/") ? top : dir);
+	free(top);
+	git_error_clear();
+	return error;
+}
+
+/* Whether the failure to open a repository was git's ownership check:
+ * GIT_EOWNER, or, from libgit2 1.5 when no safe.directory is set at
+ * all, that setting not found. */
+static bool owner_refused(int error)
+{
+	const git_error *e = git_error_last();
+
+	return error == GIT_EOWNER || (error == GIT_ENOTFOUND && e && e->klass == GIT_ERROR_CONFIG && e->message &&
+				       strstr(e->message, "safe.directory"));
+}
+
 static int open_repo(struct source *s, const char *dir)
 {
 	git_repository *repo;
 	const char *wd;
 	int error;
 
-	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0)
-		return git_fail(dir);
+	if ((error = git_repository_open_ext(&repo, dir, 0, NULL)) < 0)
+		return owner_refused(error) ? owner_fail(dir) : git_fail(dir);
 	s->repo = repo;
 	if ((error = loose_check_all(git_repository_commondir(repo))) < 0)
 		return error;
@@ -310,7 +350,14 @@ int source_open_commit(struct source *s, const char *dir, const char *rev)
 		goto done;
 	if (git_revparse_single(&obj, s->repo, rev) < 0 ||
 	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
-		error = git_fail(rev);
+		if (git_repository_is_empty(s->repo) == 1) {
+			git_error_clear();
+			error = error_set(ERR_GIT, "the repository in %s has no commits yet: commit the record "
+					  "(git add data content && git commit), or read the working tree with "
+					  "--worktree", s->root);
+		} else {
+			error = git_fail(rev);
+		}
 		goto done;
 	}
 	git_oid_tostr(s->commit, sizeof(s->commit), git_commit_id(commit));
@@ -377,8 +424,9 @@ int source_open_worktree(struct source *s, const char *dir)
 	int error;
 
 	s->worktree = true;
-	if (git_repository_open_ext((git_repository **)&s->repo, dir, 0, NULL) == 0 &&
-	    git_repository_workdir(s->repo)) {
+	if ((error = git_repository_open_ext((git_repository **)&s->repo, dir, 0, NULL)) < 0 && owner_refused(error))
+		return owner_fail(dir);
+	if (error == 0 && git_repository_workdir(s->repo)) {
 		if (!(s->root = strdup(git_repository_workdir(s->repo))))
 			return error_nomem();
 	} else {
