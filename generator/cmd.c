@@ -52,10 +52,15 @@ static int default_today(date_t *out)
 	long long t;
 
 	if (sde && *sde) {
+		errno = 0;
 		t = strtoll(sde, &end, 10);
-		if (*end || t < 0)
+		if (*end || *sde < '0' || *sde > '9')
 			return error_set(ERR_USAGE, "SOURCE_DATE_EPOCH is not a number of seconds: %s", sde);
+		/* the years --today takes, and every date in the record */
 		*out = date_from_time_cst((time_t)t);
+		if (errno || date_year(*out) > DATE_MAX_YEAR)
+			return error_set(ERR_USAGE, "SOURCE_DATE_EPOCH is %s seconds, a date after the year %d: "
+					 "a date from 1970 to %d is meant", sde, DATE_MAX_YEAR, DATE_MAX_YEAR);
 		return 0;
 	}
 	*out = date_from_time_cst(time(NULL));
@@ -282,6 +287,13 @@ static int history_cache_path(const char *out, char *path, size_t size)
 	for (size_t i = 0; i < len; i++)
 		if (out[i] == '/')
 			base = out + i;
+	/* "/", ".", "..": no folder to keep a cache beside (output_open refuses them) */
+	{
+		const char *name = base ? base + 1 : out;
+		size_t nlen = len - (size_t)(name - out);
+		if (!nlen || (name[0] == '.' && (nlen == 1 || (nlen == 2 && name[1] == '.'))))
+			return -1;
+	}
 	if (base)
 		snprintf(dir, sizeof(dir), "%.*s/.%.*s.cache", (int)(base - out), out,
 			 (int)(len - (size_t)(base - out) - 1), base + 1);
