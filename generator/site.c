@@ -1827,13 +1827,6 @@ static int pages_changes(struct site *S)
 /* ---- the publication log ---- */
 
 /*
- * publication-log.json lists every commit the site was published from,
- * carried forward from the site being replaced.  A commit that does not
- * descend from the last one published means the history was rewritten
- * (a force-push): refused unless allowed, and then recorded openly.
- */
-
-/*
  * A shallow clone (CI checks out one commit by default) would publish a
  * site without the pages, and the permanent URLs, of every commit
  * beyond its cut: refused when the site was last published with more
@@ -1866,6 +1859,12 @@ static int shallow_guard(struct site *S, const cJSON *last)
 			 "the whole history", from ? from : "", root);
 }
 
+/*
+ * publication-log.json lists every commit the site was published from,
+ * carried forward from the site being replaced.  A commit that does not
+ * descend from the last one published means the history was rewritten
+ * (a force-push): refused unless allowed, and then recorded openly.
+ */
 static int publication_log(struct site *S)
 {
 	struct buf old = BUF_INIT;
