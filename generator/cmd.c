@@ -29,6 +29,7 @@ struct read_opts {
 	int nargs;
 	int json;             /* --json (diff) */
 	int allow_rewrite;    /* --allow-rewrite (build) */
+	int allow_shallow;    /* --allow-shallow (build) */
 	int no_spare;         /* --no-spare (build) */
 	unsigned jobs;        /* -j N (build); 0: one per CPU */
 };
@@ -51,10 +52,15 @@ static int default_today(date_t *out)
 	long long t;
 
 	if (sde && *sde) {
+		errno = 0;
 		t = strtoll(sde, &end, 10);
-		if (*end || t < 0)
+		if (*end || *sde < '0' || *sde > '9')
 			return error_set(ERR_USAGE, "SOURCE_DATE_EPOCH is not a number of seconds: %s", sde);
+		/* the years --today takes, and every date in the record */
 		*out = date_from_time_cst((time_t)t);
+		if (errno || date_year(*out) > DATE_MAX_YEAR)
+			return error_set(ERR_USAGE, "SOURCE_DATE_EPOCH is %s seconds, a date after the year %d: "
+					 "a date from 1970 to %d is meant", sde, DATE_MAX_YEAR, DATE_MAX_YEAR);
 		return 0;
 	}
 	*out = date_from_time_cst(time(NULL));
@@ -100,6 +106,10 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 		}
 		if (!strcmp(a, "--allow-rewrite") && build) {
 			o->allow_rewrite = 1;
+			continue;
+		}
+		if (!strcmp(a, "--allow-shallow") && build) {
+			o->allow_shallow = 1;
 			continue;
 		}
 		if (!strcmp(a, "--no-spare") && build) {
@@ -277,6 +287,13 @@ static int history_cache_path(const char *out, char *path, size_t size)
 	for (size_t i = 0; i < len; i++)
 		if (out[i] == '/')
 			base = out + i;
+	/* "/", ".", "..": no folder to keep a cache beside (output_open refuses them) */
+	{
+		const char *name = base ? base + 1 : out;
+		size_t nlen = len - (size_t)(name - out);
+		if (!nlen || (name[0] == '.' && (nlen == 1 || (nlen == 2 && name[1] == '.'))))
+			return -1;
+	}
 	if (base)
 		snprintf(dir, sizeof(dir), "%.*s/.%.*s.cache", (int)(base - out), out,
 			 (int)(len - (size_t)(base - out) - 1), base + 1);
@@ -358,7 +375,7 @@ static void progress_clear(struct progress *p)
 static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [--no-spare]\n"
-	      "                     [-j N] [-q] [-C DIR]\n\n"
+	      "                     [--allow-rewrite] [--allow-shallow] [-j N] [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
 	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
 	      "written beside DIR and swapped into place only when complete.\n\n"
@@ -372,6 +389,9 @@ static void build_usage(FILE *out)
 	      "  --allow-rewrite  publish although the commit does not descend from the one the\n"
 	      "                   site was last published from (a rewritten history); the change\n"
 	      "                   log then says so\n"
+	      "  --allow-shallow  publish from a shallow clone although the site was last published\n"
+	      "                   with more history: the pages of the commits beyond the cut go\n"
+	      "                   (without it, fetch the history: git fetch --unshallow)\n"
 	      "  --no-spare       remove the replaced site, and any spare, instead of keeping\n"
 	      "                   it as .DIR.spare-XXXXXX for the next build to rewrite in place\n"
 	      "  -j, --jobs N     render with N processes (default: one per CPU, at most "
@@ -429,6 +449,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.draft = o.worktree;
 	bo.quiet = o.quiet;
 	bo.allow_rewrite = o.allow_rewrite;
+	bo.allow_shallow = o.allow_shallow;
 	bo.no_spare = o.no_spare;
 	bo.jobs = o.jobs;
 	bo.cache = NULL;

@@ -1232,8 +1232,13 @@ static int load(struct history *h, const struct source *src, const char *cache, 
 	bool ok = false;
 	int error = 0;
 
+	/* A cache serves a history cut where it was cut: one written from
+	 * the whole history names objects beyond a shallow clone's cut, and
+	 * one a shallow clone wrote would keep its cut once the whole
+	 * history (or more of it) is fetched. */
 	h->shallow = source_is_shallow(src);
-	if (cache && cache_read(&old, cache, tip, &cf) == 0) {
+	if (cache && cache_read(&old, cache, tip, &cf) == 0 &&
+	    (old.boundary[0] ? source_is_cut(src, old.boundary) : !h->shallow)) {
 		if (!strcmp(tip, src->commit))
 			ok = true;
 		else if ((error = source_descends(src, src->commit, tip, &ok)) < 0 ||

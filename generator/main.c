@@ -49,6 +49,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-C") && i + 1 < argc) {
 			g.dir = argv[i + 1];
 			i += 2;
+		} else if (!strcmp(argv[i], "-C")) {
+			fprintf(stderr, "gongshi: -C needs a value: the repository's folder\n");
+			usage(stderr);
+			return EXIT_TROUBLE;
 		} else {
 			fprintf(stderr, "gongshi: unknown option %s\n", argv[i]);
 			usage(stderr);

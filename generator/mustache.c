@@ -24,6 +24,7 @@
 #include "error.h"
 #include "json.h"
 #include "mustache.h"
+#include "text.h"
 
 #define NONE UINT32_MAX
 
@@ -965,27 +966,43 @@ static int put_text(struct render *st, const char *s, size_t n)
 	return 0;
 }
 
-static int put_escaped(struct buf *b, const char *s, size_t n)
+/*
+ * A value into HTML or XML: escaped unless raw, and never with a
+ * character neither may hold (a control character in a commit message,
+ * a stray byte): each becomes U+FFFD, so the page stays well-formed and
+ * shows that something was there.
+ */
+static int put_value(struct buf *b, const char *s, size_t n, bool raw)
 {
-	size_t i, run = 0;
+	size_t i, run = 0, k;
 	const char *rep;
 	int error;
 
 	if ((error = buf_grow(b, n)) < 0)
 		return error;
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+	for (i = 0; i < n; i += k) {
+		unsigned char c = (unsigned char)s[i];
+		k = 1;
+		if (c >= 0x20 && c < 0x7F) {
+			if (raw)
+				continue;
+			switch (c) {
+			case '&': rep = "&amp;"; break;
+			case '<': rep = "&lt;"; break;
+			case '>': rep = "&gt;"; break;
+			case '"': rep = "&quot;"; break;
+			case '\'': rep = "&#39;"; break;
+			default: continue;
+			}
+		} else if (text_char_ok(s + i, n - i, &k)) {
+			continue;
+		} else {
+			rep = "\xEF\xBF\xBD";
 		}
 		if ((error = buf_put(b, s + run, i - run)) < 0 ||
 		    (error = buf_puts(b, rep)) < 0)
 			return error;
-		run = i + 1;
+		run = i + k;
 	}
 	return buf_put(b, s + run, n - run);
 }
@@ -1275,9 +1292,7 @@ static int value(struct render *st, const struct mustache_template *t,
 		return 0;
 	if ((error = pay(st)) < 0)
 		return error;
-	if (n->op == OP_RAW)
-		return buf_put(st->out, s, len);
-	return put_escaped(st->out, s, len);
+	return put_value(st->out, s, len, n->op == OP_RAW);
 }
 
 static int section(struct render *st, const struct mustache_template *t,

@@ -273,7 +273,7 @@ static int split_dir(struct output *o, const char *dir)
 		;
 	if (n == slash || (n - slash == 1 && dir[slash] == '.') ||
 	    (n - slash == 2 && dir[slash] == '.' && dir[slash + 1] == '.'))
-		return error_set(ERR_INVALID, "output folder \"%s\" has no "
+		return error_set(ERR_USAGE, "output folder \"%s\" has no "
 				 "last component to replace", dir);
 	if (!(o->dir = dup_str(dir, n)) ||
 	    !(o->name = dup_str(dir + slash, n - slash)) ||
@@ -1397,7 +1397,7 @@ int output_commit(struct output *o)
 	if ((error = ready(o)) < 0)
 		return error;
 	if (o->broken)
-		return error_set(ERR_INVALID, "%s: an earlier write failed; "
+		return error_set(ERR_IO, "%s: an earlier write failed; "
 				 "not committing an incomplete site", o->dir);
 	if ((error = prune_reused(o)) < 0)
 		return error;

@@ -137,7 +137,7 @@ struct output {
 /* Starts a build of dir (which need not exist): removes what killed
  * builds left, then creates the temporary folder, or with OUTPUT_SPARE
  * takes a spare or a killed build's folder as it.  o must be OUTPUT_INIT
- * (or released), its flags set.  ERR_INVALID for a dir without a last component ("",
+ * (or released), its flags set.  ERR_USAGE for a dir without a last component ("",
  * "/", ".", ".."), ERR_IO with the path if dir exists and is not a
  * folder or a file system call fails, ERR_NOMEM. */
 int output_open(struct output *o, const char *dir);
@@ -204,8 +204,8 @@ void output_leave(struct output *o);
  * path, itself not listed), fsyncs, swaps the site in, removes the old
  * one or keeps it as the spare.  Returns 0; 1 if the site was swapped in but the old tree
  * could not be removed or the parent folder not synced (error_message()
- * says why; the next output_open() removes the old tree); ERR_INVALID if o is not open or an earlier write failed;
- * ERR_IO, ERR_NOMEM with DIR untouched (call output_abort()). */
+ * says why; the next output_open() removes the old tree); ERR_INVALID if o is not open;
+ * ERR_IO (an earlier write failed too), ERR_NOMEM with DIR untouched (call output_abort()). */
 int output_commit(struct output *o);
 
 /* Removes the temporary folder.  Safe on OUTPUT_INIT, twice, and after a

@@ -963,6 +963,12 @@ int record_load(struct record *r, const struct source *src, struct diags *d)
 	for (i = 0; i < src->n; i++)
 		if ((error = load_file(&L, src, i, schemas, &data)) < 0)
 			goto done;
+	/* content/ and themes/: not the record, but a link there is told as one in data/ is */
+	for (i = 0; i < src->nlinks; i++)
+		if (!strstr(src->links[i], "/.") &&
+		    (error = diags_add(d, DIAG_WARNING, src->links[i], 1, 1, "symlink",
+				       "a symbolic link or submodule, not a file; ignored")) < 0)
+			goto done;
 	for (k = 0; k < KIND_CALENDAR; k++)
 		if ((error = dedup(&L, (enum record_kind)k)) < 0)
 			goto done;

@@ -1827,6 +1827,39 @@ static int pages_changes(struct site *S)
 /* ---- the publication log ---- */
 
 /*
+ * A shallow clone (CI checks out one commit by default) would publish a
+ * site without the pages, and the permanent URLs, of every commit
+ * beyond its cut: refused when the site was last published with more
+ * history, unless allowed, which is a decision of its own
+ * (--allow-rewrite is not it).  An entry published from a shallow clone
+ * says where its history began, so that the next shallow build can tell
+ * whether it reaches back as far.
+ */
+static int shallow_guard(struct site *S, const cJSON *last)
+{
+	const char *from = json_get_string(last, "shallow_boundary");
+	const char *root = S->src->root;
+	bool reaches = false;
+	int error;
+
+	if (!S->hist.shallow || !last || S->o->allow_shallow)
+		return 0;
+	if (from && !*from)
+		from = NULL;
+	if (from && (error = source_descends(S->src, S->src->commit, from, &reaches)) < 0)
+		return error;
+	if (reaches)
+		return 0;
+	return error_set(ERR_GIT, "%s is a shallow clone: its history is cut%s%.7s, and the site in %s was last "
+			 "published with %s%.7s; publishing this commit would remove the pages of the commits "
+			 "before the cut, and their permanent URLs.  Fetch the whole history with "
+			 "`git -C %s fetch --unshallow` and build again (to publish the cut history all the "
+			 "same, build with --allow-shallow).", root, S->hist.boundary[0] ? " at commit " : "",
+			 S->hist.boundary, S->o->out_dir, from ? "a history reaching back to commit " :
+			 "the whole history", from ? from : "", root);
+}
+
+/*
  * publication-log.json lists every commit the site was published from,
  * carried forward from the site being replaced.  A commit that does not
  * descend from the last one published means the history was rewritten
@@ -1836,7 +1869,7 @@ static int publication_log(struct site *S)
 {
 	struct buf old = BUF_INIT;
 	cJSON *last, *entry;
-	const char *prev = NULL;
+	const char *prev = NULL, *cut, *was_cut;
 	char d[11];
 	bool ok = true;
 	int error;
@@ -1857,14 +1890,28 @@ static int publication_log(struct site *S)
 		goto write;
 	last = cJSON_GetArrayItem(S->publications, cJSON_GetArraySize(S->publications) - 1);
 	prev = json_get_string(last, "commit");
-	if (prev && !strcmp(prev, S->src->commit))
+	if ((error = shallow_guard(S, last)) < 0)
+		goto done;
+	cut = S->hist.shallow ? S->hist.boundary : "";
+	was_cut = json_get_string(last, "shallow_boundary");
+	/* the same commit again: a new entry only where the history's cut moved */
+	if (prev && !strcmp(prev, S->src->commit) && !strcmp(cut, was_cut ? was_cut : ""))
 		goto write;
 	if (prev && (error = source_descends(S->src, S->src->commit, prev, &ok)) < 0)
 		goto done;
 	if (!ok && !S->o->allow_rewrite) {
-		error = error_set(ERR_REWRITE, "commit %.7s does not descend from %.7s, which the site in %s was last "
-				  "published from: the history was rewritten.  Build with --allow-rewrite to publish it "
-				  "anyway; the change log will say so.", S->src->commit, prev, S->o->out_dir);
+		if (S->hist.shallow)
+			error = error_set(ERR_REWRITE, "commit %.7s, which the site in %s was last published from, "
+					  "is not in the history of this shallow clone: either the history was "
+					  "rewritten or that commit is beyond the cut.  Fetch the whole history with "
+					  "`git -C %s fetch --unshallow` to tell; build with --allow-rewrite to publish "
+					  "it anyway, and the change log will say so.", prev, S->o->out_dir,
+					  S->src->root);
+		else
+			error = error_set(ERR_REWRITE, "commit %.7s does not descend from %.7s, which the site in %s "
+					  "was last published from: the history was rewritten.  Build with "
+					  "--allow-rewrite to publish it anyway; the change log will say so.",
+					  S->src->commit, prev, S->o->out_dir);
 		goto done;
 	}
 	entry = cJSON_CreateObject();
@@ -1872,6 +1919,8 @@ static int publication_log(struct site *S)
 	cJSON_AddStringToObject(entry, "date", fmt_iso(d, S->o->today));
 	if (!ok)
 		cJSON_AddStringToObject(entry, "rewrite_of", prev);
+	if (*cut)
+		cJSON_AddStringToObject(entry, "shallow_boundary", cut);
 	cJSON_AddItemToArray(S->publications, entry);
 write:
 	{

@@ -41,6 +41,8 @@ struct build_options {
 	bool draft;            /* a preview of the working tree: banner on every page */
 	bool quiet;            /* no summary line (the caller's to print) */
 	bool allow_rewrite;    /* build although the history was rewritten */
+	bool allow_shallow;    /* build from a shallow clone although the site
+				  was last published with more history */
 	bool no_spare;         /* remove the replaced site instead of keeping
 				  it to rewrite next time (OUTPUT_SPARE) */
 	unsigned jobs;         /* processes that render pages, 1 to
@@ -71,7 +73,9 @@ struct build_stats {
  * set: ERR_INVALID for a broken theme template or site settings (with
  * path:line:col), ERR_IO, ERR_NOMEM.  On failure the previous site is
  * untouched.  ERR_REWRITE when the commit does not descend from the one
- * the site was last published from, unless allow_rewrite.
+ * the site was last published from, unless allow_rewrite; ERR_GIT when
+ * the repository is a shallow clone whose history reaches back less far
+ * than the one the site was last published from, unless allow_shallow.
  */
 int site_build(const struct record *r, const struct source *src,
 	       const struct build_options *o, struct build_stats *stats);

@@ -1,4 +1,6 @@
 /* source.c - record files from git or the working tree (see source.h). */
+/* realpath() */
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,12 +40,32 @@ void source_global_shutdown(void)
 	git_libgit2_shutdown();
 }
 
+/* A link outside the record, into s->links: path is dir/name, or dir
+ * alone when name is NULL. */
+static int add_link(struct source *s, const char *dir, const char *name)
+{
+	char **v = realloc(s->links, (s->nlinks + 1) * sizeof(*v));
+	size_t dl = strlen(dir), nl = name ? strlen(name) : 0;
+
+	if (!v)
+		return error_nomem();
+	s->links = v;
+	if (!(v[s->nlinks] = malloc(dl + nl + 2)))
+		return error_nomem();
+	snprintf(v[s->nlinks++], dl + nl + 2, "%s%s%s", dir, name ? "/" : "", name ? name : "");
+	return 0;
+}
+
 static int add_entry(struct source *s, const char *dir, const char *name,
 		     const unsigned char *oid, bool link)
 {
 	struct source_entry *e;
 	size_t dl = strlen(dir), nl = strlen(name);
 
+	/* the record's own links stay, for the record's rules to tell */
+	if (link && (strncmp(dir, SOURCE_ROOT, sizeof(SOURCE_ROOT) - 1) ||
+		     (dir[sizeof(SOURCE_ROOT) - 1] && dir[sizeof(SOURCE_ROOT) - 1] != '/')))
+		return add_link(s, dir, name);
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 256;
 		if (!(e = realloc(s->v, cap * sizeof(*e))))
@@ -236,14 +258,52 @@ static int loose_check_all(const char *gitdir)
 	return error;
 }
 
+/*
+ * A repository owned by another user, which git (and libgit2) will not
+ * open, since its configuration could run programs: libgit2 says only
+ * "config value 'safe.directory' was not found", so the way out is
+ * told here, with the folder git wants named: the one holding .git.
+ */
+static int owner_fail(const char *dir)
+{
+	char *top = realpath(dir, NULL), *slash;
+	struct stat st;
+	int error;
+
+	while (top && (slash = strrchr(top, '/')) && slash != top) {
+		char git[4096];
+		snprintf(git, sizeof(git), "%s/.git", top);
+		if (lstat(git, &st) == 0)
+			break;
+		*slash = '\0';
+	}
+	error = error_set(ERR_GIT, "%s: the repository belongs to another user, and git opens it only when told "
+			  "to trust it: if you do, run  git config --global --add safe.directory %s", dir,
+			  top && strcmp(top, "/") ? top : dir);
+	free(top);
+	git_error_clear();
+	return error;
+}
+
+/* Whether the failure to open a repository was git's ownership check:
+ * GIT_EOWNER, or, from libgit2 1.5 when no safe.directory is set at
+ * all, that setting not found. */
+static bool owner_refused(int error)
+{
+	const git_error *e = git_error_last();
+
+	return error == GIT_EOWNER || (error == GIT_ENOTFOUND && e && e->klass == GIT_ERROR_CONFIG && e->message &&
+				       strstr(e->message, "safe.directory"));
+}
+
 static int open_repo(struct source *s, const char *dir)
 {
 	git_repository *repo;
 	const char *wd;
 	int error;
 
-	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0)
-		return git_fail(dir);
+	if ((error = git_repository_open_ext(&repo, dir, 0, NULL)) < 0)
+		return owner_refused(error) ? owner_fail(dir) : git_fail(dir);
 	s->repo = repo;
 	if ((error = loose_check_all(git_repository_commondir(repo))) < 0)
 		return error;
@@ -266,7 +326,9 @@ static int list_tree(struct source *s, git_tree *tree, const char *top, bool req
 		return required ? error_set(ERR_GIT, "commit %.7s has no %s/ folder", s->commit, top) : 0;
 	}
 	if (git_tree_entry_type(te) != GIT_OBJECT_TREE)
-		error = required ? error_set(ERR_GIT, "%s in commit %.7s is not a folder", top, s->commit) : 0;
+		error = required ? error_set(ERR_GIT, "%s in commit %.7s is not a folder", top, s->commit)
+		      : git_tree_entry_filemode(te) == GIT_FILEMODE_LINK || git_tree_entry_type(te) == GIT_OBJECT_COMMIT
+		      ? add_link(s, top, NULL) : 0;
 	else if (git_tree_lookup(&sub, s->repo, git_tree_entry_id(te)) < 0)
 		error = git_fail(top);
 	else if (git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w) < 0)
@@ -288,7 +350,14 @@ int source_open_commit(struct source *s, const char *dir, const char *rev)
 		goto done;
 	if (git_revparse_single(&obj, s->repo, rev) < 0 ||
 	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
-		error = git_fail(rev);
+		if (git_repository_is_empty(s->repo) == 1) {
+			git_error_clear();
+			error = error_set(ERR_GIT, "the repository in %s has no commits yet: commit the record "
+					  "(git add data content && git commit), or read the working tree with "
+					  "--worktree", s->root);
+		} else {
+			error = git_fail(rev);
+		}
 		goto done;
 	}
 	git_oid_tostr(s->commit, sizeof(s->commit), git_commit_id(commit));
@@ -355,8 +424,9 @@ int source_open_worktree(struct source *s, const char *dir)
 	int error;
 
 	s->worktree = true;
-	if (git_repository_open_ext((git_repository **)&s->repo, dir, 0, NULL) == 0 &&
-	    git_repository_workdir(s->repo)) {
+	if ((error = git_repository_open_ext((git_repository **)&s->repo, dir, 0, NULL)) < 0 && owner_refused(error))
+		return owner_fail(dir);
+	if (error == 0 && git_repository_workdir(s->repo)) {
 		if (!(s->root = strdup(git_repository_workdir(s->repo))))
 			return error_nomem();
 	} else {
@@ -368,6 +438,16 @@ int source_open_worktree(struct source *s, const char *dir)
 	}
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", s->root, roots[i]);
+		/* a linked folder is not what a commit of it would hold */
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			if (i == 0)
+				return error_set(ERR_IO, "%s: %s/ is a symbolic link, not a folder; a commit would "
+						 "hold the link, not the record: keep the record in %s/ itself",
+						 s->root, roots[i], roots[i]);
+			if ((error = add_link(s, roots[i], NULL)) < 0)
+				return error;
+			continue;
+		}
 		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			if (i == 0)
 				return error_set(ERR_IO, "%s: no %s/ folder", s->root, roots[i]);
@@ -582,6 +662,9 @@ void source_release(struct source *s)
 	for (i = 0; i < s->n; i++)
 		free(s->v[i].path);
 	free(s->v);
+	for (i = 0; i < s->nlinks; i++)
+		free(s->links[i]);
+	free(s->links);
 	free(s->root);
 	git_repository_free(s->repo);
 	memset(s, 0, sizeof(*s));
@@ -1038,25 +1121,23 @@ static int pending_cmp(const void *a, const void *b)
 }
 
 /*
- * The commits of a shallow clone, newest first: every commit reachable
- * without crossing the cut, ordered by commit time (a shallow history is
- * short, and its order is only for display; parents missing beyond the
- * cut are the cut).
+ * The commits of a shallow clone reachable from tip without crossing
+ * the cut (parents missing beyond it are the cut) or reaching stop,
+ * newest first by commit time (a shallow history is short, and its
+ * order is only for display).  *out owned.
  */
-static int walk_shallow(const struct source *s, struct walker *w, const char *stop, source_commit_fn fn,
-			void *payload)
+static int shallow_list(const struct source *s, const git_oid *tip, const char *stop, struct pending **out,
+			size_t *nout)
 {
 	struct pending *seen = NULL, *stack = NULL;
 	size_t nseen = 0, nstack = 0, cap = 0, tcap = 0, i;
-	git_oid tip, hide;
+	git_oid hide;
 	int error = 0;
 	bool has_stop = stop && *stop && git_oid_fromstr(&hide, stop) == 0;
 
-	if (git_oid_fromstr(&tip, s->commit) < 0)
-		return git_fail(s->commit);
 	if (!(stack = malloc(sizeof(*stack) * (tcap = 64))))
 		return error_nomem();
-	stack[nstack++].id = tip;
+	stack[nstack++].id = *tip;
 	while (nstack && error >= 0) {
 		git_oid id = stack[--nstack].id;
 		git_commit *commit = NULL;
@@ -1094,12 +1175,34 @@ static int walk_shallow(const struct source *s, struct walker *w, const char *st
 		}
 		git_commit_free(commit);
 	}
-	if (error >= 0 && nseen)
+	free(stack);
+	if (error < 0) {
+		free(seen);
+		return error;
+	}
+	if (nseen)
 		qsort(seen, nseen, sizeof(*seen), pending_cmp);
+	*out = seen;
+	*nout = nseen;
+	return 0;
+}
+
+/* The commits of a shallow clone, newest first (see shallow_list). */
+static int walk_shallow(const struct source *s, struct walker *w, const char *stop, source_commit_fn fn,
+			void *payload)
+{
+	struct pending *seen = NULL;
+	size_t nseen = 0, i;
+	git_oid tip;
+	int error;
+
+	if (git_oid_fromstr(&tip, s->commit) < 0)
+		return git_fail(s->commit);
+	if ((error = shallow_list(s, &tip, stop, &seen, &nseen)) < 0)
+		return error;
 	for (i = 0; i < nseen && error >= 0; i++)
 		error = walk_one(w, &seen[i].id, fn, payload);
 	free(seen);
-	free(stack);
 	return error;
 }
 
@@ -1265,6 +1368,21 @@ bool source_is_shallow(const struct source *s)
 	return s->repo && git_repository_is_shallow(s->repo) == 1;
 }
 
+bool source_is_cut(const struct source *s, const char *commit)
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_oid id;
+	bool cut = false;
+
+	if (source_is_shallow(s) && git_oid_fromstr(&id, commit) == 0 && git_commit_lookup(&c, s->repo, &id) == 0 &&
+	    git_commit_parentcount(c) > 0)
+		cut = git_commit_lookup(&parent, s->repo, git_commit_parent_id(c, 0)) < 0;
+	git_error_clear();
+	git_commit_free(parent);
+	git_commit_free(c);
+	return cut;
+}
+
 int source_descends(const struct source *s, const char *commit, const char *ancestor, bool *out)
 {
 	git_oid a, b;
@@ -1285,6 +1403,19 @@ int source_descends(const struct source *s, const char *commit, const char *ance
 			return 0;
 		}
 		git_commit_free(old);
+	}
+	/* libgit2 cannot walk past a shallow clone's cut: there, the
+	 * commits it has are searched by hand */
+	if (git_repository_is_shallow(s->repo) == 1) {
+		struct pending *v = NULL;
+		size_t n = 0, i;
+		if ((r = shallow_list(s, &a, NULL, &v, &n)) < 0)
+			return r;
+		for (i = 0; i < n && !git_oid_equal(&v[i].id, &b); i++)
+			;
+		*out = i < n;
+		free(v);
+		return 0;
 	}
 	if ((r = git_graph_descendant_of(s->repo, &a, &b)) < 0)
 		return git_fail(ancestor);

@@ -37,9 +37,15 @@ struct source {
 	void *repo;             /* git_repository * (owned), NULL for a plain folder */
 	struct source_kept *kept; /* owned: the bytes read so far, by entry, after
 	                           source_keep(); NULL otherwise (source.c) */
+	char **links;           /* owned: the nlinks symbolic links and submodules
+	                           of content/ and themes/ (or those folders
+	                           themselves), left out of v: a site never
+	                           reads them, so a link's target is never
+	                           published as a page; told as warnings */
+	size_t nlinks;
 };
 
-#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL, NULL }
+#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL, NULL, NULL, 0 }
 
 /* Starts and stops libgit2 (once per process). */
 int source_global_init(void);
@@ -53,7 +59,8 @@ void source_global_shutdown(void);
 int source_open_commit(struct source *s, const char *dir, const char *rev);
 
 /* Lists data/ in the working tree of the repository containing dir, or
- * in dir itself when it is in no repository. */
+ * in dir itself when it is in no repository.  ERR_IO when data/ is
+ * missing, or a symbolic link (a commit cannot hold the record so). */
 int source_open_worktree(struct source *s, const char *dir);
 
 /* Reads entry i's bytes into out (cleared first) and sets *size to the
@@ -145,9 +152,14 @@ int source_read_oid(const struct source *s, const unsigned char oid[20],
 /* Whether the repository is a shallow clone (its history is cut). */
 bool source_is_shallow(const struct source *s);
 
+/* Whether commit is where a shallow clone's history is cut: it is there,
+ * and its parents are not. */
+bool source_is_cut(const struct source *s, const char *commit);
+
 /* *out = whether commit descends from (or is) ancestor.  An ancestor the
  * repository no longer has (a rewritten history) gives false, not an
- * error; ERR_GIT for an id that does not parse. */
+ * error, and so does, in a shallow clone, one beyond its cut; ERR_GIT
+ * for an id that does not parse. */
 int source_descends(const struct source *s, const char *commit,
 		    const char *ancestor, bool *out);
 

@@ -31,6 +31,7 @@ where one is near, so that a commit holds a few files.
 
 Only Python's standard library; Debian's python3.
 """
+import argparse
 import datetime
 import json
 import os
@@ -607,29 +608,33 @@ def write_stream(fp, events, bounds, total):
     w(b"done\n")
 
 
+def parse_args(argv):
+    """The options; --help prints the module's documentation, a mistake the usage (exit 2)."""
+    ap = argparse.ArgumentParser(prog="synth.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 description=__doc__.split("\n\n", 1)[0],
+                                 epilog=__doc__.split("\n\n", 2)[2])
+    ap.add_argument("size", metavar="SIZE", choices=list(SIZES), help="S, M or L (see below)")
+    ap.add_argument("out", metavar="OUT_REPO", help="the repository to write (replaced if it exists)")
+    ap.add_argument("--seed", type=int, default=20241231, help="the random seed (default %(default)s)")
+    for name in ("programs", "rounds", "apps", "commits"):
+        ap.add_argument("--" + name, type=int, metavar="N", help="override the size's number of " + name)
+    ap.add_argument("--no-repack", action="store_true", help="leave fast-import's pack as it is")
+    a = ap.parse_args(argv[1:])
+    for name in ("programs", "rounds", "apps", "commits"):
+        if getattr(a, name) is not None and getattr(a, name) < 1:
+            ap.error("--%s takes a number from 1" % name)
+    return a
+
+
 def main(argv):
-    args = list(argv[1:])
-    opts = {}
-    pos = []
-    while args:
-        a = args.pop(0)
-        if a.startswith("--"):
-            if a == "--no-repack":
-                opts["no_repack"] = True
-            else:
-                opts[a[2:]] = int(args.pop(0))
-        else:
-            pos.append(a)
-    if len(pos) != 2 or pos[0] not in SIZES:
-        sys.stderr.write(__doc__)
-        return 2
-    size, out = pos
+    a = parse_args(argv)
+    size, out = a.size, a.out
     nprog, nrounds, napps, ncommits = SIZES[size]
-    nprog = opts.get("programs", nprog)
-    nrounds = opts.get("rounds", nrounds)
-    napps = opts.get("apps", napps)
-    ncommits = opts.get("commits", ncommits)
-    seed = opts.get("seed", 20241231)
+    nprog = a.programs or nprog
+    nrounds = a.rounds or nrounds
+    napps = a.apps or napps
+    ncommits = a.commits or ncommits
+    seed = a.seed
     fine = size != "L"   # L: each application's stage outcomes in one version
     t0 = time.time()
     rng = random.Random(seed)
@@ -687,7 +692,7 @@ def main(argv):
     if fi.wait():
         raise SystemExit("synth: git fast-import failed")
     t2 = time.time()
-    if not opts.get("no_repack"):
+    if not a.no_repack:
         subprocess.run(["git", "-C", out, "repack", "-a", "-d", "-q"], check=True, env=env)
     t3 = time.time()
     sys.stderr.write("synth %s: %d programs, %d rounds, %d applications, %d file versions in %d commits "

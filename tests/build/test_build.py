@@ -645,6 +645,47 @@ def injection_escaped():
         assert not bad, bad[:10]
 
 
+BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+@test
+def control_characters_never_published():
+    """Control characters and stray bytes in commit messages and record text reach no page, feed or sitemap."""
+    def mutate(repo):
+        p = os.path.join(repo, "data/notices/lhasa-2024-proposed.json")
+        doc = json.load(open(p, encoding="utf-8"))
+        doc["title"] += "\x01\x1b[31m\x85\ufffe"
+        json.dump(doc, open(p, "w", encoding="utf-8"), ensure_ascii=True, indent=2)
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=mutate)
+        p = os.path.join(repo, "data/notices/lhasa-2024-proposed.json")
+        doc = json.load(open(p, encoding="utf-8"))
+        doc["body"] = doc.get("body", "") + "。"
+        json.dump(doc, open(p, "w", encoding="utf-8"), ensure_ascii=True, indent=2)
+        git(repo, "commit", "-q", "-a", "-m", "\x01 ctl \x1b[2J\x1b[31m red \x7f del \xc2\x85 nel")
+        doc["body"] += "。"
+        json.dump(doc, open(p, "w", encoding="utf-8"), ensure_ascii=True, indent=2)
+        subprocess.run([b"git", b"-C", repo.encode(), b"commit", b"-q", b"-a", b"-m", b"stray \xff\xfe byte"],
+                       check=True, env=GIT_ENV, capture_output=True)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        bad = []
+        for path, data in tree(out).items():
+            if not path.endswith((".html", ".xml", ".txt")):
+                continue
+            try:
+                t = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                bad.append("%s: %s" % (path, e))
+                continue
+            bad += ["%s: %r" % (path, m.group()) for m in BAD_CHARS.finditer(t)][:3]
+            if path.endswith(".xml"):
+                __import__("xml.dom.minidom").dom.minidom.parseString(data)
+        assert not bad, bad[:10]
+        t = open(os.path.join(out, "changes/index.html"), encoding="utf-8").read()
+        assert "\ufffd ctl" in t and "[31m red" in t, "the message is not shown, replaced"
+
+
 @test
 def private_never_leaks():
     """A unique marker in every private field appears nowhere in the output."""

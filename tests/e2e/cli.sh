@@ -106,5 +106,34 @@ if command -v strace >/dev/null 2>&1; then
 else
 	echo "cli: strace is not installed: the test that textconv starts no libgit2 is skipped"
 fi
+# issue #16: each mistake says what is wrong and how to go on, with the
+# exit status of its kind
+expect 2 "-C needs a value" "$G" -C
+for e in 99999999999999999999 7258118400; do
+	expect 2 "SOURCE_DATE_EPOCH is $e seconds, a date after the year 2199" \
+		env SOURCE_DATE_EPOCH=$e "$G" -C "$tmp/rec" check
+done
+expect 0 "0 errors" env SOURCE_DATE_EPOCH=7258089599 "$G" -C "$tmp/rec" check
+mkdir "$tmp/empty" && cp -r "$tmp/rec/data" "$tmp/empty/" && git -C "$tmp/empty" init -q
+expect 2 "has no commits yet" "$G" -C "$tmp/empty" check
+expect 2 "has no commits yet" "$G" -C "$tmp/empty" build -o "$tmp/empty-site"
+cd "$tmp/rec" || exit 2
+for o in . / .. data/..; do # not a folder it could replace: usage, not a rule broken
+	expect 2 "has no last component" "$G" build -o "$o" --today 2024-12-31
+done
+check "no cache beside a folder that is none" '[ ! -e /..cache ] && ! ls -a "$tmp/rec" | grep -q "\.cache"'
+cd - >/dev/null || exit 2
+# a repository of another user: git's safe.directory, told with its command
+if [ "$(id -u)" = 0 ] && cp -r "$tmp/rec" "$tmp/theirs" && chown -R nobody "$tmp/theirs" 2>/dev/null; then
+	expect 2 "git config --global --add safe.directory $tmp/theirs\$" env HOME="$tmp" "$G" -C "$tmp/theirs/data" check
+	expect 2 "safe.directory $tmp/theirs\$" env HOME="$tmp" "$G" -C "$tmp/theirs" check --worktree
+	HOME=$tmp git config --global --add safe.directory "$tmp/theirs"
+	expect 0 "0 errors" env HOME="$tmp" "$G" -C "$tmp/theirs" check --today 2024-12-31
+else
+	echo "cli: not root: the test of a repository owned by another user is skipped"
+fi
+# the benchmark's generator: a usage, not a traceback
+expect 0 "usage: synth.py" python3 "$(dirname "$0")/../bench/synth.py" --help
+expect 2 "usage: synth.py" python3 "$(dirname "$0")/../bench/synth.py" S
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -63,5 +63,46 @@ rm "$r/data/notices/passwd.json" "$r/data/organizations/alias.json" \
 grep -v '\[symlink\]' "$tmp/expect" >"$tmp/expect2" && mv "$tmp/expect2" "$tmp/expect"
 check "no links" 0 --worktree
 
+# content/: a link is not published as a page holding its target (told
+# as in data/, in the working tree and in a commit), nor a linked folder
+# read; the site is built without them.
+mkdir -p "$r/content/pages" "$r/content/announcements" "$tmp/theme"
+ln -s /etc/passwd "$r/content/pages/passwd.md"
+ln -s /etc/hostname "$r/content/announcements/2024-01-02-host.md"
+ln -s "$tmp/theme" "$r/themes"
+{
+	printf 'content/announcements/2024-01-02-host.md:1:1: %s\n' "$W"
+	printf 'content/pages/passwd.md:1:1: %s\n' "$W"
+	cat "$tmp/expect"
+	printf 'themes:1:1: %s\n' "$W"
+} >"$tmp/expect2" && mv "$tmp/expect2" "$tmp/expect"
+check "links in content/ in the working tree" 0 --worktree
+git -C "$r" add -A && git -C "$r" commit -q -m "content links"
+check "links in content/ in a commit" 0
+${GONGSHI_WRAPPER:-} "$G" -C "$r" build -q -o "$tmp/site" --today 2024-12-31 >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && [ -e "$tmp/site/index.html" ] && [ ! -e "$tmp/site/pages/passwd" ] &&
+	[ ! -e "$tmp/site/announcements/2024-01-02-host" ] && ! grep -rq "root:" "$tmp/site"; then
+	passed=$((passed + 1))
+else
+	echo "FAIL symlink: a link in content/ was published, or the build failed"
+	sed 's/^/    /' "$tmp/out"
+	failed=$((failed + 1))
+fi
+
+# data/ itself a link: a commit holds the link, not the record, so the
+# working tree is refused as the commit is, never checked as empty.
+l=$tmp/linked
+mkdir "$l"
+ln -s "$r/data" "$l/data"
+${GONGSHI_WRAPPER:-} "$G" -C "$l" check --worktree >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "data/ is a symbolic link" "$tmp/out"; then
+	passed=$((passed + 1))
+else
+	echo "FAIL symlink: data/ as a link in the working tree: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+	failed=$((failed + 1))
+fi
+
 echo "symlink: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

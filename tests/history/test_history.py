@@ -269,6 +269,40 @@ def shallow_clone_says_where_history_begins():
 
 
 @test
+def shallow_clone_refused_over_a_longer_history():
+    """A shallow clone never publishes over a site with more history, whatever its depth, even with
+    --allow-rewrite; it says how to fetch the history, and --allow-shallow is the separate decision."""
+    s = site()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        build(s["repo"], out)
+        before = tree(out)
+        for depth in ("1", "2", "3"):
+            shallow = os.path.join(tmp, "shallow" + depth)
+            subprocess.run(["git", "clone", "-q", "--depth", depth, "file://" + s["repo"], shallow], check=True,
+                           capture_output=True)
+            for extra in ([], ["--allow-rewrite"]):
+                p = build(shallow, out, *extra, check=False)
+                err = p.stderr.decode()
+                assert p.returncode == 2 and "shallow clone" in err and "fetch --unshallow" in err \
+                    and "rewritten" not in err, (depth, extra, p.returncode, err)
+                assert tree(out) == before, "a refused build changed the site"
+        # the separate decision: published, and the log says where its history begins
+        build(shallow, out, "--allow-shallow")
+        log = json.loads(read(out, "publication-log.json"))
+        assert len(log) == 2 and "shallow_boundary" in log[1], log
+        # a shallow clone reaching back as far may publish; one reaching less far may not
+        build(shallow, out)
+        p = build(os.path.join(tmp, "shallow1"), out, check=False)
+        assert p.returncode == 2 and "reaching back to commit" in p.stderr.decode(), p.stderr
+        # the whole history fetched: the whole site again, from the history, not from a cut cache
+        git(shallow, "fetch", "-q", "--unshallow")
+        build(shallow, out)
+        assert "浅克隆" not in text_of(read(out, "changes/index.html"))
+        assert len(tree(out)) == len(before)
+
+
+@test
 def rebuild_reads_only_new_commits():
     """After one more commit, a rebuild walks that commit alone, and its site is a clean build's."""
     s = site()

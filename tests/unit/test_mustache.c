@@ -633,12 +633,41 @@ START_TEST(delimiters)
 }
 END_TEST
 
+/* No value puts a character HTML or XML may not hold into a page: a
+ * control character from a commit message, a C1 control, a
+ * noncharacter, a stray byte.  Each becomes U+FFFD, escaped or raw. */
+START_TEST(invalid_characters)
+{
+	const char *json = "{\"x\": \"a\\u0001b\\u001b[31m\\u007f\\u0085\\ufffe\\ufdd0\\t\\n\\r\xff\xc0\xaf"
+			   "\xed\xa0\x80\xe4\xb8\xad<\"}";
+	const char *want = "a\xef\xbf\xbd" "b\xef\xbf\xbd[31m\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			   "\t\n\r\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" /* each stray byte */
+			   "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe4\xb8\xad"; /* a surrogate's bytes */
+
+	{
+		struct buf w = BUF_INIT;
+		ck_assert_int_eq(buf_printf(&w, "%s&lt;", want), 0);
+		ck_render(buf_cstr(&w), "{{x}}", json, NULL);
+		buf_clear(&w);
+		ck_assert_int_eq(buf_printf(&w, "%s<", want), 0);
+		ck_render(buf_cstr(&w), "{{{x}}}", json, NULL);
+		ck_render(buf_cstr(&w), "{{&x}}", json, NULL);
+		buf_release(&w);
+	}
+	/* plane 16's last two code points are noncharacters too; the ones before are not */
+	ck_render("\xef\xbf\xbd\xf4\x8f\xbf\xbd", "{{x}}", "{\"x\": \"\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbd\"}", NULL);
+	/* a character cut short at the end of the value: each of its bytes */
+	ck_render("a\xef\xbf\xbd\xef\xbf\xbd", "{{x}}", "{\"x\": \"a\xe4\xb8\"}", NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mustache");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, escaping);
+	tcase_add_test(tc, invalid_characters);
 	tcase_add_test(tc, numbers);
 	tcase_add_test(tc, truthiness);
 	tcase_add_test(tc, nested_sections);

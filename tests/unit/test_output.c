@@ -696,7 +696,7 @@ START_TEST(bad_dir_names)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_int_eq(output_open(&o, bad[i]), ERR_INVALID);
+		ck_assert_int_eq(output_open(&o, bad[i]), ERR_USAGE);
 		output_release(&o);
 	}
 	ck_assert_int_eq(output_open(&o, at("missing/site")), ERR_IO);
@@ -802,7 +802,7 @@ START_TEST(failed_write_blocks_commit)
 	put(&o, "a", "a");
 	/* A folder in the source's place: read() fails with EISDIR. */
 	ck_assert_int_eq(output_copy_file(&o, "b", base), ERR_IO);
-	ck_assert_int_eq(output_commit(&o), ERR_INVALID);
+	ck_assert_int_eq(output_commit(&o), ERR_IO);
 	ck_assert_ptr_nonnull(strstr(error_message(), "earlier write failed"));
 	output_release(&o);
 	expect_names(base, "");
@@ -1191,7 +1191,7 @@ START_TEST(import_rejects_bad_lists)
 	ck_assert_int_eq(output_export(&o, &m, &list), 0);
 	ck_assert_int_eq(output_import(&o, list.ptr, list.len), ERR_INVALID);
 	ck_assert(strstr(error_message(), "written twice"));
-	ck_assert_int_eq(output_commit(&o), ERR_INVALID); /* broken now */
+	ck_assert_int_eq(output_commit(&o), ERR_IO); /* broken now */
 	output_release(&o);
 	ck_assert_int_eq(output_import(&w, list.ptr, list.len), ERR_INVALID); /* not open */
 	buf_release(&list);
