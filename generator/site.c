@@ -2338,8 +2338,10 @@ static int downloads(struct site *S)
 		for (i = 0; i < S->src->n && error >= 0; i++) {
 			struct json_doc doc = JSON_DOC_INIT;
 			char *text;
+			/* the files the record was loaded from: a link or a
+			 * submodule was left out of it (record.c), so here too */
 			if (record_kind_of_path(S->src->v[i].path) != (enum record_kind)k ||
-			    strstr(S->src->v[i].path, "/."))
+			    strstr(S->src->v[i].path, "/.") || S->src->v[i].link)
 				continue;
 			if ((error = load_public(S, S->src->v[i].path, &doc)) < 0)
 				break;

@@ -686,6 +686,31 @@ def private_never_leaks():
         assert not leaks, leaks[:5]
 
 
+def check(repo, *args):
+    return subprocess.run(WRAP + [GONGSHI, "-C", repo, "check", "-q"] + list(args), capture_output=True,
+                          env=dict(os.environ, SOURCE_DATE_EPOCH=SDE), timeout=600)
+
+
+@test
+def links_and_submodules_build():
+    """A symbolic link and a submodule named *.json in record folders: check
+    warns that they are ignored, and the build ignores them too (issue #16)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        os.symlink("../organizations/91620100051836270K.json", os.path.join(repo, "data/notices/alias.json"))
+        git(repo, "add", "-A")
+        git(repo, "update-index", "--add", "--cacheinfo",
+            "160000,1111111111111111111111111111111111111111,data/rounds/sub.json")
+        git(repo, "commit", "-q", "-m", "a link and a submodule")
+        p = check(repo)
+        assert p.returncode == 0 and p.stdout.count(b"[symlink]") == 2, (p.returncode, p.stdout, p.stderr)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        record = json.load(open(os.path.join(out, "downloads/record.json"), encoding="utf-8"))
+        assert len(record["organizations"]) == 10 and len(record["notices"]) == 10, \
+            {k: len(v) for k, v in record.items()}
+
+
 def main():
     passed = failed = 0
     only = os.environ.get("ONLY")
