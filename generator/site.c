@@ -45,6 +45,21 @@ struct group {
 enum unit { U_ROUND, U_NOTICE, U_ORG, U_AWARD, U_REVOCATION, U_OBJECTION, U_COMMIT, U_KINDS };
 enum { SUM_ORG, SUM_REVOCATION, SUM_OBJECTION, SUM_KINDS };
 
+/*
+ * A withdrawn application whose last version had a certificate.  An
+ * award's URL is its certificate's, so when a certificate passed from one
+ * id to another (an application renamed), one page answers for them all:
+ * the current holder's, else that of the last withdrawn; the others'
+ * histories are shown on it.
+ */
+struct gone_award {
+	const char *id;          /* the history's */
+	char *cert;              /* owned */
+	size_t ref;              /* its first (newest) ref in hist.refs */
+	size_t commit;           /* the commit that withdrew it (hist.commits) */
+	bool shown;              /* its page is awards/<cert>/ */
+};
+
 struct work {                /* in memory shared by every process */
 	size_t next;         /* the next unit to claim */
 	size_t pages;        /* pages written by them all */
@@ -83,6 +98,11 @@ struct site {
 	const struct application **awards; /* owned: awarded applications with a
 					      certificate, newest first */
 	size_t nawards;
+	struct gone_award *gone; /* owned: withdrawn applications whose last
+				    version had a certificate, in refs order */
+	struct gone_award **gone_by_cert; /* owned: the same, by certificate,
+					     latest withdrawal first */
+	size_t ngone;
 	cJSON **sums[SUM_KINDS]; /* owned: each organization's, revocation's
 				    and objection's entry in its list, by
 				    index; NULL until rendered */
@@ -733,23 +753,21 @@ static void put_fields(cJSON *o, const struct jd_changes *f)
 	put_bool(o, "has_fields", f->n > 0);
 }
 
-/* Adds "history" (newest first) to o for record (kind, id); the count. */
-static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const char *id)
+/* Adds "history" to o: the changes refs (newest first) of record id, and
+ * of others (record_id names them). */
+static void put_refs(struct site *S, cJSON *o, const struct history_ref *refs, size_t n, const char *id)
 {
-	const struct history_ref *refs;
-	size_t n, i;
-	cJSON *arr;
+	cJSON *arr = add_arr(o, "history");
+	size_t i;
 
-	if (!S->has_history)
-		return 0;
-	n = history_of(&S->hist, kind, id, &refs);
-	arr = add_arr(o, "history");
 	for (i = 0; i < n; i++) {
 		const struct history_commit *c = &S->hist.commits[refs[i].commit];
 		const struct history_change *e = &c->changes[refs[i].change];
 		cJSON *x = push_obj(arr);
 		put_commit(x, c);
 		put_str(x, "status_zh", hist_status_zh(e->status));
+		if (strcmp(e->id, id))
+			put_str(x, "record_id", e->id);
 		put_fields(x, &e->fields);
 	}
 	put_bool(o, "has_history", true);
@@ -758,7 +776,95 @@ static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const
 		commit_time_zh(S->hist.boundary_time, when, sizeof(when));
 		put_str(o, "history_begins", when);
 	}
+}
+
+/* Adds "history" (newest first) to o for record (kind, id); the count. */
+static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const char *id)
+{
+	const struct history_ref *refs;
+	size_t n;
+
+	if (!S->has_history)
+		return 0;
+	n = history_of(&S->hist, kind, id, &refs);
+	put_refs(S, o, refs, n, id);
 	return n;
+}
+
+static int gone_cmp_cert(const void *a, const void *b)
+{
+	const struct gone_award *x = *(const struct gone_award *const *)a, *y = *(const struct gone_award *const *)b;
+	int c = strcmp(x->cert, y->cert);
+
+	if (c)
+		return c;
+	if (x->commit != y->commit) /* the latest withdrawal first */
+		return x->commit < y->commit ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int ref_newest_first(const void *a, const void *b)
+{
+	const struct history_ref *x = a, *y = b;
+
+	if (x->commit != y->commit)
+		return x->commit < y->commit ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The withdrawn applications that held certificate cert: *first and the
+ * count (latest withdrawal first). */
+static size_t gone_of(const struct site *S, const char *cert, struct gone_award *const **first)
+{
+	size_t lo = 0, hi = S->ngone, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(S->gone_by_cert[mid]->cert, cert) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < S->ngone && !strcmp(S->gone_by_cert[end]->cert, cert); end++)
+		;
+	*first = S->gone_by_cert + lo;
+	return end - lo;
+}
+
+/* put_history() for the page of certificate cert, held by application id
+ * (now, or last before it was withdrawn): its changes and those of every
+ * other id withdrawn with it. */
+static int put_award_history(struct site *S, cJSON *o, const char *id, const char *cert)
+{
+	struct gone_award *const *g;
+	const struct history_ref *refs;
+	struct history_ref *all;
+	size_t ng = gone_of(S, cert, &g), n, m, i;
+
+	if (!S->has_history)
+		return 0;
+	n = history_of(&S->hist, KIND_APPLICATION, id, &refs);
+	for (i = 0, m = n; i < ng; i++)
+		if (strcmp(g[i]->id, id))
+			m += history_of(&S->hist, KIND_APPLICATION, g[i]->id, &refs);
+	if (m == n) {
+		put_history(S, o, KIND_APPLICATION, id);
+		return 0;
+	}
+	if (!(all = malloc(m * sizeof(*all))))
+		return fail_nomem();
+	m = history_of(&S->hist, KIND_APPLICATION, id, &refs);
+	memcpy(all, refs, m * sizeof(*all));
+	for (i = 0; i < ng; i++)
+		if (strcmp(g[i]->id, id)) {
+			n = history_of(&S->hist, KIND_APPLICATION, g[i]->id, &refs);
+			memcpy(all + m, refs, n * sizeof(*all));
+			m += n;
+		}
+	qsort(all, m, sizeof(*all), ref_newest_first);
+	put_refs(S, o, all, m, id);
+	free(all);
+	return 0;
 }
 
 /* A record's page, and the public part of its record beside it as
@@ -1433,7 +1539,8 @@ static int page_award(struct site *S, const struct application *a)
 	o = award_summary(S, add_arr(ctx, "awards"), a);
 	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
 	cJSON_AddItemReferenceToObject(cJSON_GetObjectItem(ctx, "award"), "record", doc.root);
-	put_history(S, cJSON_GetObjectItem(ctx, "award"), KIND_APPLICATION, a->id.v);
+	if ((error = put_award_history(S, cJSON_GetObjectItem(ctx, "award"), a->id.v, a->certificate.v)) < 0)
+		goto done;
 	snprintf(title, sizeof(title), "证书 %s", a->certificate.v);
 	error = emit_record(S, "awards", a->certificate.v, "award", title, "awards/index.html", doc.root, ctx);
 	ctx = NULL;
@@ -1601,6 +1708,90 @@ static bool exists_now(const struct record *r, enum record_kind k, const char *i
 	}
 }
 
+#define ID_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY"
+#define CERT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+static int gone_cmp_ref(const void *a, const void *b)
+{
+	const struct gone_award *x = a, *y = b;
+
+	return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+/* The withdrawn application whose refs start at hist.refs[ref], or NULL. */
+static const struct gone_award *gone_find(const struct site *S, size_t ref)
+{
+	struct gone_award key = { .ref = ref };
+
+	return S->ngone ? bsearch(&key, S->gone, S->ngone, sizeof(*S->gone), gone_cmp_ref) : NULL;
+}
+
+static int cert_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* S->gone and S->gone_by_cert, and which page each certificate gets
+ * (struct gone_award): before count_pages() and the workers' fork. */
+static int gone_awards(struct site *S)
+{
+	const struct record *r = S->r;
+	const char **held = NULL;
+	struct gone_award *v;
+	size_t i, j, nheld = 0, cap = 0;
+	int error = 0;
+
+	for (i = 0; i < S->hist.nrefs && error >= 0; i = j) {
+		const struct history_ref *x = &S->hist.refs[i];
+		const struct history_change *e = &S->hist.commits[x->commit].changes[x->change];
+		struct json_doc doc = JSON_DOC_INIT;
+		const char *cert;
+		for (j = i; j < S->hist.nrefs && S->hist.refs[j].kind == x->kind && !strcmp(S->hist.refs[j].id, x->id); j++)
+			;
+		if (x->kind != KIND_APPLICATION || e->status != HIST_DELETED || record_find_application(r, x->id) ||
+		    strspn(x->id, ID_CHARS) != strlen(x->id))
+			continue;
+		if ((error = load_version(S, e->old_oid, &doc)) < 0)
+			break;
+		cert = doc.root ? json_get_string(json_get(doc.root, "result"), "certificate") : NULL;
+		if (cert && *cert && strspn(cert, CERT_CHARS) == strlen(cert)) {
+			size_t grown = S->ngone < cap ? cap : cap ? 2 * cap : 16;
+			if (grown != cap && (v = realloc(S->gone, grown * sizeof(*v))))
+				S->gone = v, cap = grown;
+			if (S->ngone == cap || !(S->gone[S->ngone].cert = strdup(cert)))
+				error = fail_nomem();
+			else {
+				S->gone[S->ngone].id = x->id;
+				S->gone[S->ngone].ref = i;
+				S->gone[S->ngone].commit = x->commit;
+				S->gone[S->ngone++].shown = false;
+			}
+		}
+		json_doc_release(&doc);
+	}
+	if (error < 0 || !S->ngone)
+		return error;
+	if (!(S->gone_by_cert = malloc(S->ngone * sizeof(*S->gone_by_cert))) ||
+	    !(held = malloc((r->napplications + 1) * sizeof(*held)))) {
+		error = fail_nomem();
+		goto done;
+	}
+	for (i = 0; i < S->ngone; i++)
+		S->gone_by_cert[i] = &S->gone[i];
+	qsort(S->gone_by_cert, S->ngone, sizeof(*S->gone_by_cert), gone_cmp_cert);
+	for (i = 0; i < r->napplications; i++)
+		if (r->applications[i].awarded && r->applications[i].certificate.v)
+			held[nheld++] = r->applications[i].certificate.v;
+	qsort(held, nheld, sizeof(*held), cert_cmp);
+	/* the page of a certificate nobody holds now: its last holder's */
+	for (i = 0; i < S->ngone; i++)
+		S->gone_by_cert[i]->shown = (!i || strcmp(S->gone_by_cert[i - 1]->cert, S->gone_by_cert[i]->cert)) &&
+			!(nheld && bsearch(&S->gone_by_cert[i]->cert, held, nheld, sizeof(*held), cert_cmp));
+done:
+	free(held);
+	return error;
+}
+
 /* The page of a record withdrawn (deleted) from the record: when and in
  * which commit, and its last public version. */
 static int page_withdrawn(struct site *S, const struct history_ref *refs)
@@ -1615,16 +1806,15 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 	size_t i;
 	int error;
 
-	if ((error = load_version(S, e->old_oid, &doc)) < 0)
-		goto done;
 	if (e->kind == KIND_APPLICATION) {
 		/* an award's page is named by its certificate */
-		slug = doc.root ? json_get_string(json_get(doc.root, "result"), "certificate") : NULL;
-		if (!slug || strspn(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
-			goto done;
-		if (record_find_application(S->r, e->id))
-			goto done;
+		const struct gone_award *g = gone_find(S, (size_t)(refs - S->hist.refs));
+		if (!g || !g->shown)
+			return 0;
+		slug = g->cert;
 	}
+	if ((error = load_version(S, e->old_oid, &doc)) < 0)
+		goto done;
 	ctx = cJSON_CreateObject();
 	o = add_obj(ctx, "withdrawn");
 	put_str(o, "kind_zh", kind_zh[e->kind]);
@@ -1641,7 +1831,10 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 		put_str(x, "label", f.v[i].label);
 		put_str(x, "value", f.v[i].new);
 	}
-	put_history(S, o, e->kind, e->id);
+	if (e->kind != KIND_APPLICATION)
+		put_history(S, o, e->kind, e->id);
+	else if ((error = put_award_history(S, o, e->id, slug)) < 0)
+		goto done;
 	snprintf(path, sizeof(path), "%s/%s/index.html", section, slug);
 	snprintf(title, sizeof(title), "已撤回的%s %s", kind_zh[e->kind], e->id);
 	error = emit(S, path, "withdrawn", title, NULL, ctx);
@@ -1665,7 +1858,7 @@ static int pages_withdrawn(struct site *S)
 			;
 		/* refs run newest first within a record */
 		if (e->status == HIST_DELETED && section_of(r->kind) && !exists_now(S->r, r->kind, r->id) &&
-		    strspn(r->id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(r->id))
+		    strspn(r->id, ID_CHARS) == strlen(r->id))
 			error = page_withdrawn(S, r);
 	}
 	return error;
@@ -2618,9 +2811,14 @@ static size_t count_pages(struct site *S)
 		const struct history_ref *x = &S->hist.refs[i];
 		for (j = i; j < S->hist.nrefs && S->hist.refs[j].kind == x->kind && !strcmp(S->hist.refs[j].id, x->id); j++)
 			;
+		if (x->kind == KIND_APPLICATION) {
+			const struct gone_award *g = gone_find(S, i);
+			n += g && g->shown;
+			continue;
+		}
 		n += S->hist.commits[x->commit].changes[x->change].status == HIST_DELETED &&
 		     section_of(x->kind) && !exists_now(S->r, x->kind, x->id) &&
-		     strspn(x->id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(x->id);
+		     strspn(x->id, ID_CHARS) == strlen(x->id);
 	}
 	/* the change log's pages, at least one, and a page per commit */
 	n += S->hist.n ? (S->hist.n + CHANGES_PER_PAGE - 1) / CHANGES_PER_PAGE + S->hist.n : 1;
@@ -3159,6 +3357,8 @@ int site_build(const struct record *r, const struct source *src,
 		if ((error = history_load(&S.hist, src, o->cache)) < 0)
 			goto done;
 		S.has_history = true;
+		if ((error = gone_awards(&S)) < 0)
+			goto done;
 	}
 	S.out.flags = o->no_spare ? 0 : OUTPUT_SPARE;
 	if ((error = output_open(&S.out, o->out_dir)) < 0 ||
@@ -3219,6 +3419,10 @@ static void site_release(struct site *S)
 		free(S->sums[k]);
 	}
 	free(S->awards);
+	for (i = 0; i < S->ngone; i++)
+		free(S->gone[i].cert);
+	free(S->gone);
+	free(S->gone_by_cert);
 	if (S->work)
 		munmap(S->work, sizeof(*S->work));
 }

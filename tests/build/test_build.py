@@ -711,6 +711,63 @@ def links_and_submodules_build():
             {k: len(v) for k, v in record.items()}
 
 
+def rename_app(repo, old, new):
+    """Gives application old the id new, in its file name and every reference."""
+    os.rename(os.path.join(repo, "data/applications/%s.json" % old),
+              os.path.join(repo, "data/applications/%s.json" % new))
+    for base, dirs, files in os.walk(os.path.join(repo, "data")):
+        for f in files:
+            p = os.path.join(base, f)
+            t = open(p, encoding="utf-8").read()
+            if '"%s"' % old in t:
+                open(p, "w", encoding="utf-8").write(t.replace('"%s"' % old, '"%s"' % new))
+
+
+@test
+def renamed_award_builds():
+    """An awarded application renamed to a new id keeping its certificate
+    checks and builds, at that commit and after; the certificate's page
+    follows the current id and shows the old ids' history too; once every
+    holder is withdrawn, the page of the last one answers (issue #16)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        page = os.path.join(out, "awards/LSQA-2024-01/index.html")
+        steps = [("lhasa-2024-hongsheng", "lhasa-2024-hongsheng-a"),
+                 ("lhasa-2024-hongsheng-a", "lhasa-2024-hongsheng-b"), None, ("delete", None)]
+        for n, step in enumerate(steps):
+            if step and step[0] == "delete":
+                os.remove(os.path.join(repo, "data/applications/lhasa-2024-hongsheng-b.json"))
+                for f in ("lhasa-2024-proposed", "lhasa-2024-result"):
+                    p = os.path.join(repo, "data/notices/%s.json" % f)
+                    doc = json.load(open(p, encoding="utf-8"))
+                    doc["entries"] = [e for e in doc["entries"] if e["application"] != "lhasa-2024-hongsheng-b"]
+                    open(p, "w", encoding="utf-8").write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+            elif step:
+                rename_app(repo, *step)
+            else:
+                with open(os.path.join(repo, "content/note.txt"), "w") as f:
+                    f.write("a later commit\n")
+            git(repo, "add", "-A")
+            git(repo, "commit", "-q", "-m", "step %d" % n)
+            p = check(repo)
+            assert p.returncode == 0, "check at step %d: %s" % (n, p.stdout.decode())
+            again = os.path.join(tmp, "again")
+            shutil.rmtree(again, ignore_errors=True)
+            shutil.rmtree(os.path.join(tmp, ".again.cache"), ignore_errors=True)
+            if os.path.isdir(out):
+                shutil.copytree(out, again)
+            build(repo, out)
+            text = open(page, encoding="utf-8").read()
+            ids = ["lhasa-2024-hongsheng", "lhasa-2024-hongsheng-a", "lhasa-2024-hongsheng-b"][:min(n, 2) + 2]
+            for old in ids[:-1]:
+                assert "<code>%s</code>" % old in text, "step %d: no history of %s" % (n, old)
+            assert (n == 3) == ("已撤回" in text), "step %d: withdrawn page or not" % n
+            # a rebuild (with the history cache) is a clean build (without)
+            build(repo, again, "--no-spare")
+            assert tree_digest(out) == tree_digest(again), "rebuild differs at step %d" % n
+
+
 def main():
     passed = failed = 0
     only = os.environ.get("ONLY")
