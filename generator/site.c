@@ -336,16 +336,35 @@ done:
 	return error;
 }
 
-/* A text file of content/ (Markdown, settings), read at the build's commit. */
+/* A text file of content/ (Markdown, settings), read at the build's
+ * commit; 1 if there is none.  site_check() refused one too large. */
 static int load_content(struct site *S, const char *path, struct buf *out)
 {
 	uint64_t size;
-	int i = source_find(S->src, path);
+	int i = source_find(S->src, path), error;
 
 	buf_clear(out);
-	if (i < 0)
+	if (i < 0 || S->src->v[i].link)
 		return 1;
-	return source_read(S->src, (size_t)i, JSON_MAX_BYTES, out, &size);
+	if ((error = source_read(S->src, (size_t)i, SITE_MARKDOWN_MAX, out, &size)) < 0)
+		return error;
+	if (size > SITE_MARKDOWN_MAX)
+		return error_set(ERR_LIMIT, "%s: %llu bytes, more than %d", path, (unsigned long long)size,
+				 SITE_MARKDOWN_MAX);
+	return 0;
+}
+
+/* An announcement's or page's file name becomes its URL: the characters
+ * of ids only.  *slug (size bytes) is that name without ".md". */
+static bool content_slug(const char *path, char *slug, size_t size)
+{
+	size_t len = strlen(path), skip = !strncmp(path, "content/announcements/", 22) ? 22
+					 : !strncmp(path, "content/pages/", 14) ? 14 : 0;
+
+	if (!skip || len < skip + 4 || strcmp(path + len - 3, ".md"))
+		return false;
+	snprintf(slug, size, "%.*s", (int)(len - skip - 3), path + skip);
+	return strlen(slug) == len - skip - 3 && strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(slug);
 }
 
 static int put_markdown(cJSON *o, const char *k, const char *md, int shift)
@@ -1031,9 +1050,9 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	}
 	program_rules(p, add_arr(o, "rules"));
 	put_history(S, o, KIND_PROGRAM, p->id.v);
-	if (p->measures.text) {
+	if (p->measures.text.v) {
 		char mpath[MAX_URL];
-		snprintf(mpath, sizeof(mpath), "content/%s", p->measures.text);
+		snprintf(mpath, sizeof(mpath), "content/%s", p->measures.text.v);
 		if ((error = load_content(S, mpath, &md)) < 0 ||
 		    (error == 0 && (error = put_markdown(o, "measures_html", buf_cstr(&md), 1)) < 0))
 			goto done;
@@ -2145,7 +2164,7 @@ static int announcements(struct site *S, cJSON *out, size_t max)
 		char t[300];
 		date_t when;
 		size_t len = strlen(p);
-		if (strncmp(p, "content/announcements/", 22) || len < 5 || strcmp(p + len - 3, ".md"))
+		if (strncmp(p, "content/announcements/", 22) || !content_slug(p, t, sizeof(t)))
 			continue;
 		base = p + 22;
 		snprintf(d, sizeof(d), "%.10s", base);
@@ -2223,9 +2242,8 @@ static int pages_content(struct site *S)
 		cJSON *ctx, *o;
 		if ((!ann && !page) || len < 5 || strcmp(p + len - 3, ".md"))
 			continue;
-		snprintf(slug, sizeof(slug), "%.*s", (int)(len - (ann ? 22 : 14) - 3), p + (ann ? 22 : 14));
-		if (strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
-			continue; /* a slug becomes a URL: ids' characters only */
+		if (!content_slug(p, slug, sizeof(slug)))
+			continue; /* site_check() refused it */
 		if ((error = load_content(S, p, &md)) < 0)
 			break;
 		ctx = cJSON_CreateObject();
@@ -2572,7 +2590,9 @@ static int sitemap_file(struct site *S, const char *path, char **paths, size_t n
 		size_t len = strlen(paths[i]);
 		/* folders, as servers serve them: index.html is implied */
 		int cut = len >= 10 && !strcmp(paths[i] + len - 10, "index.html") ? 10 : 0;
-		error = buf_printf(&b, "<url><loc>%s%.*s</loc></url>\n", S->base_url, (int)(len - (size_t)cut),
+		/* site_base_url_problem() let & and ' through: escaped */
+		if ((error = buf_puts(&b, "<url><loc>")) >= 0 && (error = buf_put_xml(&b, S->base_url)) >= 0)
+			error = buf_printf(&b, "%.*s</loc></url>\n", (int)(len - (size_t)cut),
 				   paths[i]);
 	}
 	if (error >= 0 && (error = buf_puts(&b, "</urlset>\n")) >= 0)
@@ -2610,7 +2630,9 @@ static int sitemap(struct site *S, char **paths, size_t n)
 			snprintf(name, sizeof(name), "sitemaps/sitemap-%zu.xml", i + 1);
 			if ((error = sitemap_file(S, name, paths + i * SITEMAP_MAX,
 						  i + 1 < parts ? SITEMAP_MAX : n - i * SITEMAP_MAX)) >= 0)
-				error = buf_printf(&b, "<sitemap><loc>%s%s</loc></sitemap>\n", S->base_url, name);
+				if ((error = buf_puts(&b, "<sitemap><loc>")) >= 0 &&
+				    (error = buf_put_xml(&b, S->base_url)) >= 0)
+					error = buf_printf(&b, "%s</loc></sitemap>\n", name);
 		}
 		if (error >= 0 && (error = buf_puts(&b, "</sitemapindex>\n")) >= 0)
 			error = output_write(&S->out, "sitemap.xml", b.ptr, b.len);
@@ -2625,6 +2647,99 @@ static int sitemap(struct site *S, char **paths, size_t n)
 }
 
 /* ---- settings and theme ---- */
+
+const char *site_base_url_problem(const char *url)
+{
+	const char *p = !strncmp(url, "https://", 8) ? url + 8 : !strncmp(url, "http://", 7) ? url + 7 : NULL;
+	size_t n;
+
+	if (!p)
+		return "not an http:// or https:// URL";
+	if (strlen(url) > 200)
+		return "longer than 200 bytes";
+	if (!(n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")))
+		return "no host name after the scheme";
+	p += n;
+	if (*p == ':') {
+		if ((n = strspn(++p, "0123456789")) == 0 || n > 5)
+			return "the port is not a number";
+		p += n;
+	}
+	if (*p && *p != '/')
+		return "a character a host name cannot hold";
+	/* RFC 3986's pchar and "/": nothing an HTML attribute, XML or a
+	 * robots.txt line would need escaped but & and ', no query (?) and
+	 * no fragment (#), since the site's paths are appended to it */
+	if (strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@%/") !=
+	    strlen(p))
+		return "a character a URL's path cannot hold unescaped, or a query or fragment";
+	return NULL;
+}
+
+int site_check(const struct record *r, const struct source *src, struct diags *d)
+{
+	struct schema_set *schemas = NULL;
+	struct json_doc doc = JSON_DOC_INIT;
+	struct buf text = BUF_INIT;
+	char slug[256], path[MAX_URL];
+	const cJSON *base;
+	const char *why;
+	uint64_t size;
+	size_t i;
+	int k, error = 0;
+
+	for (i = 0; i < src->n && error >= 0; i++) {
+		const struct source_entry *e = &src->v[i];
+		bool named = !strncmp(e->path, "content/announcements/", 22) || !strncmp(e->path, "content/pages/", 14);
+		if (strncmp(e->path, "content/", 8) || !ends_with(e->path, ".md") || e->link)
+			continue;
+		if (named && !content_slug(e->path, slug, sizeof(slug)))
+			error = diags_add(d, DIAG_ERROR, e->path, 1, 1, "schema-pattern",
+					  "an announcement's or page's file name becomes its URL: only a-z, 0-9 and - "
+					  "before \".md\"");
+		else if ((error = source_read(src, i, SITE_MARKDOWN_MAX, &text, &size)) >= 0 &&
+			 size > SITE_MARKDOWN_MAX)
+			error = diags_add(d, DIAG_ERROR, e->path, 1, 1, "file-size",
+					  "file is %llu bytes; a Markdown file may be at most %d bytes",
+					  (unsigned long long)size, SITE_MARKDOWN_MAX);
+	}
+	for (i = 0; i < r->nprograms && error >= 0; i++) {
+		const struct program *p = &r->programs[i];
+		if (!p->measures.text.v)
+			continue;
+		snprintf(path, sizeof(path), "content/%s", p->measures.text.v);
+		if ((k = source_find(src, path)) < 0 || src->v[k].link)
+			error = diags_add(d, DIAG_ERROR, p->path, p->measures.text.pos.line, p->measures.text.pos.col,
+					  "reference", "the measures' \"text\" names %s, which is %s", path,
+					  k < 0 ? "not in the record" : "a link, not a file");
+	}
+	/* a link is no settings, as load_content() reads it */
+	if (error < 0 || (k = source_find(src, "content/site.json")) < 0 || src->v[k].link)
+		goto done;
+	if ((error = source_read(src, (size_t)k, JSON_MAX_BYTES, &text, &size)) < 0)
+		goto done;
+	if (size > JSON_MAX_BYTES) {
+		error = diags_add(d, DIAG_ERROR, src->v[k].path, 1, 1, "file-size",
+				  "file is %llu bytes; a settings file may be at most %d bytes",
+				  (unsigned long long)size, JSON_MAX_BYTES);
+		goto done;
+	}
+	if ((error = json_parse(&doc, src->v[k].path, buf_cstr(&text), text.len, d)) != 0 ||
+	    (error = schema_set_load(&schemas)) < 0 ||
+	    (error = schema_validate(schemas, "site.schema.json", &doc, src->v[k].path, d)) < 0)
+		goto done;
+	base = json_get(doc.root, "base_url");
+	if (cJSON_IsString(base) && *base->valuestring && (why = site_base_url_problem(base->valuestring))) {
+		struct json_pos at = json_value_pos(&doc, base);
+		error = diags_add(d, DIAG_ERROR, src->v[k].path, at.line, at.col, "schema-pattern",
+				  "base_url is where the site is published: %s", why);
+	}
+done:
+	json_doc_release(&doc);
+	buf_release(&text);
+	schema_set_free(schemas);
+	return error < 0 ? error : 0;
+}
 
 /* Reads content/site.json, checked against site.schema.json like a record. */
 static int load_settings(struct site *S, const struct schema_set *schemas, struct diags *d)
@@ -3295,7 +3410,7 @@ int site_build(const struct record *r, const struct source *src,
 			  .html = BUF_INIT, .json = BUF_INIT };
 	struct schema_set *schemas = NULL;
 	struct diags d = DIAGS_INIT;
-	const char *base;
+	const char *base, *why;
 	char *base_copy = NULL;
 	size_t i;
 	int error;
@@ -3322,6 +3437,11 @@ int site_build(const struct record *r, const struct source *src,
 		goto done;
 	}
 	base = o->base_url ? o->base_url : json_get_string(S.settings, "base_url");
+	if (base && *base && (why = site_base_url_problem(base))) {
+		error = o->base_url ? error_set(ERR_USAGE, "--base-url %s: %s", base, why)
+				    : error_set(ERR_INVALID, "content/site.json: base_url %s: %s", base, why);
+		goto done;
+	}
 	if (base && *base) {
 		size_t len = strlen(base);
 		if (!(base_copy = malloc(len + 2))) {

@@ -768,6 +768,57 @@ def renamed_award_builds():
             assert tree_digest(out) == tree_digest(again), "rebuild differs at step %d" % n
 
 
+@test
+def base_url_validated_and_escaped():
+    """--base-url and base_url are held to one rule, an http(s) URL (issue
+    #16): javascript: is refused before anything is written, and a URL
+    with & is escaped in sitemap.xml, which stays well-formed."""
+    import xml.dom.minidom
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        for bad in ("javascript:alert(1)", "https://x.org/\"><script>", "ftp://x.org/", "https://", "https://x.org/?a"):
+            p = build(repo, out, "--base-url", bad, check=False)
+            assert p.returncode == 2 and b"--base-url" in p.stderr, (bad, p.returncode, p.stderr)
+            assert not os.path.exists(out), "written for %s" % bad
+        build(repo, out, "--base-url", "https://example.org/a&b")
+        doc = xml.dom.minidom.parse(os.path.join(out, "sitemap.xml"))
+        locs = [e.firstChild.data for e in doc.getElementsByTagName("loc")]
+        assert locs and all(l.startswith("https://example.org/a&b/") for l in locs), locs[:3]
+        robots = open(os.path.join(out, "robots.txt"), encoding="utf-8").read()
+        assert "Sitemap: https://example.org/a&b/sitemap.xml\n" in robots, robots
+        assert "javascript" not in open(os.path.join(out, "404.html"), encoding="utf-8").read()
+
+
+@test
+def content_errors_refused():
+    """Markdown over 1 MiB, an announcement whose file name is no URL, a
+    measures text that is not there: each refused by the build with
+    check's diagnostic (exit 1), where it used to publish an empty page,
+    a dead link or a program without its measures (issue #16)."""
+    def big(repo):
+        with open(os.path.join(repo, "content/pages/big.md"), "w") as f:
+            f.write("# big\n" + "x" * (1024 * 1024))
+
+    def name(repo):
+        with open(os.path.join(repo, "content/announcements/2024-03-05-通知.md"), "w") as f:
+            f.write("# 通知\n")
+
+    def measures(repo):
+        os.remove(os.path.join(repo, "content/measures/lanzhou.md"))
+
+    for mutate, want in ((big, b"content/pages/big.md:1:1: error: file is"),
+                         (name, b"content/announcements/2024-03-05-\xe9\x80\x9a\xe7\x9f\xa5.md:1:1: error:"),
+                         (measures, b"data/programs/lanzhou.json:23:13: error: the measures' \"text\"")):
+        with tempfile.TemporaryDirectory() as tmp:
+            repo = make_repo(tmp, mutate=lambda r: (os.makedirs(os.path.join(r, "content/pages"), exist_ok=True),
+                                                    mutate(r)))
+            out = os.path.join(tmp, "site")
+            p = build(repo, out, check=False)
+            assert p.returncode == 1 and want in p.stderr, (mutate.__name__, p.returncode, p.stderr[-400:])
+            assert not os.path.exists(out), mutate.__name__
+
+
 def main():
     passed = failed = 0
     only = os.environ.get("ONLY")
