@@ -128,3 +128,19 @@ int buf_put_quoted(struct buf *b, const char *s, size_t max)
 	}
 	return error < 0 ? error : buf_putc(b, '"');
 }
+
+int buf_put_xml(struct buf *b, const char *s)
+{
+	const char *run = s;
+	int error = 0;
+
+	for (; *s && error >= 0; s++) {
+		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+				  : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+		if (rep && (error = buf_put(b, run, (size_t)(s - run))) >= 0) {
+			error = buf_puts(b, rep);
+			run = s + 1;
+		}
+	}
+	return error < 0 ? error : buf_puts(b, run);
+}

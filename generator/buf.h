@@ -34,6 +34,10 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
  * that record text can never break a terminal or a diagnostic line. */
 int buf_put_quoted(struct buf *b, const char *s, size_t max);
 
+/* Appends s with & < > " ' as XML's entities, for text written into XML
+ * by hand rather than through a template. */
+int buf_put_xml(struct buf *b, const char *s);
+
 /* The contents as a C string; "" for an empty buffer. */
 const char *buf_cstr(const struct buf *b);
 

@@ -197,7 +197,8 @@ static int run_check(const struct global *g, int argc, char **argv)
 	co.today = o.today;
 	if ((error = open_source(&o, &src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
-	    (error = check_record(&rec, &co, &d)) < 0) {
+	    (error = check_record(&rec, &co, &d)) < 0 ||
+	    (error = site_check(&rec, &src, &d)) < 0) {
 		fprintf(stderr, "gongshi check: %s\n", error_message());
 		goto done;
 	}
@@ -415,11 +416,16 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct progress prog = { { 0, 0 }, { 0, 0 }, 0, 0 };
 	struct history_prefetch hp = HISTORY_PREFETCH_INIT;
 	char cache[4096];
+	const char *why;
 	int error, status = EXIT_TROUBLE, r, show, have_cache;
 	size_t prefetched;
 
 	if ((r = parse_read_opts("build", build_usage, g, argc, argv, 0, &o)) != 0)
 		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
+	if (o.base_url && (why = site_base_url_problem(o.base_url))) {
+		fprintf(stderr, "gongshi build: --base-url %s: %s\n", o.base_url, why);
+		return EXIT_TROUBLE;
+	}
 	show = !o.quiet && isatty(STDERR_FILENO);
 	co.today = o.today;
 	if (show)
@@ -429,7 +435,8 @@ static int run_build(const struct global *g, int argc, char **argv)
 		history_prefetch(&hp, &src, cache); /* walked while the record loads */
 	if (error < 0 || (error = source_keep(&src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
-	    (error = check_record(&rec, &co, &d)) < 0) {
+	    (error = check_record(&rec, &co, &d)) < 0 ||
+	    (error = site_check(&rec, &src, &d)) < 0) {
 		progress_clear(&prog);
 		fprintf(stderr, "gongshi build: %s\n", error_message());
 		goto done;

@@ -275,7 +275,7 @@ static void load_program(struct loader *L, const cJSON *o)
 	p->measures.status = str(L, m, "status");
 	p->measures.status_article = str(L, m, "status_article");
 	p->measures.valid_article = str(L, m, "valid_article");
-	p->measures.text = str(L, m, "text");
+	get_str(L, m, "text", &p->measures.text);
 	p->measures.issued = date_of(m, "issued");
 	p->measures.effective = date_of(m, "effective");
 	p->measures.repealed = date_of(m, "repealed");

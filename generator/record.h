@@ -130,7 +130,8 @@ struct program {
 	const char *name, *authority, *office;
 	struct {
 		const char *title, *document_number, *issuer, *status;
-		const char *status_article, *valid_article, *text;
+		const char *status_article, *valid_article;
+		struct fstr text;    /* its full text, under content/ */
 		date_t issued, effective, repealed;
 		long valid_years;    /* 0: indefinite */
 	} measures;

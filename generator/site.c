@@ -45,6 +45,21 @@ struct group {
 enum unit { U_ROUND, U_NOTICE, U_ORG, U_AWARD, U_REVOCATION, U_OBJECTION, U_COMMIT, U_KINDS };
 enum { SUM_ORG, SUM_REVOCATION, SUM_OBJECTION, SUM_KINDS };
 
+/*
+ * A withdrawn application whose last version had a certificate.  An
+ * award's URL is its certificate's, so when a certificate passed from one
+ * id to another (an application renamed), one page answers for them all:
+ * the current holder's, else that of the last withdrawn; the others'
+ * histories are shown on it.
+ */
+struct gone_award {
+	const char *id;          /* the history's */
+	char *cert;              /* owned */
+	size_t ref;              /* its first (newest) ref in hist.refs */
+	size_t commit;           /* the commit that withdrew it (hist.commits) */
+	bool shown;              /* its page is awards/<cert>/ */
+};
+
 struct work {                /* in memory shared by every process */
 	size_t next;         /* the next unit to claim */
 	size_t pages;        /* pages written by them all */
@@ -83,6 +98,11 @@ struct site {
 	const struct application **awards; /* owned: awarded applications with a
 					      certificate, newest first */
 	size_t nawards;
+	struct gone_award *gone; /* owned: withdrawn applications whose last
+				    version had a certificate, in refs order */
+	struct gone_award **gone_by_cert; /* owned: the same, by certificate,
+					     latest withdrawal first */
+	size_t ngone;
 	cJSON **sums[SUM_KINDS]; /* owned: each organization's, revocation's
 				    and objection's entry in its list, by
 				    index; NULL until rendered */
@@ -316,16 +336,35 @@ done:
 	return error;
 }
 
-/* A text file of content/ (Markdown, settings), read at the build's commit. */
+/* A text file of content/ (Markdown, settings), read at the build's
+ * commit; 1 if there is none.  site_check() refused one too large. */
 static int load_content(struct site *S, const char *path, struct buf *out)
 {
 	uint64_t size;
-	int i = source_find(S->src, path);
+	int i = source_find(S->src, path), error;
 
 	buf_clear(out);
-	if (i < 0)
+	if (i < 0 || S->src->v[i].link)
 		return 1;
-	return source_read(S->src, (size_t)i, JSON_MAX_BYTES, out, &size);
+	if ((error = source_read(S->src, (size_t)i, SITE_MARKDOWN_MAX, out, &size)) < 0)
+		return error;
+	if (size > SITE_MARKDOWN_MAX)
+		return error_set(ERR_LIMIT, "%s: %llu bytes, more than %d", path, (unsigned long long)size,
+				 SITE_MARKDOWN_MAX);
+	return 0;
+}
+
+/* An announcement's or page's file name becomes its URL: the characters
+ * of ids only.  *slug (size bytes) is that name without ".md". */
+static bool content_slug(const char *path, char *slug, size_t size)
+{
+	size_t len = strlen(path), skip = !strncmp(path, "content/announcements/", 22) ? 22
+					 : !strncmp(path, "content/pages/", 14) ? 14 : 0;
+
+	if (!skip || len < skip + 4 || strcmp(path + len - 3, ".md"))
+		return false;
+	snprintf(slug, size, "%.*s", (int)(len - skip - 3), path + skip);
+	return strlen(slug) == len - skip - 3 && strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(slug);
 }
 
 static int put_markdown(cJSON *o, const char *k, const char *md, int shift)
@@ -733,23 +772,21 @@ static void put_fields(cJSON *o, const struct jd_changes *f)
 	put_bool(o, "has_fields", f->n > 0);
 }
 
-/* Adds "history" (newest first) to o for record (kind, id); the count. */
-static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const char *id)
+/* Adds "history" to o: the changes refs (newest first) of record id, and
+ * of others (record_id names them). */
+static void put_refs(struct site *S, cJSON *o, const struct history_ref *refs, size_t n, const char *id)
 {
-	const struct history_ref *refs;
-	size_t n, i;
-	cJSON *arr;
+	cJSON *arr = add_arr(o, "history");
+	size_t i;
 
-	if (!S->has_history)
-		return 0;
-	n = history_of(&S->hist, kind, id, &refs);
-	arr = add_arr(o, "history");
 	for (i = 0; i < n; i++) {
 		const struct history_commit *c = &S->hist.commits[refs[i].commit];
 		const struct history_change *e = &c->changes[refs[i].change];
 		cJSON *x = push_obj(arr);
 		put_commit(x, c);
 		put_str(x, "status_zh", hist_status_zh(e->status));
+		if (strcmp(e->id, id))
+			put_str(x, "record_id", e->id);
 		put_fields(x, &e->fields);
 	}
 	put_bool(o, "has_history", true);
@@ -758,7 +795,95 @@ static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const
 		commit_time_zh(S->hist.boundary_time, when, sizeof(when));
 		put_str(o, "history_begins", when);
 	}
+}
+
+/* Adds "history" (newest first) to o for record (kind, id); the count. */
+static size_t put_history(struct site *S, cJSON *o, enum record_kind kind, const char *id)
+{
+	const struct history_ref *refs;
+	size_t n;
+
+	if (!S->has_history)
+		return 0;
+	n = history_of(&S->hist, kind, id, &refs);
+	put_refs(S, o, refs, n, id);
 	return n;
+}
+
+static int gone_cmp_cert(const void *a, const void *b)
+{
+	const struct gone_award *x = *(const struct gone_award *const *)a, *y = *(const struct gone_award *const *)b;
+	int c = strcmp(x->cert, y->cert);
+
+	if (c)
+		return c;
+	if (x->commit != y->commit) /* the latest withdrawal first */
+		return x->commit < y->commit ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int ref_newest_first(const void *a, const void *b)
+{
+	const struct history_ref *x = a, *y = b;
+
+	if (x->commit != y->commit)
+		return x->commit < y->commit ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The withdrawn applications that held certificate cert: *first and the
+ * count (latest withdrawal first). */
+static size_t gone_of(const struct site *S, const char *cert, struct gone_award *const **first)
+{
+	size_t lo = 0, hi = S->ngone, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(S->gone_by_cert[mid]->cert, cert) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < S->ngone && !strcmp(S->gone_by_cert[end]->cert, cert); end++)
+		;
+	*first = S->gone_by_cert + lo;
+	return end - lo;
+}
+
+/* put_history() for the page of certificate cert, held by application id
+ * (now, or last before it was withdrawn): its changes and those of every
+ * other id withdrawn with it. */
+static int put_award_history(struct site *S, cJSON *o, const char *id, const char *cert)
+{
+	struct gone_award *const *g;
+	const struct history_ref *refs;
+	struct history_ref *all;
+	size_t ng = gone_of(S, cert, &g), n, m, i;
+
+	if (!S->has_history)
+		return 0;
+	n = history_of(&S->hist, KIND_APPLICATION, id, &refs);
+	for (i = 0, m = n; i < ng; i++)
+		if (strcmp(g[i]->id, id))
+			m += history_of(&S->hist, KIND_APPLICATION, g[i]->id, &refs);
+	if (m == n) {
+		put_history(S, o, KIND_APPLICATION, id);
+		return 0;
+	}
+	if (!(all = malloc(m * sizeof(*all))))
+		return fail_nomem();
+	m = history_of(&S->hist, KIND_APPLICATION, id, &refs);
+	memcpy(all, refs, m * sizeof(*all));
+	for (i = 0; i < ng; i++)
+		if (strcmp(g[i]->id, id)) {
+			n = history_of(&S->hist, KIND_APPLICATION, g[i]->id, &refs);
+			memcpy(all + m, refs, n * sizeof(*all));
+			m += n;
+		}
+	qsort(all, m, sizeof(*all), ref_newest_first);
+	put_refs(S, o, all, m, id);
+	free(all);
+	return 0;
 }
 
 /* A record's page, and the public part of its record beside it as
@@ -925,9 +1050,9 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	}
 	program_rules(p, add_arr(o, "rules"));
 	put_history(S, o, KIND_PROGRAM, p->id.v);
-	if (p->measures.text) {
+	if (p->measures.text.v) {
 		char mpath[MAX_URL];
-		snprintf(mpath, sizeof(mpath), "content/%s", p->measures.text);
+		snprintf(mpath, sizeof(mpath), "content/%s", p->measures.text.v);
 		if ((error = load_content(S, mpath, &md)) < 0 ||
 		    (error == 0 && (error = put_markdown(o, "measures_html", buf_cstr(&md), 1)) < 0))
 			goto done;
@@ -1433,7 +1558,8 @@ static int page_award(struct site *S, const struct application *a)
 	o = award_summary(S, add_arr(ctx, "awards"), a);
 	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
 	cJSON_AddItemReferenceToObject(cJSON_GetObjectItem(ctx, "award"), "record", doc.root);
-	put_history(S, cJSON_GetObjectItem(ctx, "award"), KIND_APPLICATION, a->id.v);
+	if ((error = put_award_history(S, cJSON_GetObjectItem(ctx, "award"), a->id.v, a->certificate.v)) < 0)
+		goto done;
 	snprintf(title, sizeof(title), "证书 %s", a->certificate.v);
 	error = emit_record(S, "awards", a->certificate.v, "award", title, "awards/index.html", doc.root, ctx);
 	ctx = NULL;
@@ -1601,6 +1727,90 @@ static bool exists_now(const struct record *r, enum record_kind k, const char *i
 	}
 }
 
+#define ID_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY"
+#define CERT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+static int gone_cmp_ref(const void *a, const void *b)
+{
+	const struct gone_award *x = a, *y = b;
+
+	return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+/* The withdrawn application whose refs start at hist.refs[ref], or NULL. */
+static const struct gone_award *gone_find(const struct site *S, size_t ref)
+{
+	struct gone_award key = { .ref = ref };
+
+	return S->ngone ? bsearch(&key, S->gone, S->ngone, sizeof(*S->gone), gone_cmp_ref) : NULL;
+}
+
+static int cert_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* S->gone and S->gone_by_cert, and which page each certificate gets
+ * (struct gone_award): before count_pages() and the workers' fork. */
+static int gone_awards(struct site *S)
+{
+	const struct record *r = S->r;
+	const char **held = NULL;
+	struct gone_award *v;
+	size_t i, j, nheld = 0, cap = 0;
+	int error = 0;
+
+	for (i = 0; i < S->hist.nrefs && error >= 0; i = j) {
+		const struct history_ref *x = &S->hist.refs[i];
+		const struct history_change *e = &S->hist.commits[x->commit].changes[x->change];
+		struct json_doc doc = JSON_DOC_INIT;
+		const char *cert;
+		for (j = i; j < S->hist.nrefs && S->hist.refs[j].kind == x->kind && !strcmp(S->hist.refs[j].id, x->id); j++)
+			;
+		if (x->kind != KIND_APPLICATION || e->status != HIST_DELETED || record_find_application(r, x->id) ||
+		    strspn(x->id, ID_CHARS) != strlen(x->id))
+			continue;
+		if ((error = load_version(S, e->old_oid, &doc)) < 0)
+			break;
+		cert = doc.root ? json_get_string(json_get(doc.root, "result"), "certificate") : NULL;
+		if (cert && *cert && strspn(cert, CERT_CHARS) == strlen(cert)) {
+			size_t grown = S->ngone < cap ? cap : cap ? 2 * cap : 16;
+			if (grown != cap && (v = realloc(S->gone, grown * sizeof(*v))))
+				S->gone = v, cap = grown;
+			if (S->ngone == cap || !(S->gone[S->ngone].cert = strdup(cert)))
+				error = fail_nomem();
+			else {
+				S->gone[S->ngone].id = x->id;
+				S->gone[S->ngone].ref = i;
+				S->gone[S->ngone].commit = x->commit;
+				S->gone[S->ngone++].shown = false;
+			}
+		}
+		json_doc_release(&doc);
+	}
+	if (error < 0 || !S->ngone)
+		return error;
+	if (!(S->gone_by_cert = malloc(S->ngone * sizeof(*S->gone_by_cert))) ||
+	    !(held = malloc((r->napplications + 1) * sizeof(*held)))) {
+		error = fail_nomem();
+		goto done;
+	}
+	for (i = 0; i < S->ngone; i++)
+		S->gone_by_cert[i] = &S->gone[i];
+	qsort(S->gone_by_cert, S->ngone, sizeof(*S->gone_by_cert), gone_cmp_cert);
+	for (i = 0; i < r->napplications; i++)
+		if (r->applications[i].awarded && r->applications[i].certificate.v)
+			held[nheld++] = r->applications[i].certificate.v;
+	qsort(held, nheld, sizeof(*held), cert_cmp);
+	/* the page of a certificate nobody holds now: its last holder's */
+	for (i = 0; i < S->ngone; i++)
+		S->gone_by_cert[i]->shown = (!i || strcmp(S->gone_by_cert[i - 1]->cert, S->gone_by_cert[i]->cert)) &&
+			!(nheld && bsearch(&S->gone_by_cert[i]->cert, held, nheld, sizeof(*held), cert_cmp));
+done:
+	free(held);
+	return error;
+}
+
 /* The page of a record withdrawn (deleted) from the record: when and in
  * which commit, and its last public version. */
 static int page_withdrawn(struct site *S, const struct history_ref *refs)
@@ -1615,16 +1825,15 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 	size_t i;
 	int error;
 
-	if ((error = load_version(S, e->old_oid, &doc)) < 0)
-		goto done;
 	if (e->kind == KIND_APPLICATION) {
 		/* an award's page is named by its certificate */
-		slug = doc.root ? json_get_string(json_get(doc.root, "result"), "certificate") : NULL;
-		if (!slug || strspn(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
-			goto done;
-		if (record_find_application(S->r, e->id))
-			goto done;
+		const struct gone_award *g = gone_find(S, (size_t)(refs - S->hist.refs));
+		if (!g || !g->shown)
+			return 0;
+		slug = g->cert;
 	}
+	if ((error = load_version(S, e->old_oid, &doc)) < 0)
+		goto done;
 	ctx = cJSON_CreateObject();
 	o = add_obj(ctx, "withdrawn");
 	put_str(o, "kind_zh", kind_zh[e->kind]);
@@ -1641,7 +1850,10 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 		put_str(x, "label", f.v[i].label);
 		put_str(x, "value", f.v[i].new);
 	}
-	put_history(S, o, e->kind, e->id);
+	if (e->kind != KIND_APPLICATION)
+		put_history(S, o, e->kind, e->id);
+	else if ((error = put_award_history(S, o, e->id, slug)) < 0)
+		goto done;
 	snprintf(path, sizeof(path), "%s/%s/index.html", section, slug);
 	snprintf(title, sizeof(title), "已撤回的%s %s", kind_zh[e->kind], e->id);
 	error = emit(S, path, "withdrawn", title, NULL, ctx);
@@ -1665,7 +1877,7 @@ static int pages_withdrawn(struct site *S)
 			;
 		/* refs run newest first within a record */
 		if (e->status == HIST_DELETED && section_of(r->kind) && !exists_now(S->r, r->kind, r->id) &&
-		    strspn(r->id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(r->id))
+		    strspn(r->id, ID_CHARS) == strlen(r->id))
 			error = page_withdrawn(S, r);
 	}
 	return error;
@@ -2001,7 +2213,7 @@ static int announcements(struct site *S, cJSON *out, size_t max)
 		char t[300];
 		date_t when;
 		size_t len = strlen(p);
-		if (strncmp(p, "content/announcements/", 22) || len < 5 || strcmp(p + len - 3, ".md"))
+		if (strncmp(p, "content/announcements/", 22) || !content_slug(p, t, sizeof(t)))
 			continue;
 		base = p + 22;
 		snprintf(d, sizeof(d), "%.10s", base);
@@ -2079,9 +2291,8 @@ static int pages_content(struct site *S)
 		cJSON *ctx, *o;
 		if ((!ann && !page) || len < 5 || strcmp(p + len - 3, ".md"))
 			continue;
-		snprintf(slug, sizeof(slug), "%.*s", (int)(len - (ann ? 22 : 14) - 3), p + (ann ? 22 : 14));
-		if (strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
-			continue; /* a slug becomes a URL: ids' characters only */
+		if (!content_slug(p, slug, sizeof(slug)))
+			continue; /* site_check() refused it */
 		if ((error = load_content(S, p, &md)) < 0)
 			break;
 		ctx = cJSON_CreateObject();
@@ -2387,8 +2598,10 @@ static int downloads(struct site *S)
 		for (i = 0; i < S->src->n && error >= 0; i++) {
 			struct json_doc doc = JSON_DOC_INIT;
 			char *text;
+			/* the files the record was loaded from: a link or a
+			 * submodule was left out of it (record.c), so here too */
 			if (record_kind_of_path(S->src->v[i].path) != (enum record_kind)k ||
-			    strstr(S->src->v[i].path, "/."))
+			    strstr(S->src->v[i].path, "/.") || S->src->v[i].link)
 				continue;
 			if ((error = load_public(S, S->src->v[i].path, &doc)) < 0)
 				break;
@@ -2426,7 +2639,9 @@ static int sitemap_file(struct site *S, const char *path, char **paths, size_t n
 		size_t len = strlen(paths[i]);
 		/* folders, as servers serve them: index.html is implied */
 		int cut = len >= 10 && !strcmp(paths[i] + len - 10, "index.html") ? 10 : 0;
-		error = buf_printf(&b, "<url><loc>%s%.*s</loc></url>\n", S->base_url, (int)(len - (size_t)cut),
+		/* site_base_url_problem() let & and ' through: escaped */
+		if ((error = buf_puts(&b, "<url><loc>")) >= 0 && (error = buf_put_xml(&b, S->base_url)) >= 0)
+			error = buf_printf(&b, "%.*s</loc></url>\n", (int)(len - (size_t)cut),
 				   paths[i]);
 	}
 	if (error >= 0 && (error = buf_puts(&b, "</urlset>\n")) >= 0)
@@ -2464,7 +2679,9 @@ static int sitemap(struct site *S, char **paths, size_t n)
 			snprintf(name, sizeof(name), "sitemaps/sitemap-%zu.xml", i + 1);
 			if ((error = sitemap_file(S, name, paths + i * SITEMAP_MAX,
 						  i + 1 < parts ? SITEMAP_MAX : n - i * SITEMAP_MAX)) >= 0)
-				error = buf_printf(&b, "<sitemap><loc>%s%s</loc></sitemap>\n", S->base_url, name);
+				if ((error = buf_puts(&b, "<sitemap><loc>")) >= 0 &&
+				    (error = buf_put_xml(&b, S->base_url)) >= 0)
+					error = buf_printf(&b, "%s</loc></sitemap>\n", name);
 		}
 		if (error >= 0 && (error = buf_puts(&b, "</sitemapindex>\n")) >= 0)
 			error = output_write(&S->out, "sitemap.xml", b.ptr, b.len);
@@ -2479,6 +2696,99 @@ static int sitemap(struct site *S, char **paths, size_t n)
 }
 
 /* ---- settings and theme ---- */
+
+const char *site_base_url_problem(const char *url)
+{
+	const char *p = !strncmp(url, "https://", 8) ? url + 8 : !strncmp(url, "http://", 7) ? url + 7 : NULL;
+	size_t n;
+
+	if (!p)
+		return "not an http:// or https:// URL";
+	if (strlen(url) > 200)
+		return "longer than 200 bytes";
+	if (!(n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")))
+		return "no host name after the scheme";
+	p += n;
+	if (*p == ':') {
+		if ((n = strspn(++p, "0123456789")) == 0 || n > 5)
+			return "the port is not a number";
+		p += n;
+	}
+	if (*p && *p != '/')
+		return "a character a host name cannot hold";
+	/* RFC 3986's pchar and "/": nothing an HTML attribute, XML or a
+	 * robots.txt line would need escaped but & and ', no query (?) and
+	 * no fragment (#), since the site's paths are appended to it */
+	if (strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@%/") !=
+	    strlen(p))
+		return "a character a URL's path cannot hold unescaped, or a query or fragment";
+	return NULL;
+}
+
+int site_check(const struct record *r, const struct source *src, struct diags *d)
+{
+	struct schema_set *schemas = NULL;
+	struct json_doc doc = JSON_DOC_INIT;
+	struct buf text = BUF_INIT;
+	char slug[256], path[MAX_URL];
+	const cJSON *base;
+	const char *why;
+	uint64_t size;
+	size_t i;
+	int k, error = 0;
+
+	for (i = 0; i < src->n && error >= 0; i++) {
+		const struct source_entry *e = &src->v[i];
+		bool named = !strncmp(e->path, "content/announcements/", 22) || !strncmp(e->path, "content/pages/", 14);
+		if (strncmp(e->path, "content/", 8) || !ends_with(e->path, ".md") || e->link)
+			continue;
+		if (named && !content_slug(e->path, slug, sizeof(slug)))
+			error = diags_add(d, DIAG_ERROR, e->path, 1, 1, "schema-pattern",
+					  "an announcement's or page's file name becomes its URL: only a-z, 0-9 and - "
+					  "before \".md\"");
+		else if ((error = source_read(src, i, SITE_MARKDOWN_MAX, &text, &size)) >= 0 &&
+			 size > SITE_MARKDOWN_MAX)
+			error = diags_add(d, DIAG_ERROR, e->path, 1, 1, "file-size",
+					  "file is %llu bytes; a Markdown file may be at most %d bytes",
+					  (unsigned long long)size, SITE_MARKDOWN_MAX);
+	}
+	for (i = 0; i < r->nprograms && error >= 0; i++) {
+		const struct program *p = &r->programs[i];
+		if (!p->measures.text.v)
+			continue;
+		snprintf(path, sizeof(path), "content/%s", p->measures.text.v);
+		if ((k = source_find(src, path)) < 0 || src->v[k].link)
+			error = diags_add(d, DIAG_ERROR, p->path, p->measures.text.pos.line, p->measures.text.pos.col,
+					  "reference", "the measures' \"text\" names %s, which is %s", path,
+					  k < 0 ? "not in the record" : "a link, not a file");
+	}
+	/* a link is no settings, as load_content() reads it */
+	if (error < 0 || (k = source_find(src, "content/site.json")) < 0 || src->v[k].link)
+		goto done;
+	if ((error = source_read(src, (size_t)k, JSON_MAX_BYTES, &text, &size)) < 0)
+		goto done;
+	if (size > JSON_MAX_BYTES) {
+		error = diags_add(d, DIAG_ERROR, src->v[k].path, 1, 1, "file-size",
+				  "file is %llu bytes; a settings file may be at most %d bytes",
+				  (unsigned long long)size, JSON_MAX_BYTES);
+		goto done;
+	}
+	if ((error = json_parse(&doc, src->v[k].path, buf_cstr(&text), text.len, d)) != 0 ||
+	    (error = schema_set_load(&schemas)) < 0 ||
+	    (error = schema_validate(schemas, "site.schema.json", &doc, src->v[k].path, d)) < 0)
+		goto done;
+	base = json_get(doc.root, "base_url");
+	if (cJSON_IsString(base) && *base->valuestring && (why = site_base_url_problem(base->valuestring))) {
+		struct json_pos at = json_value_pos(&doc, base);
+		error = diags_add(d, DIAG_ERROR, src->v[k].path, at.line, at.col, "schema-pattern",
+				  "base_url is where the site is published: %s", why);
+	}
+done:
+	json_doc_release(&doc);
+	buf_release(&text);
+	schema_set_free(schemas);
+	return error < 0 ? error : 0;
+}
 
 /* Reads content/site.json, checked against site.schema.json like a record. */
 static int load_settings(struct site *S, const struct schema_set *schemas, struct diags *d)
@@ -2665,9 +2975,14 @@ static size_t count_pages(struct site *S)
 		const struct history_ref *x = &S->hist.refs[i];
 		for (j = i; j < S->hist.nrefs && S->hist.refs[j].kind == x->kind && !strcmp(S->hist.refs[j].id, x->id); j++)
 			;
+		if (x->kind == KIND_APPLICATION) {
+			const struct gone_award *g = gone_find(S, i);
+			n += g && g->shown;
+			continue;
+		}
 		n += S->hist.commits[x->commit].changes[x->change].status == HIST_DELETED &&
 		     section_of(x->kind) && !exists_now(S->r, x->kind, x->id) &&
-		     strspn(x->id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(x->id);
+		     strspn(x->id, ID_CHARS) == strlen(x->id);
 	}
 	/* the change log's pages, at least one, and a page per commit */
 	n += S->hist.n ? (S->hist.n + CHANGES_PER_PAGE - 1) / CHANGES_PER_PAGE + S->hist.n : 1;
@@ -3144,7 +3459,7 @@ int site_build(const struct record *r, const struct source *src,
 			  .html = BUF_INIT, .json = BUF_INIT };
 	struct schema_set *schemas = NULL;
 	struct diags d = DIAGS_INIT;
-	const char *base;
+	const char *base, *why;
 	char *base_copy = NULL;
 	size_t i;
 	int error;
@@ -3171,6 +3486,11 @@ int site_build(const struct record *r, const struct source *src,
 		goto done;
 	}
 	base = o->base_url ? o->base_url : json_get_string(S.settings, "base_url");
+	if (base && *base && (why = site_base_url_problem(base))) {
+		error = o->base_url ? error_set(ERR_USAGE, "--base-url %s: %s", base, why)
+				    : error_set(ERR_INVALID, "content/site.json: base_url %s: %s", base, why);
+		goto done;
+	}
 	if (base && *base) {
 		size_t len = strlen(base);
 		if (!(base_copy = malloc(len + 2))) {
@@ -3206,6 +3526,8 @@ int site_build(const struct record *r, const struct source *src,
 		if ((error = history_load(&S.hist, src, o->cache)) < 0)
 			goto done;
 		S.has_history = true;
+		if ((error = gone_awards(&S)) < 0)
+			goto done;
 	}
 	S.out.flags = o->no_spare ? 0 : OUTPUT_SPARE;
 	if ((error = output_open(&S.out, o->out_dir)) < 0 ||
@@ -3266,6 +3588,10 @@ static void site_release(struct site *S)
 		free(S->sums[k]);
 	}
 	free(S->awards);
+	for (i = 0; i < S->ngone; i++)
+		free(S->gone[i].cert);
+	free(S->gone);
+	free(S->gone_by_cert);
 	if (S->work)
 		munmap(S->work, sizeof(*S->work));
 }

@@ -80,4 +80,25 @@ struct build_stats {
 int site_build(const struct record *r, const struct source *src,
 	       const struct build_options *o, struct build_stats *stats);
 
+/* Markdown files of content/ are at most this many bytes. */
+#define SITE_MARKDOWN_MAX (1024 * 1024)
+
+/*
+ * Why url cannot be the site's base URL (--base-url, or base_url in
+ * content/site.json), or NULL when it can: an absolute http or https
+ * URL, a host, an optional port and a path of the characters a URL's
+ * path may hold unescaped, no query or fragment, at most 200 bytes.
+ */
+const char *site_base_url_problem(const char *url);
+
+/*
+ * What of content/ a build reads, held to its rules as check holds the
+ * record, so that a record check accepts always builds: content/site.json
+ * (its schema, its base_url), the Markdown files (at most
+ * SITE_MARKDOWN_MAX bytes; announcements' and pages' file names, which
+ * become URLs, of a-z, 0-9 and -), and each program's measures text,
+ * which must exist.  Adds diagnostics to d; 0 or < 0 (ERR_NOMEM, ERR_GIT).
+ */
+int site_check(const struct record *r, const struct source *src, struct diags *d);
+
 #endif

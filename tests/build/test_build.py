@@ -727,6 +727,139 @@ def private_never_leaks():
         assert not leaks, leaks[:5]
 
 
+def check(repo, *args):
+    return subprocess.run(WRAP + [GONGSHI, "-C", repo, "check", "-q"] + list(args), capture_output=True,
+                          env=dict(os.environ, SOURCE_DATE_EPOCH=SDE), timeout=600)
+
+
+@test
+def links_and_submodules_build():
+    """A symbolic link and a submodule named *.json in record folders: check
+    warns that they are ignored, and the build ignores them too (issue #16)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        os.symlink("../organizations/91620100051836270K.json", os.path.join(repo, "data/notices/alias.json"))
+        git(repo, "add", "-A")
+        git(repo, "update-index", "--add", "--cacheinfo",
+            "160000,1111111111111111111111111111111111111111,data/rounds/sub.json")
+        git(repo, "commit", "-q", "-m", "a link and a submodule")
+        p = check(repo)
+        assert p.returncode == 0 and p.stdout.count(b"[symlink]") == 2, (p.returncode, p.stdout, p.stderr)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        record = json.load(open(os.path.join(out, "downloads/record.json"), encoding="utf-8"))
+        assert len(record["organizations"]) == 10 and len(record["notices"]) == 10, \
+            {k: len(v) for k, v in record.items()}
+
+
+def rename_app(repo, old, new):
+    """Gives application old the id new, in its file name and every reference."""
+    os.rename(os.path.join(repo, "data/applications/%s.json" % old),
+              os.path.join(repo, "data/applications/%s.json" % new))
+    for base, dirs, files in os.walk(os.path.join(repo, "data")):
+        for f in files:
+            p = os.path.join(base, f)
+            t = open(p, encoding="utf-8").read()
+            if '"%s"' % old in t:
+                open(p, "w", encoding="utf-8").write(t.replace('"%s"' % old, '"%s"' % new))
+
+
+@test
+def renamed_award_builds():
+    """An awarded application renamed to a new id keeping its certificate
+    checks and builds, at that commit and after; the certificate's page
+    follows the current id and shows the old ids' history too; once every
+    holder is withdrawn, the page of the last one answers (issue #16)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        page = os.path.join(out, "awards/LSQA-2024-01/index.html")
+        steps = [("lhasa-2024-hongsheng", "lhasa-2024-hongsheng-a"),
+                 ("lhasa-2024-hongsheng-a", "lhasa-2024-hongsheng-b"), None, ("delete", None)]
+        for n, step in enumerate(steps):
+            if step and step[0] == "delete":
+                os.remove(os.path.join(repo, "data/applications/lhasa-2024-hongsheng-b.json"))
+                for f in ("lhasa-2024-proposed", "lhasa-2024-result"):
+                    p = os.path.join(repo, "data/notices/%s.json" % f)
+                    doc = json.load(open(p, encoding="utf-8"))
+                    doc["entries"] = [e for e in doc["entries"] if e["application"] != "lhasa-2024-hongsheng-b"]
+                    open(p, "w", encoding="utf-8").write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+            elif step:
+                rename_app(repo, *step)
+            else:
+                with open(os.path.join(repo, "content/note.txt"), "w") as f:
+                    f.write("a later commit\n")
+            git(repo, "add", "-A")
+            git(repo, "commit", "-q", "-m", "step %d" % n)
+            p = check(repo)
+            assert p.returncode == 0, "check at step %d: %s" % (n, p.stdout.decode())
+            again = os.path.join(tmp, "again")
+            shutil.rmtree(again, ignore_errors=True)
+            shutil.rmtree(os.path.join(tmp, ".again.cache"), ignore_errors=True)
+            if os.path.isdir(out):
+                shutil.copytree(out, again)
+            build(repo, out)
+            text = open(page, encoding="utf-8").read()
+            ids = ["lhasa-2024-hongsheng", "lhasa-2024-hongsheng-a", "lhasa-2024-hongsheng-b"][:min(n, 2) + 2]
+            for old in ids[:-1]:
+                assert "<code>%s</code>" % old in text, "step %d: no history of %s" % (n, old)
+            assert (n == 3) == ("已撤回" in text), "step %d: withdrawn page or not" % n
+            # a rebuild (with the history cache) is a clean build (without)
+            build(repo, again, "--no-spare")
+            assert tree_digest(out) == tree_digest(again), "rebuild differs at step %d" % n
+
+
+@test
+def base_url_validated_and_escaped():
+    """--base-url and base_url are held to one rule, an http(s) URL (issue
+    #16): javascript: is refused before anything is written, and a URL
+    with & is escaped in sitemap.xml, which stays well-formed."""
+    import xml.dom.minidom
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        for bad in ("javascript:alert(1)", "https://x.org/\"><script>", "ftp://x.org/", "https://", "https://x.org/?a"):
+            p = build(repo, out, "--base-url", bad, check=False)
+            assert p.returncode == 2 and b"--base-url" in p.stderr, (bad, p.returncode, p.stderr)
+            assert not os.path.exists(out), "written for %s" % bad
+        build(repo, out, "--base-url", "https://example.org/a&b")
+        doc = xml.dom.minidom.parse(os.path.join(out, "sitemap.xml"))
+        locs = [e.firstChild.data for e in doc.getElementsByTagName("loc")]
+        assert locs and all(l.startswith("https://example.org/a&b/") for l in locs), locs[:3]
+        robots = open(os.path.join(out, "robots.txt"), encoding="utf-8").read()
+        assert "Sitemap: https://example.org/a&b/sitemap.xml\n" in robots, robots
+        assert "javascript" not in open(os.path.join(out, "404.html"), encoding="utf-8").read()
+
+
+@test
+def content_errors_refused():
+    """Markdown over 1 MiB, an announcement whose file name is no URL, a
+    measures text that is not there: each refused by the build with
+    check's diagnostic (exit 1), where it used to publish an empty page,
+    a dead link or a program without its measures (issue #16)."""
+    def big(repo):
+        with open(os.path.join(repo, "content/pages/big.md"), "w") as f:
+            f.write("# big\n" + "x" * (1024 * 1024))
+
+    def name(repo):
+        with open(os.path.join(repo, "content/announcements/2024-03-05-通知.md"), "w") as f:
+            f.write("# 通知\n")
+
+    def measures(repo):
+        os.remove(os.path.join(repo, "content/measures/lanzhou.md"))
+
+    for mutate, want in ((big, b"content/pages/big.md:1:1: error: file is"),
+                         (name, b"content/announcements/2024-03-05-\xe9\x80\x9a\xe7\x9f\xa5.md:1:1: error:"),
+                         (measures, b"data/programs/lanzhou.json:23:13: error: the measures' \"text\"")):
+        with tempfile.TemporaryDirectory() as tmp:
+            repo = make_repo(tmp, mutate=lambda r: (os.makedirs(os.path.join(r, "content/pages"), exist_ok=True),
+                                                    mutate(r)))
+            out = os.path.join(tmp, "site")
+            p = build(repo, out, check=False)
+            assert p.returncode == 1 and want in p.stderr, (mutate.__name__, p.returncode, p.stderr[-400:])
+            assert not os.path.exists(out), mutate.__name__
+
+
 def main():
     passed = failed = 0
     only = os.environ.get("ONLY")
