@@ -31,6 +31,8 @@ struct read_opts {
 	int allow_rewrite;    /* --allow-rewrite (build) */
 	int allow_shallow;    /* --allow-shallow (build) */
 	int no_spare;         /* --no-spare (build) */
+	int discard_foreign;  /* --discard-foreign (build) */
+	int force_draft;      /* --force-draft (build) */
 	unsigned jobs;        /* -j N (build); 0: one per CPU */
 };
 
@@ -114,6 +116,14 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 		}
 		if (!strcmp(a, "--no-spare") && build) {
 			o->no_spare = 1;
+			continue;
+		}
+		if (!strcmp(a, "--discard-foreign") && build) {
+			o->discard_foreign = 1;
+			continue;
+		}
+		if (!strcmp(a, "--force-draft") && build) {
+			o->force_draft = 1;
 			continue;
 		}
 		if ((nlen == 5 && !strncmp(a, "--rev", 5)) || (nlen == 7 && !strncmp(a, "--today", 7)) ||
@@ -376,10 +386,14 @@ static void progress_clear(struct progress *p)
 static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [--no-spare]\n"
-	      "                     [--allow-rewrite] [--allow-shallow] [-j N] [-q] [-C DIR]\n\n"
+	      "                     [--allow-rewrite] [--allow-shallow] [--discard-foreign] [--force-draft]\n"
+	      "                     [-j N] [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
 	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
-	      "written beside DIR and swapped into place only when complete.\n\n"
+	      "written beside DIR and swapped into place only when complete.  DIR must be\n"
+	      "absent, empty or a site gongshi wrote (it holds .gongshi-site and SHA256SUMS),\n"
+	      "and never the repository, its .git, data/, content/ or themes/.  One build of\n"
+	      "a DIR at a time: a second waits for the first (lock: .DIR.lock beside DIR).\n\n"
 	      "  --rev REV        build from commit REV (default HEAD)\n"
 	      "  --worktree       a preview of the working tree, with a draft banner on every page\n"
 	      "  -o DIR           the site's folder (default public)\n"
@@ -395,6 +409,10 @@ static void build_usage(FILE *out)
 	      "                   (without it, fetch the history: git fetch --unshallow)\n"
 	      "  --no-spare       remove the replaced site, and any spare, instead of keeping\n"
 	      "                   it as .DIR.spare-XXXXXX for the next build to rewrite in place\n"
+	      "  --discard-foreign  replace the site although it holds files gongshi did not\n"
+	      "                   write or that were edited since (refused otherwise, listing them)\n"
+	      "  --force-draft    let a --worktree draft replace a site published from a commit\n"
+	      "                   (refused otherwise: drafts go elsewhere, e.g. -o preview)\n"
 	      "  -j, --jobs N     render with N processes (default: one per CPU, at most "
 	      SITE_MAX_JOBS_STR ");\n"
 	      "                   the site is the same byte for byte whatever N\n"
@@ -417,7 +435,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct history_prefetch hp = HISTORY_PREFETCH_INIT;
 	char cache[4096];
 	const char *why;
-	int error, status = EXIT_TROUBLE, r, show, have_cache;
+	int error, status = EXIT_TROUBLE, r, show, have_cache = 0;
 	size_t prefetched;
 
 	if ((r = parse_read_opts("build", build_usage, g, argc, argv, 0, &o)) != 0)
@@ -430,8 +448,9 @@ static int run_build(const struct global *g, int argc, char **argv)
 	co.today = o.today;
 	if (show)
 		progress_note(&prog, "reading the record");
-	have_cache = !o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0;
-	if ((error = open_source(&o, &src)) >= 0 && have_cache)
+	/* the output folder is checked before its cache is made beside it */
+	if ((error = open_source(&o, &src)) >= 0 && (error = site_check_out_dir(&src, o.out)) >= 0 &&
+	    (have_cache = !o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0))
 		history_prefetch(&hp, &src, cache); /* walked while the record loads */
 	if (error < 0 || (error = source_keep(&src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
@@ -458,6 +477,8 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.allow_rewrite = o.allow_rewrite;
 	bo.allow_shallow = o.allow_shallow;
 	bo.no_spare = o.no_spare;
+	bo.discard_foreign = o.discard_foreign;
+	bo.force_draft = o.force_draft;
 	bo.jobs = o.jobs;
 	bo.cache = NULL;
 	bo.progress = show ? progress_show : NULL;

@@ -1,4 +1,5 @@
 /* main.c - gongshi: global options, then dispatch to a command. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,9 @@ int main(int argc, char **argv)
 	int i = 1, status;
 	size_t c;
 
+	/* A file over "ulimit -f" is a write error (EFBIG) like a full disk,
+	 * reported and cleaned up, not a silent death by SIGXFSZ. */
+	signal(SIGXFSZ, SIG_IGN);
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);

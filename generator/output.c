@@ -28,6 +28,10 @@
 #include "error.h"
 #include "output.h"
 
+/* The marker's contents: what it says is only that gongshi wrote the
+ * folder; the 1 is the marker's format. */
+#define MARK_TEXT "gongshi-site 1\n"
+#define LOCK_TAG ".lock"
 #define TMP_TAG ".tmp-"
 #define OLD_TAG ".old-"
 #define SPARE_TAG ".spare-"
@@ -93,7 +97,17 @@ static int check_path(const char *path)
 	n = strlen(OUTPUT_SUMS);
 	if (!strncmp(path, OUTPUT_SUMS, n) && (!path[n] || path[n] == '/'))
 		return bad_path(path, "is reserved for the checksums");
+	n = strlen(OUTPUT_MARK);
+	if (!strncmp(path, OUTPUT_MARK, n) && (!path[n] || path[n] == '/'))
+		return bad_path(path, "is reserved for gongshi's marker");
 	return 0;
+}
+
+/* Whether the root entry s[0..n) is one output_commit() writes itself. */
+static int is_own_root_file(const char *s, size_t n)
+{
+	return (n == strlen(OUTPUT_SUMS) && !memcmp(s, OUTPUT_SUMS, n)) ||
+	       (n == strlen(OUTPUT_MARK) && !memcmp(s, OUTPUT_MARK, n));
 }
 
 static int write_all(int fd, const unsigned char *p, size_t n)
@@ -481,6 +495,10 @@ static void stop_flush(struct output *o)
 	o->flushing = 0;
 }
 
+static int lock_dir(struct output *o);
+static int own_dir(struct output *o);
+static void stop_check(struct output *o);
+
 int output_open(struct output *o, const char *dir)
 {
 	struct buf path = BUF_INIT;
@@ -497,7 +515,8 @@ int output_open(struct output *o, const char *dir)
 		error = io_error(o->parent, NULL, NULL);
 		goto fail;
 	}
-	if ((error = state = dir_state(o)) < 0 ||
+	if ((error = lock_dir(o)) < 0 || (error = state = dir_state(o)) < 0 ||
+	    (state && (error = own_dir(o)) < 0) ||
 	    (error = sweep(o, state, &keep, &keepfd)) < 0)
 		goto fail;
 	if (keepfd >= 0) {
@@ -586,8 +605,9 @@ static const char *file_path(const struct output *o, size_t k)
 	return o->files[k].path;
 }
 
-static int set_has(const struct output *o, const size_t *set, size_t cap,
-		   path_of name, const char *s, size_t n)
+/* The index of s[0..n) in the set plus 1, or 0 if it is not there. */
+static size_t set_find(const struct output *o, const size_t *set, size_t cap,
+		       path_of name, const char *s, size_t n)
 {
 	size_t i, mask = cap - 1;
 	const char *p;
@@ -597,9 +617,15 @@ static int set_has(const struct output *o, const size_t *set, size_t cap,
 	for (i = hash_path(s, n) & mask; set[i]; i = (i + 1) & mask) {
 		p = name(o, set[i] - 1);
 		if (!strncmp(p, s, n) && !p[n])
-			return 1;
+			return set[i];
 	}
 	return 0;
+}
+
+static int set_has(const struct output *o, const size_t *set, size_t cap,
+		   path_of name, const char *s, size_t n)
+{
+	return set_find(o, set, cap, name, s, n) != 0;
 }
 
 static void set_put(const struct output *o, size_t *set, size_t cap,
@@ -677,6 +703,439 @@ static int add_dir(struct output *o, char *d)
 static int add_file(struct output *o)
 {
 	return set_add(o, &o->fileset, &o->capfileset, file_path, o->nfiles);
+}
+
+/* ---- one build per DIR ---- */
+
+/* Takes ".DIR.lock" in DIR's parent (see output.h): at once, or with
+ * OUTPUT_WAIT after the build holding it ends.  A record lock (fcntl),
+ * not flock(): it is the process's, so a process the build forks (the
+ * walker, a worker) never holds it after the build is gone, and
+ * F_GETLK names the build that holds it. */
+static int lock_dir(struct output *o)
+{
+	struct flock want = { .l_type = F_WRLCK, .l_whence = SEEK_SET }, held;
+	struct buf name = BUF_INIT;
+	int fd, error = 0;
+
+	if ((error = buf_printf(&name, ".%s" LOCK_TAG, o->name)) < 0)
+		return error;
+	if ((fd = openat(o->parentfd, name.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+		error = io_error(o->parent, name.ptr, NULL);
+		goto done;
+	}
+	if (fcntl(fd, F_SETLK, &want) < 0) {
+		if (errno != EACCES && errno != EAGAIN) {
+			error = io_error(o->parent, name.ptr, NULL);
+			goto done;
+		}
+		held = want;
+		if (fcntl(fd, F_GETLK, &held) < 0 || held.l_type == F_UNLCK)
+			held.l_pid = 0; /* let go meanwhile */
+		if (!(o->flags & OUTPUT_WAIT)) {
+			error = error_set(ERR_IO, "%s: another build (process %ld) is writing it; "
+					  "try again when it ends", o->dir, (long)held.l_pid);
+			goto done;
+		}
+		if (o->waiting)
+			o->waiting(o->dir, (long)held.l_pid);
+		while (fcntl(fd, F_SETLKW, &want) < 0)
+			if (errno != EINTR) {
+				error = io_error(o->parent, name.ptr, NULL);
+				goto done;
+			}
+	}
+	o->lockfd = fd;
+	fd = -1;
+done:
+	if (fd >= 0)
+		close(fd);
+	buf_release(&name);
+	return error;
+}
+
+/* ---- whose folder DIR is ---- */
+
+struct output_sum {
+	const char *path;           /* into o->sumtext */
+	unsigned char sha256[32];
+};
+
+static const char *sum_path(const struct output *o, size_t k)
+{
+	return o->sums[k].path;
+}
+
+static int listed(const struct output *o, const char *s, size_t n)
+{
+	return set_has(o, o->sumset, o->capsumset, sum_path, s, n);
+}
+
+static void forget_sums(struct output *o)
+{
+	free(o->sumtext);
+	free(o->sums);
+	free(o->sumset);
+	o->sumtext = NULL;
+	o->sums = NULL;
+	o->sumset = NULL;
+	o->nsums = o->capsums = o->capsumset = 0;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Reads DIR's (dfd's) OUTPUT_SUMS into o->sums: 1 if it is there in the
+ * form output_commit() writes (*ctime its status change), 0 if not. */
+static int read_sums(struct output *o, int dfd, struct timespec *ctime)
+{
+	struct output_sum *v;
+	struct stat st;
+	char *p, *nl;
+	size_t off = 0, k;
+	ssize_t got;
+	int fd, hi, lo, error = 0;
+
+	if ((fd = openat(dfd, OUTPUT_SUMS, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return errno == ENOENT || errno == ELOOP ? 0 : io_error(o->dir, OUTPUT_SUMS, NULL);
+	if (fstat(fd, &st) < 0) {
+		error = io_error(o->dir, OUTPUT_SUMS, NULL);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode))
+		goto done;
+	*ctime = st.st_ctim;
+	if (!(o->sumtext = malloc((size_t)st.st_size + 1))) {
+		error = error_nomem();
+		goto done;
+	}
+	for (; off < (size_t)st.st_size; off += (size_t)got)
+		if ((got = read(fd, o->sumtext + off, (size_t)st.st_size - off)) <= 0) {
+			if (got < 0 && errno == EINTR)
+				got = 0;
+			else if (got < 0) {
+				error = io_error(o->dir, OUTPUT_SUMS, NULL);
+				goto done;
+			} else
+				break;
+		}
+	o->sumtext[off] = '\0';
+	for (p = o->sumtext; *p; p = nl + 1) {
+		if (!(nl = strchr(p, '\n')) || nl - p < 67 || p[64] != ' ' || p[65] != ' ')
+			goto bad;
+		if (o->nsums == o->capsums) {
+			o->capsums = o->capsums ? 2 * o->capsums : 256;
+			if (!(v = realloc(o->sums, o->capsums * sizeof(*v)))) {
+				error = error_nomem();
+				goto done;
+			}
+			o->sums = v;
+		}
+		for (k = 0; k < 32; k++) {
+			if ((hi = hex_digit(p[2 * k])) < 0 || (lo = hex_digit(p[2 * k + 1])) < 0)
+				goto bad;
+			o->sums[o->nsums].sha256[k] = (unsigned char)(hi << 4 | lo);
+		}
+		*nl = '\0';
+		o->sums[o->nsums].path = p + 66;
+		if ((error = set_add(o, &o->sumset, &o->capsumset, sum_path, o->nsums)) < 0)
+			goto done;
+		o->nsums++;
+	}
+	error = 1;
+	goto done;
+bad:
+	error = 0;
+done:
+	close(fd);
+	if (error <= 0)
+		forget_sums(o);
+	return error;
+}
+
+static void mark_digest(unsigned char d[32])
+{
+	struct sha256_ctx c;
+
+	sha256_init(&c);
+	sha256_update(&c, strlen(MARK_TEXT), (const uint8_t *)MARK_TEXT);
+	sha256_digest(&c, 32, d);
+}
+
+/* Whether OUTPUT_SUMS lists the marker with its contents, or (a site of
+ * an earlier version) the publication log. */
+static int has_mark(const struct output *o)
+{
+	unsigned char d[32];
+	size_t k = set_find(o, o->sumset, o->capsumset, sum_path, OUTPUT_MARK, strlen(OUTPUT_MARK));
+
+	mark_digest(d);
+	if (k)
+		return !memcmp(o->sums[k - 1].sha256, d, 32);
+	return listed(o, "publication-log.json", 20);
+}
+
+/* Whether the folder dfd holds nothing. */
+static int is_empty(const struct output *o, int dfd)
+{
+	struct dirent *e;
+	DIR *d;
+	int fd, error = 1;
+
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return io_error(o->dir, NULL, NULL);
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return io_error(o->dir, NULL, NULL);
+	}
+	for (errno = 0; (e = readdir(d)); errno = 0)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			error = 0;
+			break;
+		}
+	if (!e && errno)
+		error = io_error(o->dir, NULL, NULL);
+	closedir(d);
+	return error;
+}
+
+/*
+ * The checker: a process forked by output_open() that reads DIR while
+ * the build writes, and lists in a memfd, as the walker does, each file
+ * that the swap would discard and gongshi did not write: "n" (not
+ * listed), "c" (changed: not its listed digest) or "o" (not a regular
+ * file), then the path and a NUL.  It exits 0 when it read DIR whole.
+ * A file whose status last changed no later than the checksums' was
+ * written with them, and is not read (output.h).
+ */
+static int file_digest(int dfd, const char *name, unsigned char d[32])
+{
+	unsigned char chunk[CHUNK];
+	struct sha256_ctx c;
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return -1;
+	sha256_init(&c);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		sha256_update(&c, (size_t)n, chunk);
+	}
+	close(fd);
+	sha256_digest(&c, 32, d);
+	return 0;
+}
+
+static int check_tree(const struct output *o, int dfd, struct buf *rel, struct buf *out,
+		      const struct timespec *ref, int depth)
+{
+	size_t len = rel->len, k;
+	unsigned char d[32];
+	struct dirent *e;
+	struct stat st;
+	int fd, error = 0;
+	char kind;
+	DIR *dir;
+
+	if (!(dir = fdopendir(dfd))) {
+		close(dfd);
+		return -1;
+	}
+	for (errno = 0; error >= 0 && (e = readdir(dir)); errno = 0) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			error = errno == ENOENT ? 0 : -1;
+			continue;
+		}
+		if ((error = buf_printf(rel, "%s%s", len ? "/" : "", e->d_name)) < 0)
+			break;
+		kind = 0;
+		if (S_ISDIR(st.st_mode)) {
+			if (depth >= MAX_DEPTH || (fd = openat(dirfd(dir), e->d_name, O_RDONLY |
+							       O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+				error = -1;
+			else
+				error = check_tree(o, fd, rel, out, ref, depth + 1);
+		} else if (!len && !strcmp(e->d_name, OUTPUT_SUMS)) {
+			;
+		} else if (!S_ISREG(st.st_mode)) {
+			kind = 'o';
+		} else if (!listed(o, rel->ptr, rel->len)) {
+			kind = 'n';
+		} else if (st.st_ctim.tv_sec > ref->tv_sec ||
+			   (st.st_ctim.tv_sec == ref->tv_sec && st.st_ctim.tv_nsec > ref->tv_nsec)) {
+			k = set_find(o, o->sumset, o->capsumset, sum_path, rel->ptr, rel->len) - 1;
+			if (file_digest(dirfd(dir), e->d_name, d) < 0)
+				error = -1;
+			else if (memcmp(o->sums[k].sha256, d, 32))
+				kind = 'c';
+		}
+		if (kind && (error = buf_putc(out, kind)) >= 0)
+			error = buf_put(out, rel->ptr, rel->len + 1);
+		rel->len = len;
+		rel->ptr[len] = '\0';
+	}
+	if (error >= 0 && errno)
+		error = -1;
+	closedir(dir);
+	return error;
+}
+
+/* The whole of the memfd fd, in out. */
+static int read_memfd(int fd, struct buf *out)
+{
+	struct stat st;
+	ssize_t got;
+	size_t off;
+	int error;
+
+	if (fstat(fd, &st) < 0)
+		return error_set(ERR_IO, "memfd: %s", strerror(errno));
+	if ((error = buf_grow(out, (size_t)st.st_size)) < 0)
+		return error;
+	for (off = 0; off < (size_t)st.st_size; off += (size_t)got)
+		if ((got = pread(fd, out->ptr + off, (size_t)st.st_size - off, (off_t)off)) <= 0) {
+			if (got < 0 && errno == EINTR)
+				got = 0;
+			else
+				return error_set(ERR_IO, "memfd: %s", got ? strerror(errno) : "cut short");
+		}
+	out->len = off;
+	out->ptr[off] = '\0';
+	return 0;
+}
+
+static void start_check(struct output *o, int dfd, const struct timespec *ref)
+{
+	struct buf rel = BUF_INIT, out = BUF_INIT;
+	pid_t parent = getpid();
+	size_t off;
+	ssize_t w;
+	int fd, ok;
+
+	if ((fd = memfd_create("gongshi-check", MFD_CLOEXEC)) < 0)
+		return;
+	fflush(NULL);
+	if ((o->checker = fork()) < 0) {
+		o->checker = 0;
+		close(fd);
+		return;
+	}
+	if (o->checker > 0) {
+		o->checkfd = fd;
+		return;
+	}
+	prctl(PR_SET_NAME, "gongshi-check"); /* for ps and top */
+	ok = prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent &&
+	     buf_grow(&rel, 256) >= 0 && (rel.ptr[0] = '\0', check_tree(o, dfd, &rel, &out, ref, 0) >= 0);
+	for (off = 0; ok && off < out.len; off += (size_t)w)
+		if ((w = write(fd, out.ptr + off, out.len - off)) < 0 && errno != EINTR)
+			ok = 0;
+		else if (w < 0)
+			w = 0;
+	_exit(ok ? 0 : 1);
+}
+
+static void stop_check(struct output *o)
+{
+	if (o->checker > 0) {
+		kill(o->checker, SIGKILL);
+		while (waitpid(o->checker, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (o->checkfd >= 0)
+		close(o->checkfd);
+	o->checker = 0;
+	o->checkfd = -1;
+}
+
+/* Whether DIR, a folder, may be replaced: empty, or a site gongshi wrote
+ * (then the checker is started, unless OUTPUT_DISCARD). */
+static int own_dir(struct output *o)
+{
+	struct timespec ref;
+	int dfd, error;
+
+	if ((dfd = openat(o->parentfd, o->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return io_error(o->dir, NULL, NULL);
+	if ((error = is_empty(o, dfd)) != 0 || (error = read_sums(o, dfd, &ref)) < 0)
+		goto done;
+	if (!error || !has_mark(o)) {
+		error = error_set(ERR_IO, "%s: not empty, and not a site gongshi wrote (no %s listing %s); "
+				  "refusing to replace it, which would discard what it holds.  Build into a new "
+				  "or empty folder", o->dir, OUTPUT_SUMS, OUTPUT_MARK);
+		goto done;
+	}
+	error = 0;
+	if (!(o->flags & OUTPUT_DISCARD)) {
+		start_check(o, dfd, &ref); /* takes dfd in the child */
+		if (!o->checker) /* no fork: check now */
+			error = error_set(ERR_IO, "%s: cannot check what it holds: %s", o->dir,
+					  strerror(errno));
+	}
+done:
+	if (error > 0)
+		error = 0;
+	close(dfd);
+	forget_sums(o);
+	return error;
+}
+
+/* What the checker found: ERR_IO naming the first few files, or 0. */
+static int check_result(struct output *o)
+{
+	static const char *const why[] = { "not written by gongshi", "changed since gongshi wrote it",
+					   "not a regular file" };
+	struct buf msg = BUF_INIT, list = BUF_INIT;
+	const char *p, *end, *nul;
+	size_t count = 0;
+	int status, error = 0;
+
+	if (o->refused)
+		return error_set(ERR_IO, "%s: holds files gongshi did not write; not replaced", o->dir);
+	if (o->checker <= 0)
+		return 0;
+	while (waitpid(o->checker, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	o->checker = 0;
+	if (status != 0) {
+		error = error_set(ERR_IO, "%s: could not read all it holds, to check that gongshi wrote it", o->dir);
+		goto done;
+	}
+	if ((error = read_memfd(o->checkfd, &list)) < 0)
+		goto done;
+	for (p = list.ptr, end = p + list.len; list.len && p < end &&
+	     (nul = memchr(p, '\0', (size_t)(end - p))); p = nul + 1, count++)
+		if (count < 5 && ((error = buf_puts(&msg, "\n  ")) < 0 ||
+				  (error = buf_put_quoted(&msg, p + 1, 200)) < 0 ||
+				  (error = buf_printf(&msg, " (%s)", why[*p == 'n' ? 0 : *p == 'c' ? 1 : 2])) < 0))
+			goto done;
+	if (count) {
+		o->refused = 1;
+		error = error_set(ERR_IO, "%s holds %zu file%s that gongshi did not write, or that changed "
+				  "since it wrote %s:%s%s\nA build replaces the whole folder: move %s out of it, "
+				  "or build with --discard-foreign to discard %s", o->dir, count,
+				  count == 1 ? "" : "s", count == 1 ? "it" : "them", buf_cstr(&msg),
+				  count > 5 ? "\n  ..." : "", count == 1 ? "it" : "them",
+				  count == 1 ? "it" : "them");
+	}
+done:
+	stop_check(o);
+	buf_release(&msg);
+	buf_release(&list);
+	return error;
 }
 
 /* In a reused folder, makes the entry d, which exists, a folder of this
@@ -866,6 +1325,8 @@ static int begin_file(struct output *o, const char *path, int *fdp)
 	*fdp = fd;
 	return 0;
 fail:
+	if (error == ERR_IO)
+		o->broken = 1; /* ENOSPC for a folder or an inode */
 	free(o->files[o->nfiles].path);
 	o->files[o->nfiles].path = NULL;
 	return error;
@@ -1127,7 +1588,7 @@ static int prune(struct output *o, int dfd, struct buf *rel, int depth)
 			}
 			error = prune(o, fd, rel, depth + 1);
 		} else if (!(!isdir && (file_known(o, rel->ptr, rel->len) ||
-					(!len && !strcmp(e->d_name, OUTPUT_SUMS))))) {
+					(!len && is_own_root_file(rel->ptr, rel->len))))) {
 			rel->len = len;
 			rel->ptr[len] = '\0';
 			error = remove_stale(o, dirfd(d), rel->ptr, e->d_name);
@@ -1213,7 +1674,7 @@ static int prune_listed(struct output *o)
 		}
 		n = (size_t)(nul - p - 1);
 		if (dir_known(o, p + 1, n) || file_known(o, p + 1, n) ||
-		    (n == strlen(OUTPUT_SUMS) && !memcmp(p + 1, OUTPUT_SUMS, n)))
+		    (*p == 'f' && is_own_root_file(p + 1, n)))
 			continue;
 		error = remove_listed(o, p + 1);
 	}
@@ -1269,35 +1730,59 @@ static int by_path(const void *a, const void *b)
 		      ((const struct output_file *)b)->path);
 }
 
-static int write_sums(struct output *o)
+/* Writes the file name at the root of the temporary folder, after
+ * removing whatever has the name: in a spare, it may be a "cp -al"
+ * snapshot's twin, which must not change. */
+static int put_root(struct output *o, const char *name, const char *data, size_t len)
+{
+	int fd, error;
+
+	if ((error = remove_stale(o, o->tmpfd, "", name)) < 0)
+		return error;
+	if ((fd = openat(o->tmpfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			 O_CLOEXEC, 0644)) < 0)
+		return io_error(o->parent, o->tmp, name);
+	if (write_all(fd, (const unsigned char *)data, len) < 0 || fsync(fd) < 0)
+		error = io_error(o->parent, o->tmp, name);
+	if (close(fd) < 0 && error >= 0)
+		error = io_error(o->parent, o->tmp, name);
+	return error;
+}
+
+static int put_sum(struct buf *b, const unsigned char *sha, const char *path)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct buf b = BUF_INIT;
-	size_t i, k;
-	int fd, error = 0;
+	size_t k;
+	int error = 0;
 
-	for (i = 0; i < o->nfiles && error >= 0; i++) {
-		for (k = 0; k < sizeof(o->files[i].sha256) && error >= 0; k++) {
-			error = buf_putc(&b, hex[o->files[i].sha256[k] >> 4]);
-			if (error >= 0)
-				error = buf_putc(&b, hex[o->files[i].sha256[k] & 15]);
+	for (k = 0; k < 32 && error >= 0; k++)
+		if ((error = buf_putc(b, hex[sha[k] >> 4])) >= 0)
+			error = buf_putc(b, hex[sha[k] & 15]);
+	return error < 0 ? error : buf_printf(b, "  %s\n", path);
+}
+
+/* Writes the marker, then the checksums of every file and the marker
+ * (files[] sorted by path). */
+static int write_sums(struct output *o)
+{
+	unsigned char mark[32];
+	struct buf b = BUF_INIT;
+	size_t i;
+	int marked = 0, error;
+
+	mark_digest(mark);
+	if ((error = put_root(o, OUTPUT_MARK, MARK_TEXT, strlen(MARK_TEXT))) < 0)
+		goto done;
+	for (i = 0; i <= o->nfiles && error >= 0; i++) {
+		if (!marked && (i == o->nfiles || strcmp(OUTPUT_MARK, o->files[i].path) < 0)) {
+			marked = 1;
+			error = put_sum(&b, mark, OUTPUT_MARK);
 		}
-		if (error >= 0)
-			error = buf_printf(&b, "  %s\n", o->files[i].path);
+		if (i < o->nfiles && error >= 0)
+			error = put_sum(&b, o->files[i].sha256, o->files[i].path);
 	}
-	if (error < 0)
-		goto done;
-	/* O_TRUNC, not O_EXCL: a commit that failed later may be retried. */
-	if ((fd = openat(o->tmpfd, OUTPUT_SUMS, O_WRONLY | O_CREAT | O_TRUNC |
-			 O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
-		error = io_error(o->parent, o->tmp, OUTPUT_SUMS);
-		goto done;
-	}
-	if (write_all(fd, (const unsigned char *)buf_cstr(&b), b.len) < 0 ||
-	    fsync(fd) < 0)
-		error = io_error(o->parent, o->tmp, OUTPUT_SUMS);
-	if (close(fd) < 0 && error >= 0)
-		error = io_error(o->parent, o->tmp, OUTPUT_SUMS);
+	if (error >= 0)
+		error = put_root(o, OUTPUT_SUMS, buf_cstr(&b), b.len);
 done:
 	buf_release(&b);
 	return error;
@@ -1399,8 +1884,12 @@ int output_commit(struct output *o)
 	if (o->broken)
 		return error_set(ERR_IO, "%s: an earlier write failed; "
 				 "not committing an incomplete site", o->dir);
-	if ((error = prune_reused(o)) < 0)
+	if ((error = check_result(o)) < 0)
 		return error;
+	if ((error = prune_reused(o)) < 0) {
+		o->broken = error == ERR_IO;
+		return error;
+	}
 	if (o->nfiles)
 		qsort(o->files, o->nfiles, sizeof(o->files[0]), by_path);
 	/* the sort moved the files the set points at */
@@ -1408,8 +1897,11 @@ int output_commit(struct output *o)
 	o->fileset = NULL;
 	o->capfileset = 0;
 	stop_flush(o);
-	if ((error = write_sums(o)) < 0 || (error = sync_tree(o)) < 0 ||
-	    (error = swap(o, &old)) < 0)
+	if ((error = write_sums(o)) < 0 || (error = sync_tree(o)) < 0) {
+		o->broken = 1; /* a full disk, say: abort removes the folder */
+		return error;
+	}
+	if ((error = swap(o, &old)) < 0)
 		return error;
 	o->committed = 1;
 	/* The swap is done: from here on errors only leave garbage. */
@@ -1516,11 +2008,15 @@ int output_import(struct output *o, const char *data, size_t len)
 void output_leave(struct output *o)
 {
 	/* not output_abort(): the folder is the parent's to keep or remove,
-	 * and the walker its to wait for */
+	 * and the walker and checker its to wait for */
 	if (o->walkfd >= 0)
 		close(o->walkfd);
 	o->walkfd = -1;
 	o->walker = 0;
+	if (o->checkfd >= 0)
+		close(o->checkfd);
+	o->checkfd = -1;
+	o->checker = 0;
 	o->flushing = 0; /* the parent's thread: not in this process */
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
@@ -1533,16 +2029,24 @@ void output_leave(struct output *o)
 void output_abort(struct output *o)
 {
 	stop_walk(o);
+	stop_check(o);
 	stop_flush(o);
-	/* With the lock still held, so no sweep races us. */
+	/* With the lock still held, so no sweep races us.  A folder a write
+	 * failed in is not kept: the disk may be full. */
 	if (o->tmp && !o->committed && o->parentfd >= 0 &&
-	    (!(o->flags & OUTPUT_SPARE) || keep_spare(o, o->tmp) < 0))
+	    (!(o->flags & OUTPUT_SPARE) || o->broken || keep_spare(o, o->tmp) < 0))
 		remove_named(o, o->tmp);
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
 	o->tmpfd = -1;
 	free(o->tmp);
 	o->tmp = NULL;
+}
+
+void output_discard(struct output *o)
+{
+	o->broken = 1;
+	output_abort(o);
 }
 
 void output_release(struct output *o)
@@ -1552,6 +2056,9 @@ void output_release(struct output *o)
 	output_abort(o);
 	if (o->parentfd >= 0)
 		close(o->parentfd);
+	if (o->lockfd >= 0)
+		close(o->lockfd); /* after the abort: no build may take the folder meanwhile */
+	forget_sums(o);
 	for (i = 0; i < o->nfiles; i++)
 		free(o->files[i].path);
 	for (i = 0; i < o->ndirs; i++)

@@ -41,15 +41,37 @@
  * it before its own sync.
  *
  * Until the swap DIR is never touched: output_abort() removes the
- * temporary folder (keeps it as the spare with OUTPUT_SPARE), and the
+ * temporary folder (keeps it as the spare with OUTPUT_SPARE, unless a
+ * write failed: a disk that filled up must not stay full), and the
  * folders of builds that were killed are removed (or one taken) by the
  * next output_open() on the same DIR.  Only folders matching ".DIR.tmp-"
  * or ".DIR.spare-" plus six letters or digits, owned by the effective
  * user and not locked are removed or taken (a live build holds flock()
- * on its folder, so concurrent builds leave each other alone; the last
- * to commit wins); ".DIR.old-*" ones only while DIR is a folder, since
+ * on its folder); ".DIR.old-*" ones only while DIR is a folder, since
  * otherwise they may hold the only copy of the old site.  Trees are
  * removed, and spares rewritten, without following symbolic links.
+ *
+ * One build per DIR at a time: output_open() takes a record lock
+ * (fcntl) on ".DIR.lock" in DIR's parent (created once, never removed)
+ * and output_release() lets it go, so a build holds it from before it
+ * reads the site it replaces (the publication log) through the swap.  A
+ * second build fails at once naming the holder's process, or with
+ * OUTPUT_WAIT waits for it.  The lock is the process's: another
+ * output_open() of DIR in the same process is not kept out.
+ *
+ * DIR is replaced only if it is absent, empty, or a site gongshi wrote:
+ * one whose OUTPUT_SUMS lists the marker OUTPUT_MARK with the marker's
+ * contents, or, for a site of a version before the marker, lists
+ * "publication-log.json".  Anything else (a web root holding other
+ * files, a repository, a record's folder) is refused by output_open().
+ * Then, while the build writes, a forked process (the checker, output.c)
+ * reads every file of DIR, and output_commit() refuses the swap if one
+ * is not listed, is not a regular file, or no longer has its listed
+ * digest (someone put it there or edited it by hand): the swap would
+ * discard it.  OUTPUT_DISCARD skips that check.  A file whose status
+ * changed (ctime) no later than OUTPUT_SUMS's is taken as written, not
+ * read: every write and rename moves the ctime on, and it cannot be set
+ * back.
  *
  * Files are created with mode 0644 and folders 0755, less the umask.
  * Paths are relative and '/'-separated; DIR's parent is opened once, so
@@ -67,15 +89,24 @@
 
 #include "buf.h"
 
-/* The name of the checksum file output_commit() writes at the root; no
- * build may write a file of that name there. */
+/* The names of the checksum file and the marker output_commit() writes
+ * at the root (the marker listed in the checksums, as every file); no
+ * build may write a file of either name there. */
 #define OUTPUT_SUMS "SHA256SUMS"
+#define OUTPUT_MARK ".gongshi-site"
 
 /* output.flags, set before output_open(): swap with two renames even
  * where RENAME_EXCHANGE works (for tests of the fallback); keep the
  * replaced site as a spare and rewrite a spare in place (see above). */
 #define OUTPUT_NO_EXCHANGE 1u
 #define OUTPUT_SPARE 2u
+/* replace a site of gongshi's even if it holds files gongshi did not
+ * write or that changed since; wait for another build of DIR to end
+ * instead of failing (see above) */
+#define OUTPUT_DISCARD 4u
+#define OUTPUT_WAIT 8u
+
+struct output_sum;
 
 struct output_file {
 	char *path;                   /* owned: relative path as written */
@@ -128,18 +159,36 @@ struct output {
 			       while the build writes (output.c,
 			       "flusher"), when flushing */
 	int flushing;
+	int lockfd;         /* ".DIR.lock", locked from output_open() to
+			       output_release(); -1 */
+	void (*waiting)(const char *dir, long pid); /* with OUTPUT_WAIT,
+			       called before waiting for the build pid
+			       (0: unknown) that holds DIR; NULL: none */
+	char *sumtext;      /* owned: DIR's OUTPUT_SUMS, while output_open()
+			       reads it */
+	struct output_sum *sums; /* owned: its lines, paths into sumtext */
+	size_t nsums, capsums;
+	size_t *sumset;     /* owned: a hash set of sums[], as dirset */
+	size_t capsumset;
+	pid_t checker;      /* the process checking that DIR holds only
+			       gongshi's files (output.c, "checker"); 0 */
+	int checkfd;        /* the memfd it lists what it found in; -1 */
+	int refused;        /* the checker found files not gongshi's */
 };
 
 #define OUTPUT_INIT \
-	{ NULL, NULL, NULL, NULL, -1, -1, 0, 0, 0, -1, 0, 0, NULL, 0, 0, \
-	  NULL, 0, 0, 0, NULL, 0, NULL, 0, 0, -1, 0, 0 }
+	{ .parentfd = -1, .tmpfd = -1, .prev_size = -1, .walkfd = -1, \
+	  .lockfd = -1, .checkfd = -1 }
 
-/* Starts a build of dir (which need not exist): removes what killed
- * builds left, then creates the temporary folder, or with OUTPUT_SPARE
- * takes a spare or a killed build's folder as it.  o must be OUTPUT_INIT
- * (or released), its flags set.  ERR_USAGE for a dir without a last component ("",
- * "/", ".", ".."), ERR_IO with the path if dir exists and is not a
- * folder or a file system call fails, ERR_NOMEM. */
+/* Starts a build of dir (which need not exist): takes its lock, checks
+ * that dir may be replaced (above), removes what killed builds left,
+ * then creates the temporary folder, or with OUTPUT_SPARE takes a spare
+ * or a killed build's folder as it.  o must be OUTPUT_INIT (or
+ * released), its flags (and waiting) set.  ERR_USAGE for a dir without
+ * a last component ("", "/", ".", ".."), ERR_IO with the path if dir
+ * exists and is not a folder, or is not empty and not a site gongshi
+ * wrote, if another build holds dir (without OUTPUT_WAIT), or if a file
+ * system call fails, ERR_NOMEM. */
 int output_open(struct output *o, const char *dir);
 
 /* Starts the flusher (above), once the caller forks no more: a process
@@ -151,7 +200,8 @@ void output_flush(struct output *o);
 /* Writes len bytes as the file path, creating its parent folders.
  * ERR_INVALID, with nothing written, for a path that is empty,
  * absolute, has an empty, "." or ".." segment, a backslash or a control
- * character (a C string cannot carry NUL), is or is under OUTPUT_SUMS,
+ * character (a C string cannot carry NUL), is or is under OUTPUT_SUMS
+ * or OUTPUT_MARK,
  * was written
  * before, or needs a written file as a folder or a folder as a file; or
  * when o is not open.  ERR_IO (which also makes commit refuse),
@@ -199,8 +249,9 @@ int output_export(const struct output *o, const struct output_mark *m,
 int output_import(struct output *o, const char *data, size_t len);
 void output_leave(struct output *o);
 
-/* Removes what a reused folder holds that was not written, writes
- * OUTPUT_SUMS (one "<hex>  <path>" line per file, sorted bytewise by
+/* Refuses (ERR_IO, listing them) if the checker found files in DIR
+ * that gongshi did not write, then removes what a reused folder holds
+ * that was not written, writes OUTPUT_MARK and OUTPUT_SUMS (one "<hex>  <path>" line per file, sorted bytewise by
  * path, itself not listed), fsyncs, swaps the site in, removes the old
  * one or keeps it as the spare.  Returns 0; 1 if the site was swapped in but the old tree
  * could not be removed or the parent folder not synced (error_message()
@@ -208,14 +259,22 @@ void output_leave(struct output *o);
  * ERR_IO (an earlier write failed too), ERR_NOMEM with DIR untouched (call output_abort()). */
 int output_commit(struct output *o);
 
-/* Removes the temporary folder.  Safe on OUTPUT_INIT, twice, and after a
- * commit (then it does nothing). */
+/* Removes the temporary folder, or with OUTPUT_SPARE keeps it as the
+ * spare unless a write to it failed.  Safe on OUTPUT_INIT, twice, and
+ * after a commit (then it does nothing). */
 void output_abort(struct output *o);
 
-/* output_abort(), then frees everything and resets o to OUTPUT_INIT. */
+/* output_abort(), but the folder is removed, never kept as the spare:
+ * for a build that failed on an I/O error elsewhere (a full disk in a
+ * process that wrote through output_export()). */
+void output_discard(struct output *o);
+
+/* output_abort(), then lets DIR's lock go, frees everything and resets
+ * o to OUTPUT_INIT. */
 void output_release(struct output *o);
 
-/* Files written and their total size, OUTPUT_SUMS not counted. */
+/* Files written and their total size, OUTPUT_SUMS and OUTPUT_MARK not
+ * counted. */
 size_t output_count(const struct output *o);
 uint64_t output_bytes(const struct output *o);
 

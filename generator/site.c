@@ -2098,10 +2098,17 @@ static int publication_log(struct site *S)
 		goto done;
 	}
 	error = 0;
-	if (S->src->worktree) /* a preview publishes nothing */
-		goto write;
 	last = cJSON_GetArrayItem(S->publications, cJSON_GetArraySize(S->publications) - 1);
 	prev = json_get_string(last, "commit");
+	if (S->src->worktree && prev && !S->o->force_draft) {
+		error = error_set(ERR_USAGE, "%s holds the site published from commit %.7s; a draft of the "
+				  "working tree (--worktree) would replace it.  Build drafts into another folder "
+				  "(-o preview), or add --force-draft to replace the published site",
+				  S->o->out_dir, prev);
+		goto done;
+	}
+	if (S->src->worktree) /* a preview publishes nothing */
+		goto write;
 	if ((error = shallow_guard(S, last)) < 0)
 		goto done;
 	cut = S->hist.shallow ? S->hist.boundary : "";
@@ -3452,6 +3459,89 @@ done:
 	return error;
 }
 
+/* Whether the path a is b or lies within it. */
+static bool path_within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	while (n > 1 && b[n - 1] == '/')
+		n--;
+	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/' || (n == 1 && b[0] == '/'));
+}
+
+/* The folder need not exist; when its parent does not either,
+ * output_open() says so. */
+int site_check_out_dir(const struct source *src, const char *dir)
+{
+	static const char *const made_from[] = { ".git", SOURCE_ROOT, "content", "themes" };
+	const char *gitdir = source_gitdir(src), *name;
+	char *slash;
+	char *real = NULL, *root = NULL, *git = NULL, *parent = NULL;
+	struct buf b = BUF_INIT;
+	size_t i, n = strlen(dir);
+	int error = 0;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (!(parent = malloc(n + 1)))
+		return fail_nomem();
+	memcpy(parent, dir, n);
+	parent[n] = '\0';
+	if (!(real = realpath(parent, NULL))) {
+		/* absent: its parent resolved, and its name */
+		if (errno != ENOENT)
+			goto done;
+		slash = strrchr(parent, '/');
+		name = slash ? slash + 1 : parent;
+		if (slash)
+			*(slash == parent ? slash + 1 : slash) = '\0';
+		if (!(real = realpath(slash ? parent : ".", NULL)))
+			goto done;
+		error = buf_printf(&b, "%s/%s", strcmp(real, "/") ? real : "", dir + (name - parent));
+		free(real);
+		real = NULL;
+		if (error < 0)
+			goto done;
+		b.len -= strlen(dir) - n; /* the trailing slashes */
+		b.ptr[b.len] = '\0';
+		if (!(real = strdup(b.ptr))) {
+			error = fail_nomem();
+			goto done;
+		}
+	}
+	if (!src->root || !(root = realpath(src->root, NULL)))
+		goto done;
+	if (gitdir)
+		git = realpath(gitdir, NULL);
+	if (!strcmp(real, root)) {
+		error = error_set(ERR_USAGE, "the output folder %s is the repository itself; refusing to replace "
+				  "it.  Build into a folder of its own (default: public)", dir);
+		goto done;
+	}
+	for (i = 0; i < sizeof(made_from) / sizeof(made_from[0]) && error >= 0; i++) {
+		buf_clear(&b);
+		if ((error = buf_printf(&b, "%s/%s", root, made_from[i])) >= 0 && path_within(real, b.ptr))
+			error = error_set(ERR_USAGE, "the output folder %s is in the repository's %s folder, %s; "
+					  "refusing to replace it.  Build into a folder of its own (default: public)",
+					  dir, made_from[i], i ? "which the site is made from" : "its history");
+	}
+	if (error >= 0 && git && path_within(real, git))
+		error = error_set(ERR_USAGE, "the output folder %s is in the repository's git folder %s; refusing "
+				  "to replace it.  Build into a folder of its own (default: public)", dir, git);
+done:
+	free(real);
+	free(root);
+	free(git);
+	free(parent);
+	buf_release(&b);
+	return error;
+}
+
+static void note_waiting(const char *dir, long pid)
+{
+	fprintf(stderr, "gongshi build: waiting for the build of %s in process %ld to end\n", dir, pid);
+}
+
 int site_build(const struct record *r, const struct source *src,
 	       const struct build_options *o, struct build_stats *stats)
 {
@@ -3529,8 +3619,11 @@ int site_build(const struct record *r, const struct source *src,
 		if ((error = gone_awards(&S)) < 0)
 			goto done;
 	}
-	S.out.flags = o->no_spare ? 0 : OUTPUT_SPARE;
-	if ((error = output_open(&S.out, o->out_dir)) < 0 ||
+	S.out.flags = (o->no_spare ? 0 : OUTPUT_SPARE) | (o->discard_foreign ? OUTPUT_DISCARD : 0) |
+		      OUTPUT_WAIT;
+	S.out.waiting = o->quiet ? NULL : note_waiting;
+	if ((error = site_check_out_dir(src, o->out_dir)) < 0 ||
+	    (error = output_open(&S.out, o->out_dir)) < 0 ||
 	    (error = publication_log(&S)) < 0 ||
 	    (error = write_assets(&S)) < 0 ||
 	    (error = make_base(&S)) < 0 ||
@@ -3546,7 +3639,9 @@ int site_build(const struct record *r, const struct source *src,
 done:
 	if (S.nworkers) /* before the abort: they write into the folder */
 		stop_workers(&S);
-	if (error < 0)
+	if (error == ERR_IO) /* a full disk, say: the folder is not kept as the spare */
+		output_discard(&S.out);
+	else if (error < 0)
 		output_abort(&S.out);
 	output_release(&S.out);
 	site_release(&S);

@@ -45,6 +45,9 @@ struct build_options {
 				  was last published with more history */
 	bool no_spare;         /* remove the replaced site instead of keeping
 				  it to rewrite next time (OUTPUT_SPARE) */
+	bool discard_foreign;  /* replace the site although it holds files
+				  gongshi did not write (OUTPUT_DISCARD) */
+	bool force_draft;      /* a draft may replace a published site */
 	unsigned jobs;         /* processes that render pages, 1 to
 				  SITE_MAX_JOBS; 0: one per online CPU (at
 				  most SITE_MAX_JOBS).  The site does not
@@ -76,9 +79,18 @@ struct build_stats {
  * the site was last published from, unless allow_rewrite; ERR_GIT when
  * the repository is a shallow clone whose history reaches back less far
  * than the one the site was last published from, unless allow_shallow.
+ * ERR_USAGE for an output folder that is the repository or lies in its
+ * git folder, data/, content/ or themes/, and for a draft (a working
+ * tree source) into a published site unless force_draft.  A second
+ * build of the same folder waits for the first to end.
  */
 int site_build(const struct record *r, const struct source *src,
 	       const struct build_options *o, struct build_stats *stats);
+
+/* ERR_USAGE if the output folder dir is the repository of src itself or
+ * lies in its git folder, data/, content/ or themes/: the swap would put
+ * the record aside, for the next build to rewrite.  Else 0 (ERR_NOMEM). */
+int site_check_out_dir(const struct source *src, const char *dir);
 
 /* Markdown files of content/ are at most this many bytes. */
 #define SITE_MARKDOWN_MAX (1024 * 1024)

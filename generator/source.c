@@ -1552,3 +1552,8 @@ void source_changes_free(struct source_change *v, size_t n)
 		free(v[i].path);
 	free(v);
 }
+
+const char *source_gitdir(const struct source *s)
+{
+	return s->repo ? git_repository_path(s->repo) : NULL;
+}

@@ -85,6 +85,10 @@ int source_find(const struct source *s, const char *path);
 /* "abc1234" style short id of the commit, or "worktree". */
 const char *source_label(const struct source *s);
 
+/* The repository's git folder (the working tree's ".git", or wherever
+ * it is kept), NULL for a plain folder. */
+const char *source_gitdir(const struct source *s);
+
 /* ---- history: what each commit changed in data/ ---- */
 
 /* One commit, as the history walk reports it.  Strings are valid during

@@ -566,6 +566,182 @@ def rebuild_rewrites_spare_in_place():
         assert tree(out) == now
 
 
+def gongshi(cwd, *args, env=None, preexec_fn=None):
+    e = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
+    e.update(env or {})
+    return subprocess.run(WRAP + [GONGSHI] + list(args), cwd=cwd, capture_output=True, env=e, timeout=600,
+                          preexec_fn=preexec_fn)
+
+
+@test
+def out_dir_foreign_refused():
+    """build -o replaces only a folder gongshi wrote or an empty one: a web root holding other files is
+    refused whole; a file put in (or edited in) a site by hand is reported and the build stops, unless
+    --discard-foreign."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        root = os.path.join(tmp, "www", "html")
+        os.makedirs(root)
+        open(os.path.join(root, "notes.txt"), "w").write("keep\n")
+        for attempt in range(2):
+            p = build(repo, root, check=False)
+            assert p.returncode == 2, "exit %d: %s" % (p.returncode, p.stderr.decode())
+            assert b"not a site gongshi wrote" in p.stderr, p.stderr.decode()
+            assert os.listdir(root) == ["notes.txt"] and open(os.path.join(root, "notes.txt")).read() == "keep\n"
+            rename_org(repo, "（%d）" % attempt)
+        assert not spares(os.path.dirname(root), "html"), os.listdir(os.path.dirname(root))
+        empty = os.path.join(tmp, "empty")
+        os.mkdir(empty)
+        build(repo, empty)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        open(os.path.join(out, "notes.txt"), "w").write("keep\n")
+        with open(os.path.join(out, "index.html"), "a") as f:
+            f.write("<!-- edited by hand -->")
+        rename_org(repo, "（改）")
+        for attempt in range(2):  # the second time, from the spare
+            p = build(repo, out, check=False)
+            err = p.stderr.decode()
+            assert p.returncode == 2, "exit %d: %s" % (p.returncode, err)
+            assert '"notes.txt" (not written by gongshi)' in err and '"index.html" (changed since' in err, err
+            assert "--discard-foreign" in err, err
+            assert open(os.path.join(out, "notes.txt")).read() == "keep\n"
+        build(repo, out, "--discard-foreign")
+        assert not os.path.exists(os.path.join(out, "notes.txt"))
+        build(repo, out)  # its own site again
+
+
+@test
+def out_dir_not_the_repository():
+    """The output is never the repository itself, its .git, or data/, content/, themes/: refused, with
+    nothing moved or deleted, build after build."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        draft = os.path.join(repo, "data", "notices", "draft.json")
+        open(draft, "w").write("{}")  # uncommitted
+
+        def state():
+            return sorted(os.listdir(repo)), tree_digest(os.path.join(repo, "data")), \
+                tree_digest(os.path.join(repo, ".git"))
+        before = state()
+        for attempt in range(2):
+            p = gongshi(tmp, "-C", "repo", "build", "-q", "-o", "repo")
+            assert p.returncode == 2 and b"is the repository itself" in p.stderr, p.stderr.decode()
+            for out in ("data", "data/", "./data/notices", ".git", ".git/x", "content", "themes", ".", "../repo"):
+                p = gongshi(repo, "build", "-q", "-o", out)
+                assert p.returncode == 2 and b"refusing to replace it" in p.stderr, (out, p.stderr.decode())
+            assert state() == before, "the repository changed"
+            assert open(draft).read() == "{}"
+            rename_org(repo, "（%d）" % attempt)
+            before = state()
+        p = gongshi(repo, "build", "-q", "-o", "public")
+        assert p.returncode == 0, p.stderr.decode()
+
+
+@test
+def out_dir_of_an_earlier_version():
+    """A site built before the marker existed (SHA256SUMS and publication-log.json, no .gongshi-site) is
+    still gongshi's, if its files match their checksums."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        build(repo, out, "--no-spare")
+        os.unlink(os.path.join(out, ".gongshi-site"))
+        sums = os.path.join(out, "SHA256SUMS")
+        lines = [l for l in open(sums).read().splitlines(True) if not l.endswith("  .gongshi-site\n")]
+        open(sums, "w").write("".join(lines))
+        rename_org(repo, "（一）")
+        build(repo, out)
+        assert os.path.isfile(os.path.join(out, ".gongshi-site"))
+
+
+@test
+def concurrent_builds_newest_wins():
+    """Two builds of one folder at once: the second waits for the first (and says so), so the site is
+    never the older commit over the newer one, and the publication log lists every commit published."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=big_record)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        rename_org(repo, "（X）")
+        x = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+        rename_org(repo, "（Y）")
+        y = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+        env = dict(os.environ, SOURCE_DATE_EPOCH=SDE)
+        # A builds X; stopped once its rendering processes run, after it read the publication log
+        a = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-q", "-o", out, "--rev", x], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while a.poll() is None and not descendants(a.pid, "gongshi-render"):
+            time.sleep(0.001)
+        assert a.poll() is None, "build A ended before it could be stopped"
+        os.kill(a.pid, signal.SIGSTOP)
+        try:
+            b = subprocess.Popen(WRAP + [GONGSHI, "-C", repo, "build", "-o", out], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            t0 = time.time()
+            while b.poll() is None and time.time() - t0 < 10:
+                time.sleep(0.05)
+        finally:
+            os.kill(a.pid, signal.SIGCONT)
+        ao, ae = a.communicate()
+        bo, be = b.communicate()
+        assert a.returncode == 0, "A: exit %d: %s" % (a.returncode, ae.decode())
+        assert b.returncode == 0, "B: exit %d: %s" % (b.returncode, be.decode())
+        log = [e["commit"][:7] for e in json.load(open(os.path.join(out, "publication-log.json")))]
+        assert log[-2:] == [x[:7], y[:7]], "publication log %s, want ... %s %s" % (log, x[:7], y[:7])
+        assert y in open(os.path.join(out, "index.html"), encoding="utf-8").read(), "the site is not Y"
+        assert b"waiting for the build of" in be, be.decode()
+
+
+@test
+def draft_not_over_published():
+    """build --worktree into a published site is refused (the public site stays); into another folder,
+    or with --force-draft, it is written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        before = tree_digest(out)
+        p = build(repo, out, "--worktree", check=False)
+        assert p.returncode == 2, "exit %d: %s" % (p.returncode, p.stderr.decode())
+        assert b"--force-draft" in p.stderr and b"published from commit" in p.stderr, p.stderr.decode()
+        assert tree_digest(out) == before, "the published site changed"
+        preview = os.path.join(tmp, "preview")
+        build(repo, preview, "--worktree")
+        build(repo, preview, "--worktree")
+        build(repo, out, "--worktree", "--force-draft")
+        assert "草稿预览" in open(os.path.join(out, "index.html"), encoding="utf-8").read()
+
+
+@test
+def file_size_limit():
+    """A file over ulimit -f is a write error like a full disk (EFBIG, exit 2, a message), not a silent
+    death by SIGXFSZ; the previous site stays, and the partial folder is removed, not kept as a spare."""
+    import resource
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        rename_org(repo, "（一）")
+        build(repo, out)
+        assert len(spares(tmp)) == 1
+        before = tree_digest(out)
+        rename_org(repo, "（二）")
+        # above the history cache this commit gives, below the largest page
+        scratch = os.path.join(tmp, "scratch")
+        build(repo, scratch, "--no-spare")
+        limit = os.path.getsize(os.path.join(tmp, ".scratch.cache", "history.bin")) + 1024
+        assert max(len(v) for v in tree(scratch).values()) > limit
+        p = gongshi(tmp, "-C", repo, "build", "-q", "-o", out, preexec_fn=lambda: resource.setrlimit(
+            resource.RLIMIT_FSIZE, (limit, limit)))
+        assert p.returncode == 2, "exit %d: %s" % (p.returncode, p.stderr.decode())
+        assert b"File too large" in p.stderr, p.stderr.decode()
+        assert tree_digest(out) == before, "the site changed"
+        left = [d for d in os.listdir(tmp) if re.match(r"\.site\.(tmp|spare|old)-", d)]
+        assert not left, "partial folders kept: %s" % left
+        build(repo, out)
+
+
 PAYLOAD = ('<script>alert("x")</script><img src=x onerror=alert(1)>'
            '<svg onload=alert(2)>"\'&amp;[link](javascript:alert(3))**md**<a href="javascript:alert(4)">a</a>')
 

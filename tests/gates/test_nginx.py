@@ -31,7 +31,7 @@ def want_type(path):
     name = os.path.basename(path)
     if path == "sitemap.xml" or re.match(r"^sitemaps/sitemap-\d+\.xml$", path):
         return "application/xml; charset=utf-8"
-    if name == "SHA256SUMS":
+    if name in ("SHA256SUMS", ".gongshi-site"):
         return "text/plain; charset=utf-8"
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
     return {

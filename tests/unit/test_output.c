@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -167,7 +168,8 @@ static void walk(const char *root, const char *rel, struct list *out)
 	closedir(d);
 }
 
-/* The names in a folder, sorted, joined by spaces: to see leftovers. */
+/* The names in a folder, sorted, joined by spaces: to see leftovers
+ * (not the lock file of site, which is meant to stay). */
 static void names(const char *dir, struct buf *out)
 {
 	struct list l = { NULL, 0, 0 };
@@ -177,7 +179,8 @@ static void names(const char *dir, struct buf *out)
 
 	ck_assert_ptr_nonnull(d = opendir(dir));
 	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    strcmp(e->d_name, ".site.lock")) /* DIR's lock stays, by design */
 			list_add(&l, e->d_name);
 	closedir(d);
 	if (l.n)
@@ -213,7 +216,8 @@ static void sha256_hex(const char *data, size_t len, char hex[65])
 
 /* What "sha256sum -c" does, with nettle: every line's digest matches
  * its file, the lines are sorted bytewise, and they list exactly the
- * files in dir other than SHA256SUMS itself.  Returns the line count. */
+ * files in dir other than SHA256SUMS itself, the marker among them.
+ * Returns the line count, the marker's not counted. */
 static size_t verify_sums(const char *dir)
 {
 	struct buf sums = BUF_INIT, file = BUF_INIT;
@@ -248,7 +252,12 @@ static size_t verify_sums(const char *dir)
 		ck_assert_str_eq(present.v[i], listed.v[n]);
 		n++;
 	}
-	n = listed.n;
+	for (i = 0; i < listed.n && strcmp(listed.v[i], OUTPUT_MARK); i++)
+		;
+	ck_assert_msg(i < listed.n, "the marker is not listed");
+	snprintf(path, sizeof(path), "%s/" OUTPUT_MARK, dir);
+	expect_file(path, "gongshi-site 1\n");
+	n = listed.n - 1;
 	list_free(&listed);
 	list_free(&present);
 	buf_release(&sums);
@@ -310,11 +319,15 @@ START_TEST(fresh_build)
 	ck_assert_uint_eq(mode_of(at("site/SHA256SUMS")), 0644);
 	ck_assert_uint_eq(verify_sums(site), 4);
 
-	/* Sorted bytewise: "c" < "e" < "i" < "n", and the exact format. */
+	/* Sorted bytewise: "." < "c" < "e" < "i" < "n", and the exact
+	 * format; the marker first. */
 	slurp(at("site/SHA256SUMS"), &b);
-	sha256_hex("body{}\n", 7, hex);
+	sha256_hex("gongshi-site 1\n", 15, hex);
 	ck_assert(!strncmp(buf_cstr(&b), hex, 64));
-	ck_assert(!strncmp(buf_cstr(&b) + 64, "  css/site.css\n", 15));
+	ck_assert(!strncmp(buf_cstr(&b) + 64, "  .gongshi-site\n", 16));
+	sha256_hex("body{}\n", 7, hex);
+	ck_assert(!strncmp(buf_cstr(&b) + 80, hex, 64));
+	ck_assert(!strncmp(buf_cstr(&b) + 80 + 64, "  css/site.css\n", 15));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
 		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 		"  empty.txt\n"));
@@ -340,7 +353,7 @@ static void rebuild(unsigned flags)
 	build(site, flags, "index.html", "v2", "keep/a.html", "a2",
 	      "new/b.html", "b2", NULL);
 	expect_names(base, "site");
-	expect_names(site, "SHA256SUMS index.html keep new");
+	expect_names(site, ".gongshi-site SHA256SUMS index.html keep new");
 	expect_file(at("site/index.html"), "v2");
 	expect_file(at("site/keep/a.html"), "a2");
 	expect_file(at("site/new/b.html"), "b2");
@@ -374,7 +387,7 @@ END_TEST
 START_TEST(empty_build)
 {
 	build(site, 0, NULL);
-	expect_names(site, "SHA256SUMS");
+	expect_names(site, ".gongshi-site SHA256SUMS");
 	ck_assert_uint_eq(verify_sums(site), 0);
 }
 END_TEST
@@ -382,7 +395,7 @@ END_TEST
 static const char *const bad_paths[] = {
 	"", "/abs.html", "a//b", "a/", "/", ".", "..", "./a", "a/.", "a/./b",
 	"../a", "a/..", "a/../b", "a\\b", "\\a", "a\tb", "a\nb", "a\x7f",
-	"SHA256SUMS", "SHA256SUMS/x",
+	"SHA256SUMS", "SHA256SUMS/x", ".gongshi-site", ".gongshi-site/x",
 };
 
 START_TEST(bad_path_rejected)
@@ -397,7 +410,7 @@ START_TEST(bad_path_rejected)
 	put(&o, "ok.html", "ok");
 	ck_assert_int_eq(output_commit(&o), 0);
 	output_release(&o);
-	expect_names(site, "SHA256SUMS ok.html");
+	expect_names(site, ".gongshi-site SHA256SUMS ok.html");
 }
 END_TEST
 
@@ -445,7 +458,7 @@ START_TEST(abort_leaves_dir_untouched)
 	output_abort(&o);
 	output_abort(&o);
 	expect_names(base, "site");
-	expect_names(site, "SHA256SUMS index.html");
+	expect_names(site, ".gongshi-site SHA256SUMS index.html");
 	expect_file(at("site/index.html"), "v1");
 	slurp(at("site/SHA256SUMS"), &after);
 	ck_assert_str_eq(buf_cstr(&before), buf_cstr(&after));
@@ -505,7 +518,7 @@ START_TEST(flusher_runs_until_commit_or_abort)
 	ck_assert_int_eq(output_commit(&o), 0);
 	ck_assert(!has_thread("gongshi-flush"));
 	output_release(&o);
-	expect_names(site, "SHA256SUMS a index.html");
+	expect_names(site, ".gongshi-site SHA256SUMS a index.html");
 	expect_file(at("site/a/b.html"), "b");
 	verify_sums(site);
 
@@ -572,23 +585,75 @@ START_TEST(killed_build_cleaned_next_time)
 }
 END_TEST
 
+/* A folder of a live build is locked; the sweep leaves it alone.  (Two
+ * builds of one DIR cannot run at once: the second waits for DIR's lock,
+ * or fails, below; this is a build of an older version, or one whose
+ * lock file was deleted.) */
 START_TEST(live_build_not_swept)
 {
-	struct output a = OUTPUT_INIT, b = OUTPUT_INIT;
+	struct output o = OUTPUT_INIT;
+	int fd;
+
+	ck_assert_int_eq(mkdir(at(".site.tmp-LIVE00"), 0700), 0);
+	ck_assert_int_ge(fd = open(at(".site.tmp-LIVE00"), O_RDONLY | O_DIRECTORY), 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	o.flags = OUTPUT_SPARE;
+	ck_assert_int_eq(output_open(&o, site), 0);
+	ck_assert_int_eq(o.reuse, 0);
+	put(&o, "b.html", "b");
+	ck_assert_int_eq(output_commit(&o), 0);
+	output_release(&o);
+	ck_assert(exists(at(".site.tmp-LIVE00")));
+	close(fd);
+	expect_names(site, ".gongshi-site SHA256SUMS b.html");
+}
+END_TEST
+
+/* One build of a DIR at a time: another process's fails at once naming
+ * the first's, or with OUTPUT_WAIT waits until the first lets go, and
+ * then reads the first's site as the current one. */
+START_TEST(one_build_at_a_time)
+{
+	struct output a = OUTPUT_INIT;
+	char c;
+	int pipefd[2], status;
+	pid_t pid, parent = getpid();
 
 	ck_assert_int_eq(output_open(&a, site), 0);
-	put(&a, "a.html", "a");
-	ck_assert_int_eq(output_open(&b, site), 0);
-	ck_assert(exists(at(a.tmp)));
-	ck_assert(exists(at(b.tmp)));
-	put(&b, "b.html", "b");
-	/* Both commit; the last one wins, whole. */
+	put(&a, "x", "a");
+	ck_assert_int_eq(pipe(pipefd), 0);
+	fflush(NULL);
+	ck_assert_int_ge(pid = fork(), 0);
+	if (pid == 0) {
+		struct output b = OUTPUT_INIT;
+		struct buf cur = BUF_INIT, want = BUF_INIT;
+		int ok;
+
+		close(pipefd[0]);
+		ok = output_open(&b, site) == ERR_IO &&
+		     buf_printf(&want, "another build (process %ld)", (long)parent) >= 0 &&
+		     strstr(error_message(), buf_cstr(&want));
+		output_release(&b);
+		b.flags = OUTPUT_WAIT;
+		if (!ok || write(pipefd[1], "w", 1) != 1 || output_open(&b, site) != 0 ||
+		    output_read_current(&b, "x", &cur) != 0 || strcmp(buf_cstr(&cur), "a") ||
+		    output_write(&b, "x", "b", 1) != 0 || output_commit(&b) != 0)
+			_exit(1);
+		output_release(&b);
+		buf_release(&cur);
+		buf_release(&want);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ck_assert_int_eq(read(pipefd[0], &c, 1), 1);
+	close(pipefd[0]);
+	nanosleep(&(struct timespec){ 0, 200000000 }, NULL); /* the child waits on the lock */
+	ck_assert(!exists(site));
 	ck_assert_int_eq(output_commit(&a), 0);
-	ck_assert_int_eq(output_commit(&b), 0);
 	output_release(&a);
-	output_release(&b);
-	expect_names(base, "site");
-	expect_names(site, "SHA256SUMS b.html");
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	expect_file(at("site/x"), "b");
 }
 END_TEST
 
@@ -638,12 +703,21 @@ END_TEST
 
 START_TEST(old_site_links_not_followed)
 {
+	struct output o = OUTPUT_INIT;
+
 	build(site, 0, "index.html", "v1", NULL);
 	ck_assert_int_eq(mkdir(at("outside"), 0755), 0);
 	ck_assert_int_eq(close(creat(at("outside/f"), 0644)), 0);
 	ck_assert_int_eq(symlink(at("outside"), at("site/link")), 0);
-	build(site, 0, "index.html", "v2", NULL);
-	expect_names(site, "SHA256SUMS index.html");
+	/* a link gongshi did not make: refused, then discarded when told */
+	ck_assert_int_eq(output_open(&o, site), 0);
+	put(&o, "index.html", "v2");
+	ck_assert_int_eq(output_commit(&o), ERR_IO);
+	ck_assert_msg(strstr(error_message(), "\"link\" (not a regular file)"), "%s", error_message());
+	output_release(&o);
+	expect_names(site, ".gongshi-site SHA256SUMS index.html link");
+	build(site, OUTPUT_DISCARD, "index.html", "v2", NULL);
+	expect_names(site, ".gongshi-site SHA256SUMS index.html");
 	expect_names(at("outside"), "f");
 	expect_names(base, "outside site");
 }
@@ -740,6 +814,7 @@ START_TEST(read_current)
 	ck_assert_int_eq(symlink(at("outside"), at("site/ln")), 0);
 	ck_assert_int_eq(symlink(at("outside/secret"), at("site/f")), 0);
 
+	o.flags = OUTPUT_DISCARD; /* the links are not gongshi's */
 	ck_assert_int_eq(output_open(&o, site), 0);
 	ck_assert_int_eq(buf_puts(&b, ">"), 0);
 	ck_assert_int_eq(output_read_current(&o, "log.txt", &b), 0);
@@ -827,7 +902,7 @@ START_TEST(state_errors)
 	output_abort(&o);
 	ck_assert(exists(site));
 	output_release(&o);
-	expect_names(site, "SHA256SUMS");
+	expect_names(site, ".gongshi-site SHA256SUMS");
 	buf_release(&b);
 }
 END_TEST
@@ -933,7 +1008,7 @@ START_TEST(spare_kept_and_rewritten)
 	ck_assert_int_eq(output_commit(&o), 0);
 	output_release(&o);
 	ck_assert_uint_eq(verify_sums(site), 3);
-	expect_names(site, "SHA256SUMS index.html keep new");
+	expect_names(site, ".gongshi-site SHA256SUMS index.html keep new");
 	expect_names(at("site/new"), "c.html");
 	expect_file(at("site/index.html"), "longer than v1 was");
 	expect_file(at("site/keep/a.html"), "3");   /* "a1" cut short */
@@ -948,7 +1023,7 @@ START_TEST(spare_kept_and_rewritten)
 	/* without the flag, the spare is swept and none is kept */
 	build(site, 0, "index.html", "v4", NULL);
 	expect_names(base, "site");
-	expect_names(site, "SHA256SUMS index.html");
+	expect_names(site, ".gongshi-site SHA256SUMS index.html");
 }
 END_TEST
 
@@ -988,7 +1063,7 @@ START_TEST(spare_odd_entries_replaced)
 
 	build(site, OUTPUT_SPARE, "x", "3", "d/y", "y", "f", "f", "link", "l",
 	      "ldir/z", "z", "twin", "t", "fifo", "p", "m/q", "q", NULL);
-	expect_names(site, "SHA256SUMS d f fifo ldir link m twin x");
+	expect_names(site, ".gongshi-site SHA256SUMS d f fifo ldir link m twin x");
 	ck_assert_uint_eq(verify_sums(site), 8);
 	ck_assert_uint_eq(mode_of(at("site/x")), 0644);
 	ck_assert_uint_eq(mode_of(at("site/m")), 0755);
@@ -1048,7 +1123,7 @@ START_TEST(spare_from_killed_and_aborted_builds)
 	ck_assert(!exists(at(killed)));
 	only(".site.spare-");
 	build(site, OUTPUT_SPARE, "other.html", "v4", NULL);
-	expect_names(site, "SHA256SUMS other.html");
+	expect_names(site, ".gongshi-site SHA256SUMS other.html");
 	ck_assert_uint_eq(verify_sums(site), 1);
 	expect_file(in(only(".site.spare-"), "index.html"), "v1");
 }
@@ -1056,22 +1131,25 @@ END_TEST
 
 START_TEST(spare_of_a_live_build_left_alone)
 {
-	struct output a = OUTPUT_INIT, b = OUTPUT_INIT;
+	struct output a = OUTPUT_INIT;
+	char spare[64];
+	int fd;
 
 	build(site, OUTPUT_SPARE, "x", "1", NULL);
 	build(site, OUTPUT_SPARE, "x", "2", NULL);
-	a.flags = b.flags = OUTPUT_SPARE;
+	/* a build of an older version, without DIR's lock, holds the spare */
+	snprintf(spare, sizeof(spare), "%s", only(".site.spare-"));
+	ck_assert_int_ge(fd = open(spare, O_RDONLY | O_DIRECTORY), 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	a.flags = OUTPUT_SPARE;
 	ck_assert_int_eq(output_open(&a, site), 0);
-	ck_assert_int_eq(a.reuse, 1);
-	ck_assert_int_eq(output_open(&b, site), 0);
-	ck_assert_int_eq(b.reuse, 0);       /* a's is locked */
+	ck_assert_int_eq(a.reuse, 0);       /* the spare is locked */
 	put(&a, "x", "a");
-	put(&b, "x", "b");
 	ck_assert_int_eq(output_commit(&a), 0);
-	ck_assert_int_eq(output_commit(&b), 0);
 	output_release(&a);
-	output_release(&b);
-	expect_file(at("site/x"), "b");
+	ck_assert(exists(spare));
+	close(fd);
+	expect_file(at("site/x"), "a");
 	ck_assert_uint_eq(verify_sums(site), 1);
 }
 END_TEST
@@ -1217,7 +1295,7 @@ START_TEST(mkdir_shared_folders)
 	ck_assert_int_eq(output_commit(&o), 0);
 	output_release(&o);
 	ck_assert_uint_eq(verify_sums(site), 1);
-	expect_names(site, "SHA256SUMS a");
+	expect_names(site, ".gongshi-site SHA256SUMS a");
 	ck_assert_int_eq(output_mkdir(&o, "x"), ERR_INVALID); /* not open */
 }
 END_TEST
@@ -1289,7 +1367,7 @@ START_TEST(spare_walker)
 		ck_assert_int_eq(exists(at("site/late.html")), round == 0);
 		unlink(at("site/late.html"));
 		ck_assert_uint_eq(verify_sums(site), 2);
-		expect_names(site, "SHA256SUMS keep new"); /* x, stale, too */
+		expect_names(site, ".gongshi-site SHA256SUMS keep new"); /* x, stale, too */
 		expect_names(at("site/keep"), "a.html");
 		rm_tree(only(".site.spare-"));
 		rm_tree(site);
@@ -1318,6 +1396,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, flusher_runs_until_commit_or_abort);
 	tcase_add_test(tc, killed_build_cleaned_next_time);
 	tcase_add_test(tc, live_build_not_swept);
+	tcase_add_test(tc, one_build_at_a_time);
 	tcase_add_test(tc, sweep_only_ours);
 	tcase_add_test(tc, old_site_links_not_followed);
 	tcase_add_test(tc, dir_not_a_folder);
