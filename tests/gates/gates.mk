@@ -87,8 +87,12 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libgongshi.a
 fuzz-smoke: fuzz-build
 	sh tests/gates/fuzz.sh fuzz-smoke $(FUZZ_SMOKE_SECONDS)
 
-fuzz: fuzz-build
+# `make fuzz` also runs the property test of random records and histories
+# (tests/property/) with PROPERTY_CASES commits, 1,000 in `make test`.
+PROPERTY_CASES ?= 20000
+fuzz: fuzz-build all
 	sh tests/gates/fuzz.sh fuzz $(FUZZ_SECONDS)
+	PROPERTY_CASES=$(PROPERTY_CASES) python3 tests/property/test_property.py $(B)/gongshi
 
 # The tests of the tests: each kind of check above, broken on purpose in a
 # copy of HEAD, must turn `make test` restricted to its stage red.
