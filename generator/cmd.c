@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cmd.h"
 #include "error.h"
+#include "fingerprint.h"
 #include "history.h"
 #include "record.h"
 #include "site.h"
@@ -518,7 +519,9 @@ static void diff_usage(FILE *out)
 	      "The field-level changes to the record between two commits (REV2 defaults to\n"
 	      "HEAD), record by record: what was added, withdrawn, moved, and each field that\n"
 	      "changed, as 公示期.截止日期 (period.end): 2024-11-22 → 2024-11-23.  Changes under\n"
-	      "\"private\" are named, never shown.  Colour on a terminal (NO_COLOR turns it off).\n\n"
+	      "\"private\" are named, never shown; with a fingerprint key (GONGSHI_FINGERPRINT_KEY,\n"
+	      "or the file ~/.config/gongshi/fingerprint-key) each is given a keyed fingerprint of\n"
+	      "the old and the new value.  Colour on a terminal (NO_COLOR turns it off).\n\n"
 	      "  --json   one JSON document, for tools\n", out);
 }
 
@@ -554,7 +557,11 @@ static void print_fields(const struct jd_changes *f, bool colour)
 		put_text(stdout, d->label);
 		printf(" %s(%s)%s: ", dim, d->path, off);
 		if (d->kind == JD_PRIVATE) {
-			printf("%schanged (private, not shown)%s\n", dim, off);
+			if (d->old || d->new)
+				printf("%s(private) fingerprint %s → %s%s\n", dim, d->old ? d->old : "none",
+				       d->new ? d->new : "none", off);
+			else
+				printf("%schanged (private, not shown)%s\n", dim, off);
 			continue;
 		}
 		if (d->old) {
@@ -584,10 +591,13 @@ static cJSON *fields_json(const struct jd_changes *f)
 		cJSON_AddStringToObject(o, "change", change_word(f->v[i].kind));
 		cJSON_AddStringToObject(o, "path", f->v[i].path);
 		cJSON_AddStringToObject(o, "label", f->v[i].label);
+		/* a private change's are fingerprints, never values: say so */
 		if (f->v[i].old)
-			cJSON_AddStringToObject(o, "old", f->v[i].old);
+			cJSON_AddStringToObject(o, f->v[i].kind == JD_PRIVATE ? "old_fingerprint" : "old",
+						f->v[i].old);
 		if (f->v[i].new)
-			cJSON_AddStringToObject(o, "new", f->v[i].new);
+			cJSON_AddStringToObject(o, f->v[i].kind == JD_PRIVATE ? "new_fingerprint" : "new",
+						f->v[i].new);
 	}
 	return arr;
 }
@@ -598,6 +608,7 @@ static int run_diff(const struct global *g, int argc, char **argv)
 	struct source src = SOURCE_INIT;
 	struct source_change *v = NULL;
 	struct history h = HISTORY_INIT;
+	struct fingerprint_key key = FINGERPRINT_KEY_INIT;
 	size_t n = 0, i;
 	int error, status = EXIT_TROUBLE, r;
 	bool colour;
@@ -606,9 +617,10 @@ static int run_diff(const struct global *g, int argc, char **argv)
 		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
 	if (!o.nargs)
 		return bad_usage("diff", diff_usage, "%s", "needs REV1");
-	if ((error = source_open_commit(&src, o.g.dir, o.nargs > 1 ? o.args[1] : "HEAD")) < 0 ||
+	if ((error = fingerprint_key_load(&key)) < 0 ||
+	    (error = source_open_commit(&src, o.g.dir, o.nargs > 1 ? o.args[1] : "HEAD")) < 0 ||
 	    (error = source_compare(&src, o.args[0], &v, &n)) < 0 ||
-	    (error = history_diff(&h, &src, v, n)) < 0) {
+	    (error = history_diff(&h, &src, v, n, &key)) < 0) {
 		fprintf(stderr, "gongshi diff: %s\n", error_message());
 		goto done;
 	}
@@ -657,6 +669,7 @@ static int run_diff(const struct global *g, int argc, char **argv)
 	status = EXIT_CLEAN;
 done:
 	fflush(stdout);
+	fingerprint_key_release(&key);
 	history_release(&h);
 	source_changes_free(v, n);
 	source_release(&src);
@@ -670,20 +683,52 @@ static void textconv_usage(FILE *out)
 	fputs("usage: gongshi textconv FILE\n\n"
 	      "Prints a record file one field a line, as gongshi diff names fields, for git's\n"
 	      "diff driver: git diff and git log -p then show field-level changes.\n"
-	      "Private values are not printed.  Set it up in a record repository with\n\n"
+	      "Private values are never printed, whatever the file holds: a version that is not\n"
+	      "JSON even when read leniently is one line saying so.  With a fingerprint key\n"
+	      "(GONGSHI_FINGERPRINT_KEY, or the file ~/.config/gongshi/fingerprint-key, at least\n"
+	      "16 bytes) each private field shows a keyed fingerprint, so that a change shows.\n"
+	      "Set it up in a record repository with\n\n"
 	      "  echo 'data/**/*.json diff=gongshi' >> .gitattributes\n"
 	      "  git config diff.gongshi.textconv 'gongshi textconv'\n", out);
+}
+
+/* The whole of path into text: 0, or 2 after saying why not. */
+static int read_whole(const char *path, struct buf *text)
+{
+	char chunk[65536];
+	struct stat st;
+	size_t got;
+	FILE *fp;
+	int ok;
+
+	if (!(fp = fopen(path, "rb"))) {
+		fprintf(stderr, "gongshi textconv: %s: cannot open: %s\n", path, strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		fprintf(stderr, "gongshi textconv: %s: is a folder; give one record file\n", path);
+		return EXIT_TROUBLE;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_put(text, chunk, got) < 0)
+			break;
+	ok = !ferror(fp) && feof(fp);
+	fclose(fp);
+	if (!ok) {
+		fprintf(stderr, "gongshi textconv: %s: %s\n", path, got ? error_message() : strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	return 0;
 }
 
 static int run_textconv(const struct global *g, int argc, char **argv)
 {
 	struct buf text = BUF_INIT;
-	struct json_doc doc = JSON_DOC_INIT;
-	struct diags d = DIAGS_INIT;
 	struct jd_changes f = JD_CHANGES_INIT;
-	char chunk[65536];
-	size_t got, i;
-	FILE *fp;
+	struct fingerprint_key key = FINGERPRINT_KEY_INIT;
+	cJSON *doc = NULL;
+	size_t i;
 	int status = EXIT_TROUBLE;
 
 	(void)g;
@@ -697,28 +742,29 @@ static int run_textconv(const struct global *g, int argc, char **argv)
 	}
 	if (argc != 1 || argv[0][0] == '-')
 		return bad_usage("textconv", textconv_usage, "%s", "needs one FILE");
-	if (!(fp = fopen(argv[0], "rb"))) {
-		fprintf(stderr, "gongshi textconv: %s: cannot open\n", argv[0]);
-		return EXIT_TROUBLE;
+	if ((status = read_whole(argv[0], &text)) != 0)
+		goto done;
+	status = EXIT_TROUBLE;
+	if (fingerprint_key_load(&key) < 0 || json_parse_display(buf_cstr(&text), text.len, &doc) < 0) {
+		fprintf(stderr, "gongshi textconv: %s\n", error_message());
+		goto done;
 	}
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_put(&text, chunk, got) < 0)
-			break;
-	fclose(fp);
-	/* not a record git diff can show field by field: show it as it is */
-	if (json_parse(&doc, argv[0], buf_cstr(&text), text.len, &d) != 0 || !cJSON_IsObject(doc.root)) {
-		fwrite(buf_cstr(&text), 1, text.len, stdout);
+	/* never the raw text: a private value would be in it */
+	if (!cJSON_IsObject(doc)) {
+		printf("(this version is %s; not shown)\n", doc ? "not a JSON object" : "not valid JSON");
 		status = EXIT_CLEAN;
 		goto done;
 	}
-	if (jsondiff_flatten(doc.root, &f) < 0) {
+	if (jsondiff_flatten_keyed(doc, &key, &f) < 0) {
 		fprintf(stderr, "gongshi textconv: %s\n", error_message());
 		goto done;
 	}
 	for (i = 0; i < f.n; i++) {
 		put_text(stdout, f.v[i].label);
 		printf(" (%s): ", f.v[i].path);
-		if (f.v[i].kind == JD_PRIVATE)
+		if (f.v[i].kind == JD_PRIVATE && f.v[i].new)
+			printf("(private) fingerprint %s\n", f.v[i].new);
+		else if (f.v[i].kind == JD_PRIVATE)
 			printf("(private, not shown)\n");
 		else {
 			put_text(stdout, f.v[i].new ? f.v[i].new : "");
@@ -729,8 +775,8 @@ static int run_textconv(const struct global *g, int argc, char **argv)
 done:
 	fflush(stdout);
 	jd_changes_release(&f);
-	json_doc_release(&doc);
-	diags_release(&d);
+	fingerprint_key_release(&key);
+	cJSON_Delete(doc);
 	buf_release(&text);
 	return status;
 }

@@ -288,6 +288,7 @@ struct loader {
 	struct versions versions;
 	struct buf data;
 	struct jd_changes scratch;  /* one change's fields, before pack_fields() */
+	const struct fingerprint_key *key; /* gongshi diff's, for private changes; never a build's */
 	bool lazy;                  /* parts walked elsewhere only go to the cache */
 	size_t lazy_walked;         /* the commits of those parts */
 };
@@ -471,7 +472,7 @@ static int on_commit(const struct source_commit *sc, const struct source_change 
 	for (i = 0; i < k && error >= 0; i++) {
 		struct history_change *e = &c->changes[i];
 		e->parsed = (oid_zero(e->old_oid) || olds[i]) && (oid_zero(e->new_oid) || news[i]);
-		if ((error = jsondiff(olds[i], news[i], &L->scratch)) >= 0)
+		if ((error = jsondiff_keyed(olds[i], news[i], L->key, &L->scratch)) >= 0)
 			error = pack_fields(A, &L->scratch, &e->fields);
 		jd_changes_release(&L->scratch);
 		/* the new version is used up: only an old one is met again */
@@ -1299,9 +1300,10 @@ int history_load(struct history *h, const struct source *src, const char *cache)
 	return history_load_parts(h, src, cache, cpus(), HISTORY_PART_MIN);
 }
 
-int history_diff(struct history *h, const struct source *src, const struct source_change *v, size_t n)
+int history_diff(struct history *h, const struct source *src, const struct source_change *v, size_t n,
+		 const struct fingerprint_key *key)
 {
-	struct loader L = { .h = h, .src = src, .data = BUF_INIT };
+	struct loader L = { .h = h, .src = src, .data = BUF_INIT, .key = key };
 	struct source_commit sc;
 	int error;
 

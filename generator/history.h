@@ -160,8 +160,10 @@ int history_record_id(const char *path, const cJSON *doc, char *id, size_t size,
 		      enum record_kind *kind);
 
 /* The changes v (two commits compared: source_compare) as one commit of
- * h, with moves paired and fields compared as the history does. */
-int history_diff(struct history *h, const struct source *src, const struct source_change *v, size_t n);
+ * h, with moves paired and fields compared as the history does; private
+ * changes fingerprinted under key (NULL: none), for gongshi diff only. */
+int history_diff(struct history *h, const struct source *src, const struct source_change *v, size_t n,
+		 const struct fingerprint_key *key);
 
 void history_release(struct history *h);
 

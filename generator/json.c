@@ -779,3 +779,37 @@ int json_parse_trusted(const char *data, size_t len, cJSON **out)
 	*out = len ? cJSON_ParseWithLength(data, len) : NULL;
 	return 0;
 }
+
+int json_parse_display(const char *data, size_t len, cJSON **out)
+{
+	struct diags d = DIAGS_INIT;
+	struct scan s = { 0 };
+	const char *end = NULL;
+	int rc;
+
+	*out = NULL;
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+		data += 3;
+		len -= 3;
+	}
+	s.p = (const unsigned char *)(len ? data : "");
+	s.end = s.p + len;
+	s.at = (struct json_pos){ 1, 1 };
+	s.path = "";
+	s.d = &d;
+	rc = check_encoding(&s);
+	diags_release(&d);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (!len || !(*out = cJSON_ParseWithLengthOpts(data, len, &end, false)))
+		return 0;
+	/* nothing may follow the value: what did would go unshown */
+	for (s.p = (const unsigned char *)end; s.p < s.end; s.p++) {
+		if (*s.p != ' ' && *s.p != '\t' && *s.p != '\n' && *s.p != '\r') {
+			cJSON_Delete(*out);
+			*out = NULL;
+			break;
+		}
+	}
+	return 0;
+}

@@ -78,6 +78,15 @@ const char *json_get_string(const cJSON *obj, const char *key);
  * ERR_NOMEM. */
 int json_parse_trusted(const char *data, size_t len, cJSON **out);
 
+/* Parses a version of a record only to show it (git's textconv), more
+ * leniently than json_parse(): a byte-order mark is skipped, every
+ * member of a duplicate key is kept, and neither the size nor the
+ * nesting limit applies (cJSON's own depth limit does).  Text with a NUL
+ * byte or invalid UTF-8 is refused all the same: where its strings end,
+ * and so which values are private, is not certain.  *out is NULL when
+ * the text is not one JSON value even so.  0 or ERR_NOMEM. */
+int json_parse_display(const char *data, size_t len, cJSON **out);
+
 /* Frees the tree and the index; doc is reset. */
 void json_doc_release(struct json_doc *doc);
 

@@ -74,9 +74,24 @@ int jsondiff_value(const cJSON *v, size_t max, struct buf *out)
 
 struct ctx {
 	struct jd_changes *out;
+	const struct fingerprint_key *key;  /* NULL: private changes carry nothing */
 	struct buf path, label, value;
 	int error;
 };
+
+/* A private change's value: its fingerprint under c->key, or nothing. */
+static char *private_text(struct ctx *c, const cJSON *v)
+{
+	char fp[FINGERPRINT_HEX + 1], *s;
+
+	if (!c->key || !c->key->key || !v || c->error < 0)
+		return NULL;
+	if ((c->error = fingerprint_of(c->key, v, fp)) < 0)
+		return NULL;
+	if (!(s = strdup(fp)))
+		c->error = error_nomem();
+	return s;
+}
 
 static void add(struct ctx *c, enum jd_kind kind, const cJSON *old, const cJSON *new)
 {
@@ -102,8 +117,11 @@ static void add(struct ctx *c, enum jd_kind kind, const cJSON *old, const cJSON 
 		return;
 	}
 	c->out->n++;
-	if (kind == JD_PRIVATE)
+	if (kind == JD_PRIVATE) {
+		e->old = private_text(c, old);
+		e->new = private_text(c, new);
 		return;
+	}
 	buf_clear(&c->value);
 	if (old && (c->error = jsondiff_value(old, MAX_VALUE, &c->value)) >= 0 &&
 	    !(e->old = strdup(buf_cstr(&c->value))))
@@ -283,7 +301,7 @@ static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth)
 	if (c->error < 0 || (a && b && same(a, b)))
 		return;
 	if (depth > MAX_DEPTH) { /* records are nested 32 deep at most; belt and braces */
-		add(c, JD_CHANGED, a, b);
+		add(c, has_private(a) || has_private(b) ? JD_PRIVATE : JD_CHANGED, a, b);
 		return;
 	}
 	if (!a || !b) {
@@ -296,7 +314,7 @@ static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth)
 			cJSON_ArrayForEach(x, v) {
 				push(c, x->string, NULL, &pl, &ll);
 				if (!strcmp(x->string, "private"))
-					add(c, JD_PRIVATE, NULL, NULL);
+					add(c, JD_PRIVATE, a ? x : NULL, b ? x : NULL);
 				else
 					diff(c, a ? x : NULL, b ? x : NULL, depth + 1);
 				pop(c, pl, ll);
@@ -330,7 +348,7 @@ static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth)
 			push(c, x->string, NULL, &pl, &ll);
 			if (!strcmp(x->string, "private")) {
 				if (!y || !same(x, y))
-					add(c, JD_PRIVATE, NULL, NULL);
+					add(c, JD_PRIVATE, x, y);
 			} else {
 				diff(c, x, y, depth + 1);
 			}
@@ -344,7 +362,7 @@ static void diff(struct ctx *c, const cJSON *a, const cJSON *b, int depth)
 				continue;
 			push(c, x->string, NULL, &pl, &ll);
 			if (!strcmp(x->string, "private"))
-				add(c, JD_PRIVATE, NULL, NULL);
+				add(c, JD_PRIVATE, NULL, x);
 			else
 				diff(c, NULL, x, depth + 1);
 			pop(c, pl, ll);
@@ -368,7 +386,7 @@ static void whole(struct ctx *c, const cJSON *r, bool added)
 	cJSON_ArrayForEach(x, r) {
 		push(c, x->string, NULL, &pl, &ll);
 		if (!strcmp(x->string, "private"))
-			add(c, JD_PRIVATE, NULL, NULL);
+			add(c, JD_PRIVATE, added ? NULL : x, added ? x : NULL);
 		else if (has_private(x))
 			diff(c, added ? NULL : x, added ? x : NULL, 1);
 		else
@@ -379,7 +397,13 @@ static void whole(struct ctx *c, const cJSON *r, bool added)
 
 int jsondiff(const cJSON *old, const cJSON *new, struct jd_changes *out)
 {
-	struct ctx c = { out, BUF_INIT, BUF_INIT, BUF_INIT, 0 };
+	return jsondiff_keyed(old, new, NULL, out);
+}
+
+int jsondiff_keyed(const cJSON *old, const cJSON *new, const struct fingerprint_key *key,
+		   struct jd_changes *out)
+{
+	struct ctx c = { out, key, BUF_INIT, BUF_INIT, BUF_INIT, 0 };
 
 	if (!old && cJSON_IsObject(new))
 		whole(&c, new, true);
@@ -395,6 +419,16 @@ int jsondiff(const cJSON *old, const cJSON *new, struct jd_changes *out)
 	return c.error;
 }
 
+/* Whether a private member's name may be shown: a field name of the
+ * schemas' kind (contact_phone), not text a value could have been put
+ * in by mistake. */
+static bool plain_name(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	return s[0] >= 'a' && s[0] <= 'z' && !s[n] && n <= 40;
+}
+
 /* A private part as its field names only: a field added or removed
  * shows in git diff; a value, old or new, never does. */
 static void flatten_private(struct ctx *c, const cJSON *v)
@@ -403,12 +437,12 @@ static void flatten_private(struct ctx *c, const cJSON *v)
 	size_t pl, ll;
 
 	if (!cJSON_IsObject(v) || !v->child) {
-		add(c, JD_PRIVATE, NULL, NULL);
+		add(c, JD_PRIVATE, NULL, v);
 		return;
 	}
 	cJSON_ArrayForEach(x, v) {
-		push(c, x->string, NULL, &pl, &ll);
-		add(c, JD_PRIVATE, NULL, NULL);
+		push(c, plain_name(x->string) ? x->string : "*", NULL, &pl, &ll);
+		add(c, JD_PRIVATE, NULL, x);
 		pop(c, pl, ll);
 	}
 }
@@ -424,7 +458,8 @@ static void flatten(struct ctx *c, const cJSON *v, int depth)
 	if (c->error < 0)
 		return;
 	if (depth > MAX_DEPTH || (!cJSON_IsObject(v) && !cJSON_IsArray(v)) || !v->child) {
-		add(c, JD_ADDED, NULL, v);
+		/* only a lenient parse (json_parse_display) lets so deep a tree in */
+		add(c, has_private(v) ? JD_PRIVATE : JD_ADDED, NULL, v);
 		return;
 	}
 	if (cJSON_IsObject(v)) {
@@ -449,7 +484,12 @@ static void flatten(struct ctx *c, const cJSON *v, int depth)
 
 int jsondiff_flatten(const cJSON *doc, struct jd_changes *out)
 {
-	struct ctx c = { out, BUF_INIT, BUF_INIT, BUF_INIT, 0 };
+	return jsondiff_flatten_keyed(doc, NULL, out);
+}
+
+int jsondiff_flatten_keyed(const cJSON *doc, const struct fingerprint_key *key, struct jd_changes *out)
+{
+	struct ctx c = { out, key, BUF_INIT, BUF_INIT, BUF_INIT, 0 };
 
 	flatten(&c, doc, 0);
 	buf_release(&c.path);

@@ -8,6 +8,8 @@
  * as one change; other arrays are compared position by position.  Any
  * change under a "private" member is reported as one JD_PRIVATE change
  * with no value, old or new: private values never leave this module.
+ * Given a key, such a change carries the keyed fingerprints of the old
+ * and new private value instead (fingerprint.h), for reviewers.
  */
 #ifndef GONGSHI_JSONDIFF_H
 #define GONGSHI_JSONDIFF_H
@@ -15,6 +17,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "fingerprint.h"
 #include "json.h"
 
 enum jd_kind { JD_ADDED, JD_REMOVED, JD_CHANGED, JD_PRIVATE };
@@ -23,8 +26,9 @@ struct jd_change {
 	enum jd_kind kind;
 	char *path;   /* owned: machine path, e.g. "period.end", "entries[lanzhou-2023-baihe]" */
 	char *label;  /* owned: the same in Chinese labels, e.g. "公示期.截止日期" */
-	char *old;    /* owned: the old value as text, NULL when added or private */
-	char *new;    /* owned: the new value as text, NULL when removed or private */
+	char *old;    /* owned: the old value as text, NULL when added; a private
+	                 one's fingerprint, NULL without a key */
+	char *new;    /* owned: the new value as text, NULL when removed; as old */
 };
 
 struct jd_changes {
@@ -38,6 +42,11 @@ struct jd_changes {
  * added or removed whole) to out.  0 or ERR_NOMEM. */
 int jsondiff(const cJSON *old, const cJSON *new, struct jd_changes *out);
 
+/* As jsondiff(), with private changes fingerprinted under key (NULL:
+ * none), for a reviewer's gongshi diff; never for a page. */
+int jsondiff_keyed(const cJSON *old, const cJSON *new, const struct fingerprint_key *key,
+		   struct jd_changes *out);
+
 /* The Chinese label of a record's key, or the key itself. */
 const char *jsondiff_label(const char *key);
 
@@ -45,8 +54,13 @@ const char *jsondiff_label(const char *key);
 int jsondiff_value(const cJSON *v, size_t max, struct buf *out);
 
 /* Every leaf of a record as a JD_ADDED change (paths as jsondiff gives
- * them; a private part as one JD_PRIVATE line), for git's textconv. */
+ * them; a private part as one JD_PRIVATE line per member, named only
+ * when its name is a plain field name), for git's textconv. */
 int jsondiff_flatten(const cJSON *doc, struct jd_changes *out);
+
+/* As jsondiff_flatten(), each private member fingerprinted under key
+ * (NULL: none). */
+int jsondiff_flatten_keyed(const cJSON *doc, const struct fingerprint_key *key, struct jd_changes *out);
 
 void jd_changes_release(struct jd_changes *c);
 

@@ -718,7 +718,7 @@ START_TEST(diff_of_two_commits)
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(source_compare(&src, C[1], &v, &n), 0);
 	ck_assert_uint_eq(n, 6);
-	ck_assert_int_eq(history_diff(&H, &src, v, n), 0);
+	ck_assert_int_eq(history_diff(&H, &src, v, n, NULL), 0);
 	source_changes_free(v, n);
 	ck_assert_uint_eq(H.n, 1);
 	ck_assert_str_eq(H.commits[0].id, C[7]);

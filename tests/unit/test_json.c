@@ -940,6 +940,64 @@ START_TEST(test_fuzz_regressions)
 }
 END_TEST
 
+/* json_parse_display(): every form a careless editor leaves that can be
+ * read without doubt is read; NUL and invalid UTF-8 are not. */
+static cJSON *display(const char *text, size_t len)
+{
+	cJSON *v = (cJSON *)&v; /* not NULL: the call must set it */
+
+	ck_assert_int_eq(json_parse_display(text, len, &v), 0);
+	return v;
+}
+
+START_TEST(test_display)
+{
+	static const char *const refused[] = {
+		"", "   ", "{\"a\":1,}", "[1,2,]", "{\"a\":1", "{\"a\":1} {\"private\":2}", "{\"a\":1}x",
+		"\xEF\xBB\xBF", "{\"a\":\"\xFF\"}", "{\"a\":\"\xC0\xAF\"}", "{\"a\":\"\xED\xA0\x80\"}", "{'a':1}",
+	};
+	struct buf b = BUF_INIT;
+	cJSON *v;
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		ck_assert_msg(display(refused[i], strlen(refused[i])) == NULL, "read: %s", refused[i]);
+	/* a NUL anywhere, in a string or between tokens */
+	ck_assert_ptr_null(display("{\"a\":\"x\0y\"}", 11));
+	ck_assert_ptr_null(display("{\"a\":1}\0", 8));
+	ck_assert_ptr_null(display("{\"a\":\0 1}", 9));
+	/* a BOM skipped; whitespace after the value allowed */
+	v = display("\xEF\xBB\xBF{\"a\":1}\r\n\t ", 14);
+	ck_assert(cJSON_IsObject(v) && json_get(v, "a"));
+	cJSON_Delete(v);
+	/* duplicate keys: every member kept, in order */
+	v = display("{\"private\":{\"n\":\"x\"},\"private\":{\"n\":\"y\"}}", 41);
+	ck_assert_int_eq(cJSON_GetArraySize(v), 2);
+	ck_assert_str_eq(v->child->string, "private");
+	ck_assert_str_eq(v->child->next->string, "private");
+	cJSON_Delete(v);
+	/* deeper than a record may be, and larger */
+	for (n = 0; n < 100; n++)
+		ck_assert_int_eq(buf_puts(&b, "{\"a\":"), 0);
+	ck_assert_int_eq(buf_puts(&b, "1"), 0);
+	for (n = 0; n < 100; n++)
+		ck_assert_int_eq(buf_putc(&b, '}'), 0);
+	v = display(buf_cstr(&b), b.len);
+	ck_assert(cJSON_IsObject(v));
+	cJSON_Delete(v);
+	buf_clear(&b);
+	ck_assert_int_eq(buf_puts(&b, "{\"pad\":\""), 0);
+	for (n = 0; n < JSON_MAX_BYTES; n += 8)
+		ck_assert_int_eq(buf_puts(&b, "xxxxxxxx"), 0);
+	ck_assert_int_eq(buf_puts(&b, "\"}"), 0);
+	v = display(buf_cstr(&b), b.len);
+	ck_assert(cJSON_IsObject(v));
+	cJSON_Delete(v);
+	buf_release(&b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("json");
@@ -953,6 +1011,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_deep_hostile);
 	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_display);
 	tcase_add_test(tc, test_duplicates_long_key);
 	tcase_add_test(tc, test_many_keys);
 	tcase_add_test(tc, test_positions);

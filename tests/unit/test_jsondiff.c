@@ -1129,6 +1129,106 @@ START_TEST(property_member_order)
 }
 END_TEST
 
+/* A tree deeper than jsondiff's own limit (only json_parse_display lets
+ * one in, for textconv): its private part is still only named. */
+static cJSON *deep(int levels, const char *private_value)
+{
+	struct buf b = BUF_INIT;
+	cJSON *v;
+	int i;
+
+	for (i = 0; i < levels; i++)
+		ck_assert_int_eq(buf_puts(&b, "{\"a\":"), 0);
+	ck_assert_int_eq(buf_printf(&b, "{\"private\":{\"phone\":\"%s\"},\"n\":1}", private_value), 0);
+	for (i = 0; i < levels; i++)
+		ck_assert_int_eq(buf_putc(&b, '}'), 0);
+	v = J(buf_cstr(&b));
+	buf_release(&b);
+	return v;
+}
+
+START_TEST(private_past_the_depth_limit)
+{
+	int levels[] = { 38, 39, 40, 41, 42, 60, 200 };
+	size_t i, k;
+
+	for (k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
+		cJSON_Delete(A);
+		cJSON_Delete(B);
+		A = deep(levels[k], "13909310000");
+		B = deep(levels[k], "马振东");
+		jd_changes_release(&C);
+		ck_assert_int_eq(jsondiff_flatten(A, &C), 0);
+		ck_assert_int_eq(jsondiff(A, B, &C), 0);
+		ck_assert_int_eq(jsondiff(NULL, B, &C), 0);
+		ck_assert_int_eq(jsondiff(A, NULL, &C), 0);
+		ck_assert_uint_gt(C.n, 0);
+		for (i = 0; i < C.n; i++)
+			ck_assert_msg(!leaks(C.v[i].path) && !leaks(C.v[i].label) && !leaks(C.v[i].old) &&
+				      !leaks(C.v[i].new), "%d levels: %s: %s → %s", levels[k], C.v[i].path,
+				      C.v[i].old ? C.v[i].old : "", C.v[i].new ? C.v[i].new : "");
+	}
+}
+END_TEST
+
+/* A value typed where a private field's name goes is not shown as one. */
+START_TEST(private_member_names_only_when_plain)
+{
+	cJSON *doc = J("{\"private\":{\"contact_phone\":\"x\",\"13909310000\":true,\"马振东\":1,\"Name\":2,"
+		       "\"a b\":3,\"\":4}}");
+
+	ck_assert_int_eq(jsondiff_flatten(doc, &C), 0);
+	ck_assert_uint_eq(C.n, 6);
+	expect(0, JD_PRIVATE, "private.contact_phone", "非公开信息.contact_phone", NULL, NULL);
+	expect(1, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);
+	expect(2, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);
+	expect(3, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);
+	expect(4, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);
+	expect(5, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);
+	cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(fingerprints_only_under_a_key)
+{
+	struct fingerprint_key key = { (unsigned char *)"0123456789abcdef", 16 };
+	cJSON *doc = J("{\"id\":\"x\",\"private\":{\"phone\":\"SECRET\",\"seal\":true}}");
+	size_t i;
+
+	/* HMAC-SHA256("0123456789abcdef", "SECRET"), as openssl dgst -hmac gives it */
+	ck_assert_int_eq(jsondiff_flatten_keyed(doc, &key, &C), 0);
+	ck_assert_uint_eq(C.n, 3);
+	expect(1, JD_PRIVATE, "private.phone", "非公开信息.电话", NULL, "2b0d304e9cfc0ca3");
+	ck_assert_uint_eq(strlen(C.v[2].new), FINGERPRINT_HEX);
+	jd_changes_release(&C);
+	ck_assert_int_eq(jsondiff_flatten_keyed(doc, NULL, &C), 0);
+	for (i = 0; i < C.n; i++)
+		ck_assert(C.v[i].kind != JD_PRIVATE || (!C.v[i].old && !C.v[i].new));
+	cJSON_Delete(doc);
+	jd_changes_release(&C);
+
+	A = J("{\"private\":{\"phone\":\"SECRET\"},\"x\":{\"private\":1}}");
+	B = J("{\"private\":{\"phone\":\"SECRET2\"},\"x\":{\"private\":2}}");
+	ck_assert_int_eq(jsondiff_keyed(A, B, &key, &C), 0);
+	ck_assert_uint_eq(C.n, 2);
+	ck_assert_str_eq(C.v[0].path, "private");
+	ck_assert_uint_eq(strlen(C.v[0].old), FINGERPRINT_HEX);
+	ck_assert_uint_eq(strlen(C.v[0].new), FINGERPRINT_HEX);
+	ck_assert_str_ne(C.v[0].old, C.v[0].new);
+	ck_assert(!strstr(C.v[0].old, "SECRET") && !strstr(C.v[0].new, "SECRET"));
+	jd_changes_release(&C);
+	/* a record added whole: the new fingerprint alone */
+	ck_assert_int_eq(jsondiff_keyed(NULL, B, &key, &C), 0);
+	ck_assert_ptr_null(C.v[0].old);
+	ck_assert_uint_eq(strlen(C.v[0].new), FINGERPRINT_HEX);
+	jd_changes_release(&C);
+	/* no key: nothing but the change itself */
+	ck_assert_int_eq(jsondiff(A, B, &C), 0);
+	ck_assert_ptr_null(C.v[0].old);
+	ck_assert_ptr_null(C.v[0].new);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("jsondiff");
@@ -1156,6 +1256,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, flatten);
 	tcase_add_test(tc, flatten_private_shapes);
 	tcase_add_test(tc, appends_and_release);
+	tcase_add_test(tc, private_past_the_depth_limit);
+	tcase_add_test(tc, private_member_names_only_when_plain);
+	tcase_add_test(tc, fingerprints_only_under_a_key);
 	tcase_add_test(tc, property_private_never_leaks);
 	tcase_add_test(tc, property_member_order);
 	suite_add_tcase(s, tc);
