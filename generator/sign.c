@@ -267,7 +267,7 @@ static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
 	for (i = 0; i < s->n && error >= 0; i++) {
 		const char *path = s->v[i].path, *name;
 		struct json_doc doc = JSON_DOC_INIT;
-		size_t len = strlen(path), before = d.nerrors;
+		size_t len = strlen(path);
 		bool pgp, ssh;
 		cJSON **v;
 		if (strncmp(path, SIGN_KEYS_DIR "/", plen) || len < 5 || strcmp(path + len - 5, ".json") || s->v[i].link)
@@ -307,7 +307,7 @@ static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
 			}
 		}
 		json_doc_release(&doc);
-		if (error > 0 || d.nerrors > before)
+		if (error > 0)
 			error = 0; /* reported below, with every other file's */
 	}
 	if (error >= 0 && d.nerrors) {
