@@ -13,6 +13,7 @@
 #include "fingerprint.h"
 #include "history.h"
 #include "record.h"
+#include "sign.h"
 #include "site.h"
 
 /* Options of the commands that read the record. */
@@ -434,6 +435,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct build_stats st;
 	struct progress prog = { { 0, 0 }, { 0, 0 }, 0, 0 };
 	struct history_prefetch hp = HISTORY_PREFETCH_INIT;
+	struct sign_keys keys = SIGN_KEYS_INIT;
 	char cache[4096];
 	const char *why;
 	int error, status = EXIT_TROUBLE, r, show, have_cache = 0;
@@ -449,10 +451,16 @@ static int run_build(const struct global *g, int argc, char **argv)
 	co.today = o.today;
 	if (show)
 		progress_note(&prog, "reading the record");
-	/* the output folder is checked before its cache is made beside it */
+	/* the output folder is checked before its cache is made beside it;
+	 * the keys are loaded before the prefetch, whose walk verifies signatures */
 	if ((error = open_source(&o, &src)) >= 0 && (error = site_check_out_dir(&src, o.out)) >= 0 &&
-	    (have_cache = !o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0))
-		history_prefetch(&hp, &src, cache); /* walked while the record loads */
+	    (error = sign_keys_load(&keys, &src)) == ERR_INVALID)
+		status = EXIT_RULES; /* a key file breaks its schema */
+	if (error >= 0) {
+		src.keys = &keys;
+		if ((have_cache = !o.worktree && history_cache_path(o.out, cache, sizeof(cache)) == 0))
+			history_prefetch(&hp, &src, cache); /* walked while the record loads */
+	}
 	if (error < 0 || (error = source_keep(&src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0 ||
@@ -508,6 +516,7 @@ done:
 	diags_release(&d);
 	record_release(&rec);
 	source_release(&src);
+	sign_keys_release(&keys);
 	return status;
 }
 

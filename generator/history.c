@@ -15,8 +15,9 @@
 
 #include "error.h"
 #include "history.h"
+#include "sign.h"
 
-#define CACHE_VERSION "gongshi-history-3"
+#define CACHE_VERSION "gongshi-history-4"
 
 /* ---- memory: one arena per history ----
  *
@@ -399,7 +400,12 @@ static int on_commit(const struct source_commit *sc, const struct source_change 
 	memcpy(c->parent, sc->parent, sizeof(c->parent));
 	c->time = sc->time;
 	c->offset = sc->offset;
-	c->is_signed = sc->is_signed;
+	c->sig = sc->sig;
+	if (sc->signer && (!(c->signer = arena_intern(A, sc->signer->name)) ||
+			   !(c->signer_key = arena_intern(A, sc->signer->fpr)))) {
+		error = error_nomem();
+		goto done;
+	}
 	if (!(c->author = arena_intern(A, sc->author ? sc->author : "")) ||
 	    !(c->email = arena_intern(A, sc->email ? sc->email : "")) ||
 	    !(c->message = arena_strdup(A, sc->message ? sc->message : "")) ||
@@ -504,6 +510,12 @@ done:
 	return error;
 }
 
+/* The keys a source's signatures are verified with, as the cache names them. */
+static const char *keys_id(const struct source *s)
+{
+	return s->keys ? s->keys->id : "";
+}
+
 /* ---- the cache ----
  *
  * A binary file, written and read in one pass: building it as one cJSON
@@ -515,10 +527,11 @@ done:
  * reading them back; the first segment's tip is the file's.  A segment,
  * integers little-endian:
  *
- *   "gongshi-history-3\n"
- *   str tip, str boundary, i64 boundary_time, u64 commits
+ *   "gongshi-history-4\n"
+ *   str tip, str keys, str boundary, i64 boundary_time, u64 commits
  *   each commit: str id, str parent, str author, str email, str message,
- *     i64 time, i32 offset, u8 signed, u32 changes
+ *     i64 time, i32 offset, u8 sig, [str signer, str signer_key] (a good
+ *     signature's), u32 changes
  *   each change: u8 kind, u8 status, u8 flags (1 parsed, 2 path,
  *     4 old_path), str id, [str path], [str old_path], old id (20 bytes),
  *     new id (20 bytes), u32 fields
@@ -609,7 +622,8 @@ static void put_ref(struct cache_out *o, const char *s)
 
 /* Writes h's commits from .. to - 1, as the walk from tip, to fp as a
  * segment: 0, 1 for a failed write, or an error (< 0). */
-static int cache_put(const struct history *h, size_t from, size_t to, FILE *fp, const char *tip)
+static int cache_put(const struct history *h, size_t from, size_t to, FILE *fp, const char *tip,
+		     const char *keys)
 {
 	struct cache_out o = { 0 };
 	size_t i, j, k;
@@ -617,6 +631,7 @@ static int cache_put(const struct history *h, size_t from, size_t to, FILE *fp, 
 	o.fp = fp;
 	put_bytes(&o, CACHE_VERSION "\n", strlen(CACHE_VERSION) + 1);
 	put_s(&o, tip);
+	put_s(&o, keys);
 	put_s(&o, h->boundary);
 	put_u(&o, (uint64_t)h->boundary_time, 8);
 	put_u(&o, to - from, 8);
@@ -629,7 +644,11 @@ static int cache_put(const struct history *h, size_t from, size_t to, FILE *fp, 
 		put_s(&o, hc->message);
 		put_u(&o, (uint64_t)hc->time, 8);
 		put_u(&o, (uint32_t)hc->offset, 4);
-		put_u(&o, hc->is_signed, 1);
+		put_u(&o, (uint64_t)hc->sig, 1);
+		if (hc->sig == SIGN_GOOD) {
+			put_s(&o, hc->signer);
+			put_s(&o, hc->signer_key);
+		}
 		put_u(&o, hc->nchanges, 4);
 		for (j = 0; j < hc->nchanges; j++) {
 			const struct history_change *e = &hc->changes[j];
@@ -699,7 +718,7 @@ static int copy_fd(FILE *fp, int fd)
 	return 0;
 }
 
-static int cache_write(const struct history *h, const char *path, const struct segs *sg)
+static int cache_write(const struct history *h, const char *path, const char *keys, const struct segs *sg)
 {
 	char tmp[4096];
 	FILE *fp;
@@ -713,7 +732,7 @@ static int cache_write(const struct history *h, const char *path, const struct s
 	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	for (i = 0; i < sg->n && !error; i++)
 		error = sg->v[i].fd >= 0 ? copy_fd(fp, sg->v[i].fd)
-					 : cache_put(h, sg->v[i].from, sg->v[i].to, fp, sg->v[i].tip);
+					 : cache_put(h, sg->v[i].from, sg->v[i].to, fp, sg->v[i].tip, keys);
 	if (!error && sg->ntail && fwrite(sg->tail, 1, sg->ntail, fp) != sg->ntail)
 		error = 1;
 	if (fclose(fp) != 0 && !error)
@@ -732,6 +751,8 @@ struct cache_in {
 	char **refs;             /* strings by ref index, pointing into the file */
 	size_t nrefs, cap;
 	bool bad;
+	const char *keys;        /* the keys signatures were verified with: a
+	                            segment verified with others is unusable */
 };
 
 static uint64_t get_u(struct cache_in *in, int bytes)
@@ -813,6 +834,8 @@ static bool get_segment(struct history *h, struct cache_in *in, char tip[41])
 	if (!(s = get_s(in)) || strlen(s) != 40)
 		return false;
 	memcpy(tip, s, 41);
+	if (!(s = get_s(in)) || strcmp(s, in->keys))
+		return false;
 	if (!(s = get_s(in)) || strlen(s) > 40)
 		return false;
 	if (*s) /* the oldest segment's, if the walk was cut */
@@ -835,7 +858,13 @@ static bool get_segment(struct history *h, struct cache_in *in, char tip[41])
 		hc->message = get_s(in);
 		hc->time = (int64_t)get_u(in, 8);
 		hc->offset = (int32_t)(uint32_t)get_u(in, 4);
-		hc->is_signed = get_u(in, 1) != 0;
+		hc->sig = (int)get_u(in, 1);
+		if (hc->sig == SIGN_GOOD) {
+			hc->signer = get_s(in);
+			hc->signer_key = get_s(in);
+		} else if (hc->sig != SIGN_NONE && hc->sig != SIGN_BAD) {
+			return false;
+		}
 		nch = get_u(in, 4);
 		/* each change takes at least 47 bytes: a count past the end is damage */
 		if (in->bad || nch > (uint64_t)(in->end - in->p) / 47 ||
@@ -890,7 +919,7 @@ static bool get_segment(struct history *h, struct cache_in *in, char tip[41])
 /* Reads the cache into h; returns 1 (and h empty) if it cannot be used.
  * The file's bytes become a block of h's arena: its strings are used
  * where they lie.  cf (may be NULL) is told where they are. */
-static int cache_get(struct history *h, FILE *fp, char tip[41], struct cache_file *cf)
+static int cache_get(struct history *h, FILE *fp, const char *keys, char tip[41], struct cache_file *cf)
 {
 	struct history_arena *A = arena_of(h);
 	struct arena_block *blk;
@@ -908,6 +937,7 @@ static int cache_get(struct history *h, FILE *fp, char tip[41], struct cache_fil
 	if (fread(blk->data, 1, (size_t)len, fp) != (size_t)len)
 		goto done;
 	blk->used = (size_t)len;
+	in.keys = keys;
 	in.p = blk->data;
 	in.end = blk->data + len;
 	do {
@@ -932,14 +962,15 @@ done:
 	return error;
 }
 
-static int cache_read(struct history *h, const char *path, char tip[41], struct cache_file *cf)
+static int cache_read(struct history *h, const char *path, const char *keys, char tip[41],
+		      struct cache_file *cf)
 {
 	FILE *fp = fopen(path, "rb");
 	int error;
 
 	if (!fp)
 		return 1;
-	error = cache_get(h, fp, tip, cf);
+	error = cache_get(h, fp, keys, tip, cf);
 	fclose(fp);
 	return error;
 }
@@ -1052,7 +1083,7 @@ static void part_walk(const struct part *p, const struct source *src)
 	loader_release(&L);
 	if (error >= 0 && (fp = fdopen(p->fd, "wb"))) {
 		setvbuf(fp, NULL, _IOFBF, 1 << 20);
-		error = cache_put(&h, 0, h.n, fp, p->start);
+		error = cache_put(&h, 0, h.n, fp, p->start, keys_id(&s));
 		if (fclose(fp) != 0)
 			error = 1;
 	} else {
@@ -1113,7 +1144,8 @@ static uint64_t segment_commits(int fd)
 
 	if (r < (ssize_t)strlen(CACHE_VERSION) + 1 || memcmp(b, CACHE_VERSION "\n", strlen(CACHE_VERSION) + 1))
 		return 0;
-	in = (struct cache_in){ b + strlen(CACHE_VERSION) + 1, b + r, NULL, 0, 0, false };
+	in = (struct cache_in){ b + strlen(CACHE_VERSION) + 1, b + r, NULL, 0, 0, false, "" };
+	get_s(&in);
 	get_s(&in);
 	get_s(&in);
 	get_u(&in, 8);
@@ -1151,7 +1183,7 @@ static int part_join(struct loader *L, struct part *p, const struct source *src,
 		} else if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 			   lseek(p->fd, 0, SEEK_SET) == 0 && (fd = dup(p->fd)) >= 0) {
 			if ((fp = fdopen(fd, "rb"))) {
-				if (cache_get(&got, fp, tip, NULL) == 0 && !strcmp(tip, p->start)) {
+				if (cache_get(&got, fp, keys_id(src), tip, NULL) == 0 && !strcmp(tip, p->start)) {
 					fclose(fp);
 					error = append_history(L->h, &got);
 					history_drop(&got);
@@ -1238,7 +1270,7 @@ static int load(struct history *h, const struct source *src, const char *cache, 
 	 * one a shallow clone wrote would keep its cut once the whole
 	 * history (or more of it) is fetched. */
 	h->shallow = source_is_shallow(src);
-	if (cache && cache_read(&old, cache, tip, &cf) == 0 &&
+	if (cache && cache_read(&old, cache, keys_id(src), tip, &cf) == 0 &&
 	    (old.boundary[0] ? source_is_cut(src, old.boundary) : !h->shallow)) {
 		if (!strcmp(tip, src->commit))
 			ok = true;
@@ -1274,7 +1306,7 @@ static int load(struct history *h, const struct source *src, const char *cache, 
 	if (sg.n == 1 && sg.v[0].fd < 0 && !sg.tail)
 		sg.v[0].to = h->n;
 	if (cache && (ok ? h->walked > 0 : true))
-		error = cache_write(h, cache, &sg);
+		error = cache_write(h, cache, keys_id(src), &sg);
 done:
 	segs_release(&sg);
 	history_drop(&old);

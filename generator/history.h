@@ -67,7 +67,9 @@ struct history_commit {
 	char *message;             /* in the arena, whole */
 	int64_t time;              /* author time */
 	int offset;                /* minutes east of UTC */
-	bool is_signed;
+	int sig;                   /* enum sign_state (sign.h) */
+	char *signer, *signer_key; /* in the arena: a good signature's key holder
+	                              and fingerprint, else NULL */
 	struct history_change *changes; /* owned (malloc), sorted by kind then id */
 	size_t nchanges;
 };

@@ -26,6 +26,7 @@
 #include "mustache.h"
 #include "output.h"
 #include "schema.h"
+#include "sign.h"
 #include "site.h"
 #include "svg.h"
 #include "text.h"
@@ -752,7 +753,12 @@ static void put_commit(cJSON *o, const struct history_commit *c)
 	put_date(o, "date", date_from_time_cst((time_t)c->time));
 	summary_line(c->message, text, sizeof(text));
 	put_str(o, "summary", text);
-	put_bool(o, "signed", c->is_signed);
+	/* the sentences are the theme's: here only the state and the signer */
+	put_bool(o, "signed", c->sig != SIGN_NONE);
+	put_bool(o, "sig_verified", c->sig == SIGN_GOOD);
+	put_bool(o, "sig_unverified", c->sig == SIGN_BAD);
+	put_str(o, "signer", c->sig == SIGN_GOOD ? c->signer : NULL);
+	put_str(o, "signer_key", c->sig == SIGN_GOOD ? c->signer_key : NULL);
 }
 
 static void put_fields(cJSON *o, const struct jd_changes *f)
@@ -2797,6 +2803,31 @@ done:
 	return error < 0 ? error : 0;
 }
 
+/*
+ * With "require_signed", the commit built must carry a good signature by
+ * a key of content/keys/.  Only that commit: its signature covers its
+ * parents' ids, and so the whole history below it, which the signer
+ * vouches for by signing; every commit's own state is on its page.  A
+ * preview of the working tree is no publication, and is not held to it.
+ */
+static int require_signed(struct site *S)
+{
+	const struct sign_key *who;
+	int state, error;
+
+	if (S->src->worktree || !cJSON_IsTrue(json_get(S->settings, "require_signed")))
+		return 0;
+	if ((error = source_signature(S->src, S->src->commit, &state, &who)) < 0)
+		return error;
+	if (state == SIGN_GOOD)
+		return 0;
+	return error_set(ERR_INVALID, "commit %.7s %s, and content/site.json requires signed commits "
+			 "(\"require_signed\"): sign it with a key listed in " SIGN_KEYS_DIR "/ (git commit -S); "
+			 "nothing was written", S->src->commit,
+			 state == SIGN_NONE ? "is not signed"
+					    : "has a signature that cannot be verified with the keys of " SIGN_KEYS_DIR "/");
+}
+
 /* Reads content/site.json, checked against site.schema.json like a record. */
 static int load_settings(struct site *S, const struct schema_set *schemas, struct diags *d)
 {
@@ -3593,7 +3624,7 @@ int site_build(const struct record *r, const struct source *src,
 		cJSON_DeleteItemFromObjectCaseSensitive(S.settings, "base_url");
 		cJSON_AddStringToObject(S.settings, "base_url", base_copy);
 	}
-	if ((error = load_theme(&S)) < 0)
+	if ((error = require_signed(&S)) < 0 || (error = load_theme(&S)) < 0)
 		goto done;
 	if ((error = group_build(&S.apps_by_round, r->applications, r->napplications,
 				 sizeof(*r->applications), key_app_round)) < 0 ||

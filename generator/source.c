@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "error.h"
+#include "sign.h"
 #include "source.h"
 
 /* libgit2's last error, as ours. */
@@ -961,32 +962,47 @@ bad:
 	return error_set(ERR_GIT, "reading a commit: failed to parse bad commit object");
 }
 
-/* Whether git_commit_extract_signature() finds a "gpgsig" header: its
- * scan, line by line over the whole object, kept as it is. */
-static bool has_gpgsig(const char *buf)
+int source_signature(const struct source *s, const char *commit, int *state, const struct sign_key **who)
 {
-	const char *h, *eol;
+	git_buf sig = { 0 }, data = { 0 }, field = { 0 };
+	git_commit *c = NULL;
+	git_oid oid;
+	int r, error = 0;
+	enum sign_state st = SIGN_NONE;
 
-	while ((h = strchr(buf, '\n')) && h[1] != '\0') {
-		h++;
-		if (strncmp(buf, "gpgsig", 6)) {
-			buf = h;
-			continue;
-		}
-		h = buf + 6;
-		eol = strchr(h, '\n');
-		if (h[0] != ' ') {
-			buf = h;
-			continue;
-		}
-		if (!eol)
-			return false;
-		while (eol[1] == ' ')
-			if (!(eol = strchr(eol + 2, '\n')))
-				return false; /* malformed */
-		return true;
+	*who = NULL;
+	if (!s->repo || git_oid_fromstr(&oid, commit) < 0)
+		return error_set(ERR_GIT, "%s: not a commit id", commit);
+	if ((r = git_commit_extract_signature(&sig, &data, s->repo, &oid, NULL)) == GIT_ENOTFOUND) {
+		git_error_clear();
+		goto done;
 	}
-	return false;
+	if (r < 0) {
+		error = git_fail("reading a commit's signature");
+		goto done;
+	}
+	/* libgit2 1.5 takes a "gpgsig" line of the message too: only the
+	 * header's is the commit's signature */
+	if (git_commit_lookup(&c, s->repo, &oid) < 0) {
+		error = git_fail("reading a commit");
+		goto done;
+	}
+	if ((r = git_commit_header_field(&field, c, "gpgsig")) == GIT_ENOTFOUND) {
+		git_error_clear();
+		goto done;
+	}
+	if (r < 0) {
+		error = git_fail("reading a commit's signature");
+		goto done;
+	}
+	error = sign_verify(s->keys, sig.ptr, sig.size, data.ptr, data.size, &st, who);
+done:
+	*state = st;
+	git_buf_dispose(&sig);
+	git_buf_dispose(&data);
+	git_buf_dispose(&field);
+	git_commit_free(c);
+	return error;
 }
 
 /* The message as git_commit_message() gives it: after the first empty
@@ -1068,8 +1084,8 @@ static int walk_one(struct walker *w, const git_oid *id, source_commit_fn fn, vo
 		sc.time = (int64_t)au->when.time;
 		sc.offset = au->when.offset;
 		sc.message = commit_message(&rc);
-		sc.is_signed = has_gpgsig(rc.text);
-		error = fn(&sc, w->c.v, w->c.n, payload);
+		if ((error = source_signature(w->s, sc.id, &sc.sig, &sc.signer)) >= 0)
+			error = fn(&sc, w->c.v, w->c.n, payload);
 	}
 done:
 	if (error >= 0 && have_parent) { /* most likely the next commit walked */

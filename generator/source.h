@@ -19,6 +19,9 @@
 
 #define SOURCE_ROOT "data"
 
+struct sign_keys;
+struct sign_key;
+
 struct source_entry {
 	char *path;          /* owned, relative to the repository root,
 	                        e.g. "data/programs/lhasa.json" */
@@ -43,9 +46,11 @@ struct source {
 	                           reads them, so a link's target is never
 	                           published as a page; told as warnings */
 	size_t nlinks;
+	const struct sign_keys *keys; /* not owned: what commit signatures are
+	                           verified against (sign.h); NULL: no keys */
 };
 
-#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL, NULL, NULL, 0 }
+#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL, NULL, NULL, 0, NULL }
 
 /* Starts and stops libgit2 (once per process). */
 int source_global_init(void);
@@ -101,7 +106,8 @@ struct source_commit {
 	int64_t time;           /* author time, seconds since the epoch */
 	int offset;             /* author's time zone, minutes east of UTC */
 	const char *message;    /* the whole message */
-	bool is_signed;         /* carries a gpgsig header */
+	int sig;                /* enum sign_state: its gpgsig header, verified */
+	const struct sign_key *signer; /* the key of a good signature, else NULL */
 };
 
 enum source_status { SOURCE_ADDED = 'A', SOURCE_MODIFIED = 'M', SOURCE_DELETED = 'D' };
@@ -152,6 +158,14 @@ void source_changes_free(struct source_change *v, size_t n);
 /* Reads a blob by id, as source_read() reads an entry. */
 int source_read_oid(const struct source *s, const unsigned char oid[20],
 		    size_t max, struct buf *out, uint64_t *size);
+
+/*
+ * The signature of commit (hex), verified against s->keys: *state is an
+ * enum sign_state, *who the key of a good one.  The signature is the
+ * commit's gpgsig header, as git_commit_extract_signature() gives it; a
+ * "gpgsig" line of the message is no signature.
+ */
+int source_signature(const struct source *s, const char *commit, int *state, const struct sign_key **who);
 
 /* Whether the repository is a shallow clone (its history is cut). */
 bool source_is_shallow(const struct source *s);

@@ -196,7 +196,7 @@ static void expect_c7_history(const struct history *h, size_t first)
 	ck_assert_str_eq(c->message, "private and draft\n");
 	ck_assert_int_eq(c->time, 1704592800);
 	ck_assert_int_eq(c->offset, 480);
-	ck_assert(!c->is_signed);
+	ck_assert_int_eq(c->sig, 0);
 	/* the hidden draft is no record; the private change has no value */
 	ck_assert_uint_eq(c->nchanges, 1);
 	e = change(h, first, 0);
@@ -295,7 +295,7 @@ static void same_history(const struct history *a, const struct history *b)
 		ck_assert_str_eq(x->message, y->message);
 		ck_assert_int_eq(x->time, y->time);
 		ck_assert_int_eq(x->offset, y->offset);
-		ck_assert_int_eq(x->is_signed, y->is_signed);
+		ck_assert_int_eq(x->sig, y->sig);
 		ck_assert_uint_eq(x->nchanges, y->nchanges);
 		for (j = 0; j < x->nchanges; j++) {
 			const struct history_change *e = &x->changes[j], *f = &y->changes[j];
@@ -507,13 +507,13 @@ START_TEST(cache_of_another_version_ignored)
 	cache = tmp_path("history.cache");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(history_load(&H, &src, cache), 0);
-	ck_assert(file_starts(cache, "gongshi-history-3\n"));
+	ck_assert(file_starts(cache, "gongshi-history-4\n"));
 	overwrite_start(cache, "gongshi-history-0\n");
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 5);
 	same_history(&H, &h2);
 	/* and rewritten in this version */
-	ck_assert(file_starts(cache, "gongshi-history-3\n"));
+	ck_assert(file_starts(cache, "gongshi-history-4\n"));
 	history_release(&h2);
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 0);
@@ -1078,7 +1078,7 @@ static char *slurp(const char *path, size_t *len)
  * line; the test's record has no such text). */
 static size_t segments(const char *path)
 {
-	const char *v = "gongshi-history-3\n";
+	const char *v = "gongshi-history-4\n";
 	size_t len, i, n = 0;
 	char *p = slurp(path, &len);
 

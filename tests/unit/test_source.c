@@ -439,7 +439,7 @@ START_TEST(walk_all)
 	ck_assert_str_eq(e->message, "private and draft\n\nsecond paragraph\n");
 	ck_assert_int_eq(e->c.time, 1704592800);
 	ck_assert_int_eq(e->c.offset, 480);
-	ck_assert(!e->c.is_signed);
+	ck_assert_int_eq(e->c.sig, 0);
 	ck_assert_uint_eq(e->n, 2);
 	/* git's order: ".draft.json" sorts before "2024/" and "n1.json" */
 	ck_assert_int_eq(e->ch[0].status, 'A');
