@@ -210,7 +210,8 @@ static int run_check(const struct global *g, int argc, char **argv)
 	if ((error = open_source(&o, &src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0 ||
-	    (error = site_check(&rec, &src, &d)) < 0) {
+	    (error = site_check(&rec, &src, &d)) < 0 ||
+	    (error = sign_keys_check(&src, &d)) < 0) {
 		fprintf(stderr, "gongshi check: %s\n", error_message());
 		goto done;
 	}

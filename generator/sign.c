@@ -277,8 +277,9 @@ static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
 		if ((error = source_read(s, i, JSON_MAX_BYTES, &text, &size)) < 0)
 			break;
 		if (size > JSON_MAX_BYTES) {
-			error = error_set(ERR_INVALID, "%s: larger than %d bytes", path, JSON_MAX_BYTES);
-			break;
+			error = diags_add(&d, DIAG_ERROR, path, 1, 1, "file-size", "file is %llu bytes; a key file may "
+					  "be at most %d bytes", (unsigned long long)size, JSON_MAX_BYTES);
+			continue;
 		}
 		sha256_update(&h, len + 1, (const uint8_t *)path);
 		sha256_update(&h, text.len, (const uint8_t *)buf_cstr(&text));
@@ -288,17 +289,17 @@ static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
 			pgp = json_get_string(doc.root, "openpgp") != NULL;
 			ssh = json_get_string(doc.root, "ssh") != NULL;
 			if (pgp == ssh) {
-				error = error_set(ERR_INVALID, "%s: a key file has exactly one of \"openpgp\" and \"ssh\"",
-						  path);
-			} else if (!(name = json_get_string(doc.root, "name")) ||
-				   (error = add_key(k, path, name, ssh)) < 0) {
-				error = error < 0 ? error : error_set(ERR_INVALID, "%s: no \"name\"", path);
-			} else if (!(v = realloc(*docs, k->n * sizeof(*v)))) {
+				error = diags_add(&d, DIAG_ERROR, path, 1, 1, "key-file",
+						  "a key file has exactly one of \"openpgp\" and \"ssh\"");
+			} else if (!(name = json_get_string(doc.root, "name"))) {
+				error = diags_add(&d, DIAG_ERROR, path, 1, 1, "key-file", "no \"name\"");
+			} else if ((error = add_key(k, path, name, ssh)) >= 0 &&
+				   !(v = realloc(*docs, k->n * sizeof(*v)))) {
 				error = error_nomem();
 				k->n--;
 				free(k->v[k->n].path);
 				free(k->v[k->n].name);
-			} else {
+			} else if (error >= 0) {
 				*docs = v;
 				v[k->n - 1] = doc.root;
 				doc.root = NULL;
@@ -361,6 +362,50 @@ done:
 		cJSON_Delete(docs[i]);
 	free(docs);
 	return error;
+}
+
+int sign_keys_check(const struct source *s, struct diags *d)
+{
+	struct sign_keys k = SIGN_KEYS_INIT;
+	char *msg = NULL, *line, *next, *rule, *text;
+	unsigned ln, col;
+	int n, error = sign_keys_load(&k, s);
+
+	if (error == ERR_INVALID && !(msg = strdup(error_message())))
+		error = error_nomem();
+	sign_keys_release(&k);
+	if (error != ERR_INVALID)
+		return error < 0 ? error : 0;
+	/* read_keys() words each problem as a line "path:line:col: error:
+	 * message [rule]" (the schema's) or "path: message" */
+	error = 0;
+	for (line = msg; line && *line && error >= 0; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		n = 0;
+		if (sscanf(line, "%*[^:]:%u:%u: error: %n", &ln, &col, &n) == 2 && n > 0) {
+			line[strcspn(line, ":")] = '\0';
+			text = line + strlen(line) + 1;
+			text += strcspn(text, " ") + 1;
+			text += strlen("error: ");
+			rule = strrchr(text, '[');
+			if (rule && rule > text && rule[-1] == ' ' && text[strlen(text) - 1] == ']') {
+				rule[-1] = '\0';
+				rule++;
+				rule[strlen(rule) - 1] = '\0';
+			} else {
+				rule = "key-file";
+			}
+			error = diags_add(d, DIAG_ERROR, line, ln, col, rule, "%s", text);
+		} else if ((text = strstr(line, ": "))) {
+			*text = '\0';
+			error = diags_add(d, DIAG_ERROR, line, 1, 1, "key-file", "%s", text + 2);
+		} else {
+			error = diags_add(d, DIAG_ERROR, SIGN_KEYS_DIR, 1, 1, "key-file", "%s", line);
+		}
+	}
+	free(msg);
+	return error < 0 ? error : 0;
 }
 
 const struct sign_key *sign_key_find(const struct sign_keys *k, const char *fpr)

@@ -66,6 +66,15 @@ struct sign_keys {
  */
 int sign_keys_load(struct sign_keys *k, const struct source *s);
 
+/*
+ * What `check` holds the keys of s to, so that a record it accepts
+ * builds: each problem sign_keys_load() would refuse is added to d
+ * (rule key-file, or the schema's rules with their positions).  Returns
+ * 0, or < 0 when the check cannot run (ERR_IO: gpg missing; ERR_NOMEM).
+ */
+struct diags;
+int sign_keys_check(const struct source *s, struct diags *d);
+
 /* The key with that fingerprint, or NULL. */
 const struct sign_key *sign_key_find(const struct sign_keys *k, const char *fpr);
 
