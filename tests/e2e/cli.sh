@@ -118,8 +118,11 @@ mkdir "$tmp/empty" && cp -r "$tmp/rec/data" "$tmp/empty/" && git -C "$tmp/empty"
 expect 2 "has no commits yet" "$G" -C "$tmp/empty" check
 expect 2 "has no commits yet" "$G" -C "$tmp/empty" build -o "$tmp/empty-site"
 cd "$tmp/rec" || exit 2
-for o in . / .. data/..; do # not a folder it could replace: usage, not a rule broken
+for o in / ..; do # not a folder it could replace: usage, not a rule broken
 	expect 2 "has no last component" "$G" build -o "$o" --today 2024-12-31
+done
+for o in . data/..; do # the repository itself (issue #16), refused before anything is made
+	expect 2 "is the repository itself" "$G" build -o "$o" --today 2024-12-31
 done
 check "no cache beside a folder that is none" '[ ! -e /..cache ] && ! ls -a "$tmp/rec" | grep -q "\.cache"'
 cd - >/dev/null || exit 2
