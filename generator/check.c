@@ -1023,7 +1023,7 @@ const struct check_rule check_rules[] = {
 	{ "symlink", "warning", "record files are files, not links", NULL },
 	{ "key-file", "error", "the office's signing keys in content/keys/ are each one public key, named", NULL },
 	{ "calendar-year", "error", "a calendar file holds the year it is named for", NULL },
-	{ "calendar-missing", "error", "working days are counted only in years the calendar has", NULL },
+	{ "calendar-missing", "error", "working days are counted only in years the calendar has (from 25 December, with the next year)", NULL },
 	{ "program-rules", "error", "a program's rules are consistent: unique ids, stages that exist, min <= max, units", NULL },
 	{ "reference", "error", "every id points at an existing record of the right kind", d_stages },
 	{ "measures-status", "warning", "measures that are a draft for comment (征求意见稿) are flagged", d_status },
