@@ -80,6 +80,33 @@ static int need_year(const struct calendar *c, int year)
 	return 0;
 }
 
+/*
+ * The arrangement for a year also lists days of the last week of the
+ * year before: its New Year holiday may start, and a make-up working day
+ * fall, in late December (2018-12-29, a Saturday, was a working day by
+ * the arrangement for 2019; 2011-12-31 and 2022-12-31 likewise).  So a
+ * day from 25 December on is only known once the next year's arrangement
+ * is too.  No arrangement has ever listed a day of the year after its
+ * own, so early January needs no earlier year.
+ */
+#define EDGE_MONTH 12
+#define EDGE_DAY 25
+
+static int need_day(const struct calendar *c, date_t day)
+{
+	int y, m, d, error;
+
+	date_to_ymd(day, &y, &m, &d);
+	if ((error = need_year(c, y)) < 0)
+		return error;
+	/* past the last year no arrangement can be recorded, nor exist */
+	if (m == EDGE_MONTH && d >= EDGE_DAY && y < DATE_MAX_YEAR && !calendar_has_year(c, y + 1))
+		return error_set(ERR_CALENDAR, "no working-day calendar for %d (data/calendars/%d.json), "
+				 "which can hold days of %d from %d December on, such as a make-up working day",
+				 y + 1, y + 1, y, EDGE_DAY);
+	return 0;
+}
+
 int calendar_add_year(struct calendar *c, int year)
 {
 	int error;
@@ -117,7 +144,7 @@ int calendar_is_working_day(const struct calendar *c, date_t day, bool *out)
 {
 	int error;
 
-	if ((error = need_year(c, date_year(day))) < 0)
+	if ((error = need_day(c, day)) < 0)
 		return error;
 	*out = working(c, day - c->first);
 	return 0;
@@ -133,9 +160,12 @@ int calendar_count_working_days(const struct calendar *c, date_t start,
 		return 0;
 	ys = date_year(start);
 	ye = date_year(end);
-	for (y = ys; y <= ye; y++)
+	for (y = ys; y < ye; y++)
 		if ((error = need_year(c, y)) < 0)
 			return error;
+	/* every earlier year's last week needs the year after, known above */
+	if ((error = need_day(c, end)) < 0)
+		return error;
 	i = start - c->first;
 	*out = through(c, end - c->first, ye - CALENDAR_FIRST_YEAR) -
 	       through(c, i, ys - CALENDAR_FIRST_YEAR) + working(c, i);
@@ -179,6 +209,10 @@ int calendar_add_working_days(const struct calendar *c, date_t start, int n,
 		else
 			lo = mid + 1;
 	}
+	/* Every year passed through is known with the one after it; only
+	 * the day found may sit in a last week whose next year is not. */
+	if ((error = need_day(c, c->first + lo)) < 0)
+		return error;
 	*out = c->first + lo;
 	return 0;
 }

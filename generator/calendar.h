@@ -5,7 +5,10 @@
  * holidays, plus its make-up working days (调休上班).  The arrangement
  * is only known for the years the record's calendar lists; any
  * computation touching another year fails with ERR_CALENDAR (message
- * "no working-day calendar for YYYY") rather than guessing.
+ * "no working-day calendar for YYYY") rather than guessing.  A year's
+ * arrangement can move days of the last week of the year before (the
+ * arrangement for 2019 made Saturday 2018-12-29 a working day), so a
+ * day from 25 December on also needs the next year.
  */
 #ifndef GONGSHI_CALENDAR_H
 #define GONGSHI_CALENDAR_H

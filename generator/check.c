@@ -36,17 +36,10 @@ static void report(struct ctx *c, enum diag_level level, const char *path,
 
 #define ERROR(c, path, pos, rule, ...) report(c, DIAG_ERROR, path, pos, rule, __VA_ARGS__)
 
-/*
- * Periods of years follow 民法典 第二百零一条、第二百零二条: counted from
- * the day after the event, they end on the corresponding day N years
- * later, which is included.  So a 5-year ban decided on 2024-06-14 lasts
- * through 2029-06-14, and "within 3 years of the award" includes the
- * third anniversary.  A validity ("有效期5年" from the day measures take
- * effect) counts its first day and so ends the day before.
- */
+/* The last day of a span of years from an event (date_period_end). */
 static date_t years_end(date_t from, long years)
 {
-	return date_add_years(from, (int)years);
+	return date_period_end(from, (int)years, 0);
 }
 
 static const char *unit_name(enum period_unit u)
@@ -186,12 +179,13 @@ static void check_measures(struct ctx *c)
 			ERROR(c, x->path, x->apps_start.pos, "measures-repealed",
 			      "round opens on %s, on or after the repeal of the measures of program \"%s\" on %s",
 			      fmt_date(start, d1), p->id.v, fmt_date(p->measures.repealed, d2));
+		/* in force from the effective day itself: the event is the day before */
 		if (p->measures.valid_years && p->measures.effective != DATE_NONE &&
-		    start >= (until = date_add_years(p->measures.effective, (int)p->measures.valid_years)))
+		    start > (until = years_end(p->measures.effective - 1, p->measures.valid_years)))
 			ERROR(c, x->path, x->apps_start.pos, "measures-expired",
 			      "round opens on %s, but the measures of program \"%s\" are valid for %ld years "
 			      "from %s, until %s (%s)", fmt_date(start, d1), p->id.v, p->measures.valid_years,
-			      fmt_date(p->measures.effective, d2), fmt_date(until - 1, (char[11]){ 0 }),
+			      fmt_date(p->measures.effective, d2), fmt_date(until, (char[11]){ 0 }),
 			      p->measures.valid_article ? p->measures.valid_article : "");
 		if (x->apps_end.v != DATE_NONE && x->apps_end.v < start)
 			ERROR(c, x->path, x->apps_end.pos, "round-dates",
@@ -1029,7 +1023,7 @@ const struct check_rule check_rules[] = {
 	{ "symlink", "warning", "record files are files, not links", NULL },
 	{ "key-file", "error", "the office's signing keys in content/keys/ are each one public key, named", NULL },
 	{ "calendar-year", "error", "a calendar file holds the year it is named for", NULL },
-	{ "calendar-missing", "error", "working days are counted only in years the calendar has", NULL },
+	{ "calendar-missing", "error", "working days are counted only in years the calendar has (from 25 December, with the next year)", NULL },
 	{ "program-rules", "error", "a program's rules are consistent: unique ids, stages that exist, min <= max, units", NULL },
 	{ "reference", "error", "every id points at an existing record of the right kind", d_stages },
 	{ "measures-status", "warning", "measures that are a draft for comment (征求意见稿) are flagged", d_status },

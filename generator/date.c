@@ -112,23 +112,25 @@ int date_weekday(date_t t)
 	return (t % 7 + 7 + 3) % 7 + 1;
 }
 
-date_t date_add_years(date_t t, int n)
+date_t date_period_end(date_t event, int years, int months)
 {
-	int y, m, d;
-	int64_t ny;
+	int y, m, d, dim;
+	int64_t total, ny;
+	int nm;
 
-	date_to_ymd(t, &y, &m, &d);
-	ny = (int64_t)y + n;
-	if (m == 2 && d == 29 && !is_leap(ny))
-		d = 28;
-	return clamp_date(days_from_civil(ny, m, d));
+	date_to_ymd(event, &y, &m, &d);
+	total = (int64_t)y * 12 + (m - 1) + (int64_t)years * 12 + months;
+	/* floor division: months before year 0 still land in 1..12 */
+	ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+	nm = (int)(total - ny * 12) + 1;
+	dim = month_days(ny, nm);
+	return clamp_date(days_from_civil(ny, nm, d > dim ? dim : d));
 }
 
 /*
- * The count is the largest n whose anniversary date_add_years(since, n)
- * is not after at, so someone born on 29 February turns one on 28
- * February, matching the rule that a period ending on a missing day
- * ends on the month's last day.  Earlier at counts backwards,
+ * The count is the largest n whose n-year period from since ends on or
+ * before at, so someone born on 29 February turns one on 28 February:
+ * the one convention of date_period_end.  Earlier at counts backwards,
  * symmetrically.
  */
 int date_years_between(date_t since, date_t at)
@@ -138,7 +140,7 @@ int date_years_between(date_t since, date_t at)
 	if (at < since)
 		return -date_years_between(at, since);
 	n = date_year(at) - date_year(since);
-	if (date_add_years(since, n) > at)
+	if (date_period_end(since, n, 0) > at)
 		n--;
 	return n;
 }

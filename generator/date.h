@@ -29,9 +29,22 @@ int date_year(date_t t);
 /* ISO weekday: 1 Monday .. 7 Sunday. */
 int date_weekday(date_t t);
 
-/* The same month and day n years later (n may be negative); 29 February
- * becomes 28 February in a common year. */
-date_t date_add_years(date_t t, int n);
+/*
+ * The last day of a period of years and months counted from event, the
+ * one convention for every span of years in the record (validity, bans,
+ * re-application waits, windows of years, measures' validity), after
+ * 民法典 第二百零一条、第二百零二条: the day of the event is not counted,
+ * and the period ends on the day of the final month with the event's
+ * day number, or on that month's last day if it has no such day.  So
+ * 5 years from 2024-07-16 end on 2029-07-16 (included), 1 year from
+ * 2024-02-29 on 2025-02-28, 1 month from 2024-01-31 on 2024-02-29.  A
+ * period said to run from a day D itself ("自D起") has event D - 1.
+ * 第二百零三条 (a last day on a public holiday moves to the next working
+ * day) is not applied: it extends the time to do an act, and none of
+ * these spans is one.  Years and months may be negative; results
+ * outside date_t saturate.
+ */
+date_t date_period_end(date_t event, int years, int months);
 
 /* Whole years from since to at, as an anniversary count (an
  * organization established 2019-03-10 has 5 operating years on

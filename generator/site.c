@@ -407,8 +407,8 @@ static void put_award_status(struct site *S, cJSON *o, const struct application 
 		return;
 	}
 	if (t && t->validity_years && a->result_date.v != DATE_NONE) {
-		/* a validity counts its first day: 5 years from 2020-01-10 end 2025-01-09 */
-		date_t until = date_add_years(a->result_date.v, (int)t->validity_years) - 1;
+		/* the reapply-wait convention: 5 years from 2024-07-16 end 2029-07-16 */
+		date_t until = date_period_end(a->result_date.v, (int)t->validity_years, 0);
 		put_date(o, "valid_until", until);
 		if (today > until) {
 			put_str(o, "status", "expired");
@@ -1050,7 +1050,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	put_date(o, "effective", p->measures.effective);
 	put_date(o, "repealed", p->measures.repealed);
 	if (p->measures.valid_years && p->measures.effective != DATE_NONE) {
-		date_t until = date_add_years(p->measures.effective, (int)p->measures.valid_years) - 1;
+		date_t until = date_period_end(p->measures.effective - 1, (int)p->measures.valid_years, 0);
 		put_date(o, "valid_until", until);
 		put_bool(o, "lapsed", S->o->today > until);
 	}
@@ -1525,7 +1525,7 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 			if (!v->res_ground || !v->res_ground->ban_years || v->decided.v == DATE_NONE ||
 			    v->decided.v > S->o->today)
 				continue;
-			until = date_add_years(v->decided.v, (int)v->res_ground->ban_years);
+			until = date_period_end(v->decided.v, (int)v->res_ground->ban_years, 0);
 			bo = push_obj(bans);
 			put_str(bo, "program_name", p ? p->name : NULL);
 			put_date(bo, "from", v->decided.v);
@@ -1603,7 +1603,7 @@ static cJSON *revocation_summary(struct site *S, cJSON *arr, const struct revoca
 			snprintf(rec + strlen(rec), sizeof(rec) - strlen(rec), "%s%s", j ? "、" : "", g->recover[j]);
 		put_str(o, "recover", *rec ? rec : NULL);
 		if (g->ban_years && v->decided.v != DATE_NONE) {
-			date_t until = date_add_years(v->decided.v, (int)g->ban_years);
+			date_t until = date_period_end(v->decided.v, (int)g->ban_years, 0);
 			put_num(o, "ban_years", (double)g->ban_years);
 			put_date(o, "ban_until", until);
 			put_bool(o, "ban_in_force", S->o->today <= until);

@@ -89,7 +89,7 @@ def iso(d):
 
 
 def add_years(d, n):
-    """date_add_years of generator/date.c: 29 February becomes the 28th."""
+    """date_period_end(d, n, 0) of generator/date.c: 29 February becomes the 28th."""
     y = d.year + n
     if d.month == 2 and d.day == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)):
         return D(y, 2, 28)

@@ -945,6 +945,21 @@ def rename_app(repo, old, new):
 
 
 @test
+def validity_ends_with_reapply_wait():
+    """An award of 2024-07-16 valid 5 years shows the last day the 5-year
+    re-application wait refuses, 2029-07-16 (民法典 第二百零一条、第二百零二条,
+    date_period_end), on every page listing it (issue #17 item 9)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        for page in ("awards/LZQA-2024-01/index.html", "awards/index.html",
+                     "organizations/91620100712740912J/index.html"):
+            text = open(os.path.join(out, page), encoding="utf-8").read()
+            assert "有效期至2029年7月16日" in text and "2029年7月15日" not in text, page
+
+
+@test
 def renamed_award_builds():
     """An awarded application renamed to a new id keeping its certificate
     checks and builds, at that commit and after; the certificate's page

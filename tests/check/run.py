@@ -11,6 +11,7 @@ and compares exit status and output exactly.  Sections:
                              set a field (a.b[2].c) and rewrite the file the
                              way the fixtures are written (2-space indent)
     --- del PATH KEY.PATH    remove a field
+    --- copy FIXTURE PATH    copy tests/fixtures/FIXTURE to PATH
     --- rm PATH              remove a file
     --- bytes PATH PYEXPR    write bytes from a Python expression (hostile input)
     --- args ARGS            extra arguments (shell words), default none
@@ -79,6 +80,11 @@ def run_case(gongshi, case):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(body)
+            elif verb == "copy":
+                src, dst = rest.split()
+                path = os.path.join(root, dst)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                shutil.copyfile(os.path.join(FIXTURES, src), path)
             elif verb in ("set", "del"):
                 if verb == "set":
                     target, value = rest.split(" = ", 1)

@@ -110,6 +110,17 @@ static void check_missing(int error, int year)
 	ck_assert_str_eq(error_message(), want);
 }
 
+/* The message for a day of year's last week without the next year. */
+static void check_edge(int error, int year)
+{
+	char want[192];
+
+	snprintf(want, sizeof(want), "no working-day calendar for %d (data/calendars/%d.json), which can hold "
+		 "days of %d from 25 December on, such as a make-up working day", year + 1, year + 1, year);
+	ck_assert_int_eq(error, ERR_CALENDAR);
+	ck_assert_str_eq(error_message(), want);
+}
+
 static uint32_t next_rand(uint32_t *s)
 {
 	*s ^= *s << 13;
@@ -142,6 +153,8 @@ END_TEST
 START_TEST(counts)
 {
 	load_2024_2025();
+	/* the arrangement for 2026 moves no day of 2025 */
+	ck_assert_int_eq(calendar_add_year(&cal, 2026), 0);
 	ck_assert_int_eq(count("2024-10-08", "2024-10-14"), 6);
 	ck_assert_int_eq(count("2024-10-01", "2024-10-07"), 0);
 	ck_assert_int_eq(count("2024-10-12", "2024-10-12"), 1);
@@ -159,6 +172,8 @@ END_TEST
 START_TEST(adds)
 {
 	load_2024_2025();
+	/* the arrangement for 2026 moves no day of 2025 */
+	ck_assert_int_eq(calendar_add_year(&cal, 2026), 0);
 	ck_assert_int_eq(add("2024-09-27", 5), day("2024-10-10"));
 	ck_assert_int_eq(add("2024-09-27", 1), day("2024-09-29"));
 	ck_assert_int_eq(add("2024-09-28", 1), day("2024-09-29"));
@@ -212,7 +227,9 @@ START_TEST(missing_year)
 		      date_year(INT32_MIN));
 	/* Days after start only: start's own year may be unknown. */
 	ck_assert_int_eq(add("2023-12-31", 1), day("2024-01-02"));
-	ck_assert_int_eq(add("2025-12-30", 1), day("2025-12-31"));
+	ck_assert_int_eq(add("2025-12-23", 1), day("2025-12-24"));
+	error_clear();
+	check_edge(calendar_add_working_days(&cal, day("2025-12-30"), 1, &t), 2025);
 	/* An empty span touches no year. */
 	ck_assert_int_eq(calendar_count_working_days(&cal, day("2030-01-02"),
 						     day("2030-01-01"), &n), 0);
@@ -281,11 +298,70 @@ START_TEST(days_before_their_year)
 }
 END_TEST
 
+/*
+ * The arrangement for 2019 (State Council, 2018-12-06) made Saturday
+ * 2018-12-29 a working day and 12-30..01-01 holidays; the arrangement
+ * for 2018 knows nothing of them.  Late December 2018 is therefore
+ * unknown until 2019 is (issue #17 item 10); early January 2019 needs
+ * no arrangement of 2018.
+ */
+START_TEST(year_edge_needs_next_year)
+{
+	date_t t = 0;
+	int n = -1;
+	bool w;
+
+	ck_assert_int_eq(calendar_add_year(&cal, 2018), 0);
+	ck_assert_int_eq(count("2018-12-17", "2018-12-24"), 6);
+	ck_assert(is_working("2018-12-24"));
+	ck_assert_int_eq(add("2018-12-20", 2), day("2018-12-24"));
+	/* without 2019, a notice period ending 2018-12-29 would be one day short */
+	error_clear();
+	check_edge(calendar_count_working_days(&cal, day("2018-12-24"), day("2018-12-29"), &n), 2018);
+	error_clear();
+	check_edge(calendar_count_working_days(&cal, day("2018-12-25"), day("2018-12-25"), &n), 2018);
+	error_clear();
+	check_edge(calendar_is_working_day(&cal, day("2018-12-29"), &w), 2018);
+	error_clear();
+	check_edge(calendar_add_working_days(&cal, day("2018-12-24"), 4, &t), 2018);
+	error_clear();
+	check_edge(calendar_add_working_days(&cal, day("2018-12-20"), 3, &t), 2018);
+	error_clear();
+	check_missing(calendar_add_working_days(&cal, day("2018-12-24"), 10, &t), 2019);
+	error_clear();
+	check_missing(calendar_count_working_days(&cal, day("2018-12-20"), day("2019-01-02"), &n), 2019);
+
+	ck_assert_int_eq(calendar_add_year(&cal, 2019), 0);
+	ck_assert_int_eq(calendar_set_day(&cal, day("2018-12-29"), false), 0);
+	ck_assert_int_eq(calendar_set_day(&cal, day("2018-12-30"), true), 0);
+	ck_assert_int_eq(calendar_set_day(&cal, day("2018-12-31"), true), 0);
+	ck_assert_int_eq(calendar_set_day(&cal, day("2019-01-01"), true), 0);
+	ck_assert_int_eq(count("2018-12-24", "2018-12-29"), 6);
+	ck_assert(is_working("2018-12-29"));
+	ck_assert_int_eq(add("2018-12-24", 5), day("2018-12-29"));
+	ck_assert_int_eq(add("2018-12-24", 6), day("2019-01-02"));
+	/* the last week of 2019 now needs 2020 */
+	error_clear();
+	check_edge(calendar_is_working_day(&cal, day("2019-12-31"), &w), 2019);
+	/* early January: only its own year */
+	calendar_release(&cal);
+	ck_assert_int_eq(calendar_add_year(&cal, 2019), 0);
+	ck_assert_int_eq(calendar_set_day(&cal, day("2019-01-01"), true), 0);
+	ck_assert_int_eq(count("2019-01-01", "2019-01-06"), 3);
+	ck_assert_int_eq(add("2018-12-31", 1), day("2019-01-02"));
+	/* nothing can be recorded past the last year: its last week is whole */
+	calendar_release(&cal);
+	ck_assert_int_eq(calendar_add_year(&cal, DATE_MAX_YEAR), 0);
+	ck_assert(is_working("2199-12-31"));
+}
+END_TEST
+
 /* Later changes to an earlier year must move every later count. */
 START_TEST(changes_reach_later_years)
 {
 	ck_assert_int_eq(calendar_add_year(&cal, 2030), 0);
 	ck_assert_int_eq(calendar_add_year(&cal, 2031), 0);
+	ck_assert_int_eq(calendar_add_year(&cal, 2032), 0);
 	ck_assert_int_eq(count("2031-01-01", "2031-01-31"), 23);
 	ck_assert_int_eq(count("2030-12-31", "2031-01-31"), 24);
 	ck_assert_int_eq(calendar_set_day(&cal, day("2030-12-31"), true), 0);
@@ -327,7 +403,7 @@ START_TEST(random_against_model)
 {
 	enum { YEARS = 4, FIRST = 2040 };
 	static signed char model[4 * 366 + 8];	/* 1 working, 0 not */
-	date_t base = day("2040-01-01"), end = day("2043-12-31");
+	date_t base = day("2040-01-01"), end = day("2043-12-31"), edge = day("2043-12-25");
 	uint32_t seed = 7;
 	int i, span = end - base + 1;
 
@@ -345,6 +421,10 @@ START_TEST(random_against_model)
 	for (i = 0; i < span; i++) {
 		bool w;
 
+		if (base + i >= edge) {
+			check_edge(calendar_is_working_day(&cal, base + i, &w), FIRST + YEARS - 1);
+			continue;
+		}
 		ck_assert_int_eq(calendar_is_working_day(&cal, base + i, &w), 0);
 		ck_assert_int_eq(w, model[i]);
 	}
@@ -355,6 +435,11 @@ START_TEST(random_against_model)
 
 		for (j = a; j <= b; j++)
 			want += model[j];
+		if (base + b >= edge) {
+			check_edge(calendar_count_working_days(&cal, base + a, base + b, &got),
+				   FIRST + YEARS - 1);
+			continue;
+		}
 		ck_assert_int_eq(calendar_count_working_days(&cal, base + a,
 							     base + b, &got), 0);
 		ck_assert_int_eq(got, want);
@@ -369,7 +454,9 @@ START_TEST(random_against_model)
 			if (model[j] && !--left)
 				break;
 		error = calendar_add_working_days(&cal, base + a, n, &t);
-		if (j < span) {
+		if (j < span && base + j >= edge) {
+			check_edge(error, FIRST + YEARS - 1);
+		} else if (j < span) {
 			ck_assert_int_eq(error, 0);
 			ck_assert_int_eq(t, base + j);
 		} else {
@@ -406,6 +493,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, empty_calendar);
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, days_before_their_year);
+	tcase_add_test(tc, year_edge_needs_next_year);
 	tcase_add_test(tc, changes_reach_later_years);
 	tcase_add_test(tc, whole_range);
 	tcase_add_test(tc, random_against_model);

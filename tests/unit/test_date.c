@@ -169,24 +169,58 @@ START_TEST(weekdays)
 }
 END_TEST
 
-START_TEST(add_years)
+START_TEST(period_end_years)
 {
 	date_t leap = ymd(2024, 2, 29);
 
-	ck_assert_int_eq(date_add_years(leap, 0), leap);
-	ck_assert_int_eq(date_add_years(leap, 1), ymd(2025, 2, 28));
-	ck_assert_int_eq(date_add_years(leap, 4), ymd(2028, 2, 29));
-	ck_assert_int_eq(date_add_years(leap, -1), ymd(2023, 2, 28));
-	ck_assert_int_eq(date_add_years(leap, -24), ymd(2000, 2, 29));
-	ck_assert_int_eq(date_add_years(leap, -124), ymd(1900, 2, 28));
-	ck_assert_int_eq(date_add_years(ymd(2023, 3, 31), 1),
+	ck_assert_int_eq(date_period_end(leap, 0, 0), leap);
+	ck_assert_int_eq(date_period_end(leap, 1, 0), ymd(2025, 2, 28));
+	ck_assert_int_eq(date_period_end(leap, 4, 0), ymd(2028, 2, 29));
+	ck_assert_int_eq(date_period_end(leap, -1, 0), ymd(2023, 2, 28));
+	ck_assert_int_eq(date_period_end(leap, -24, 0), ymd(2000, 2, 29));
+	ck_assert_int_eq(date_period_end(leap, -124, 0), ymd(1900, 2, 28));
+	ck_assert_int_eq(date_period_end(ymd(2023, 3, 31), 1, 0),
 			 ymd(2024, 3, 31));
-	ck_assert_int_eq(date_add_years(ymd(2023, 12, 31), 1),
+	ck_assert_int_eq(date_period_end(ymd(2023, 12, 31), 1, 0),
 			 ymd(2024, 12, 31));
-	ck_assert_int_eq(date_add_years(ymd(1970, 1, 1), -1),
+	ck_assert_int_eq(date_period_end(ymd(1970, 1, 1), -1, 0),
 			 ymd(1969, 1, 1));
-	ck_assert_int_eq(date_add_years(ymd(2000, 1, 1), 199),
+	ck_assert_int_eq(date_period_end(ymd(2000, 1, 1), 199, 0),
 			 ymd(2199, 1, 1));
+}
+END_TEST
+
+/* 民法典 第二百零一条、第二百零二条, as every span of years is counted. */
+START_TEST(period_end_civil_code)
+{
+	/* an award of 2024-07-16 valid 5 years: its last day, and the
+	 * last day a re-application waiting 5 years is refused */
+	ck_assert_int_eq(date_period_end(ymd(2024, 7, 16), 5, 0), ymd(2029, 7, 16));
+	/* months: the event's day number, else the month's last day */
+	ck_assert_int_eq(date_period_end(ymd(2024, 1, 15), 0, 1), ymd(2024, 2, 15));
+	ck_assert_int_eq(date_period_end(ymd(2024, 1, 31), 0, 1), ymd(2024, 2, 29));
+	ck_assert_int_eq(date_period_end(ymd(2023, 1, 31), 0, 1), ymd(2023, 2, 28));
+	ck_assert_int_eq(date_period_end(ymd(2024, 3, 31), 0, 1), ymd(2024, 4, 30));
+	ck_assert_int_eq(date_period_end(ymd(2024, 8, 31), 0, 6), ymd(2025, 2, 28));
+	ck_assert_int_eq(date_period_end(ymd(2024, 11, 30), 0, 3), ymd(2025, 2, 28));
+	ck_assert_int_eq(date_period_end(ymd(2024, 12, 31), 0, 2), ymd(2025, 2, 28));
+	ck_assert_int_eq(date_period_end(ymd(2023, 12, 31), 0, 2), ymd(2024, 2, 29));
+	ck_assert_int_eq(date_period_end(ymd(2024, 12, 15), 1, 1), ymd(2026, 1, 15));
+	ck_assert_int_eq(date_period_end(ymd(2024, 3, 31), 0, -1), ymd(2024, 2, 29));
+	ck_assert_int_eq(date_period_end(ymd(2024, 1, 15), 0, -13), ymd(2022, 12, 15));
+	/* "自2020年1月1日起，有效期5年": the event is the day before */
+	ck_assert_int_eq(date_period_end(ymd(2020, 1, 1) - 1, 5, 0), ymd(2024, 12, 31));
+	ck_assert_int_eq(date_period_end(ymd(2020, 2, 29) - 1, 5, 0), ymd(2025, 2, 28));
+	ck_assert_int_eq(date_period_end(ymd(2020, 3, 1) - 1, 1, 0), ymd(2021, 2, 28));
+	/* 1900 was no leap year, 2000 was */
+	ck_assert_int_eq(date_period_end(ymd(1900, 1, 31), 0, 1), ymd(1900, 2, 28));
+	ck_assert_int_eq(date_period_end(ymd(2000, 1, 31), 0, 1), ymd(2000, 2, 29));
+	/* absurd spans saturate instead of wrapping */
+	ck_assert_int_eq(date_period_end(ymd(2024, 1, 1), INT32_MAX, 0), INT32_MAX);
+	ck_assert_int_eq(date_period_end(ymd(2024, 1, 1), INT32_MIN, 0), INT32_MIN);
+	ck_assert_int_eq(date_period_end(ymd(2024, 1, 1), 0, INT32_MIN), INT32_MIN);
+	ck_assert_int_eq(date_period_end(INT32_MAX, INT32_MAX, INT32_MAX), INT32_MAX);
+	ck_assert_int_eq(date_period_end(INT32_MIN, INT32_MIN, INT32_MIN), INT32_MIN);
 }
 END_TEST
 
@@ -320,7 +354,7 @@ START_TEST(random_round_trips)
 		ck_assert_int_eq(u, t);
 		ck_assert_int_eq(date_year(t), y);
 		ck_assert_int_eq(date_weekday(t + 1), date_weekday(t) % 7 + 1);
-		ck_assert_int_eq(date_years_between(t, date_add_years(t, 1)), 1);
+		ck_assert_int_eq(date_years_between(t, date_period_end(t, 1, 0)), 1);
 	}
 }
 END_TEST
@@ -338,7 +372,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, parse_accepts);
 	tcase_add_test(tc, parse_rejects);
 	tcase_add_test(tc, weekdays);
-	tcase_add_test(tc, add_years);
+	tcase_add_test(tc, period_end_years);
+	tcase_add_test(tc, period_end_civil_code);
 	tcase_add_test(tc, years_between);
 	tcase_add_test(tc, format_iso);
 	tcase_add_test(tc, format_zh);
