@@ -230,6 +230,25 @@ static int file_hex(int dfd, const char *path, char hex[65])
 	return 0;
 }
 
+/* Whether a listed path stays inside the site: a forged list must not
+ * have verify read files elsewhere. */
+static bool inside(const char *path)
+{
+	const char *seg = path, *end;
+	size_t n;
+
+	if (*path == '/')
+		return false;
+	for (;; seg = end + 1) {
+		end = strchr(seg, '/');
+		n = end ? (size_t)(end - seg) : strlen(seg);
+		if (!n || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+		if (!end)
+			return true;
+	}
+}
+
 /* Every file under rel ("" the root) that SHA256SUMS does not list: a
  * problem each, counted in *bad. */
 static int walk(int dfd, struct buf *rel, struct listed *v, size_t n, FILE *out, int *bad, int depth)
@@ -351,7 +370,8 @@ int publog_verify(const char *dir, const char *repo, FILE *out)
 		*nl = '\0';
 		if (*p == '#')
 			continue;
-		if (nl - p < 67 || p[64] != ' ' || p[65] != ' ' || strspn(p, "0123456789abcdef") != 64) {
+		if (nl - p < 67 || p[64] != ' ' || p[65] != ' ' || strspn(p, "0123456789abcdef") != 64 ||
+		    !inside(p + 66)) {
 			fprintf(out, "SHA256SUMS: a line not of the form \"<sha256>  <path>\"\n");
 			bad++;
 			continue;

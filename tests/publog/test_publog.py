@@ -164,7 +164,7 @@ def chained_and_head_published():
 def deleted_log_refused():
     with tempfile.TemporaryDirectory() as tmp:
         repo, out = two_builds(tmp)
-        head = read_log(out)[-1]["chain"]
+        head = read_log(out)[-1].get("chain")
         os.remove(os.path.join(out, LOG))
         refused(repo, out, "missing")
         recovers(repo, out)
@@ -289,6 +289,10 @@ def verify_good_and_tampered():
         d = copy("head")
         write_log(d, read_log(d)[:-1], fix_sums=True)
         cases.append((d, "SHA256SUMS names"))
+        d = copy("outside")
+        with open(os.path.join(d, "SHA256SUMS"), "a") as f:
+            f.write("0" * 64 + "  ../repo/data/programs/lhasa.json\n")
+        cases.append((d, "SHA256SUMS: a line not of the form"))
         # a consistent forgery whose commits go backwards: only the repository can tell
         d = copy("backwards")
         log = read_log(d)
@@ -324,7 +328,7 @@ def new_log_not_for_drafts():
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(tmp)
         p = run("-C", repo, "build", "-q", "--worktree", "--new-log", "-o", os.path.join(tmp, "preview"))
-        assert p.returncode == 2 and "--new-log" in p.stderr, (p.returncode, p.stderr)
+        assert p.returncode == 2 and "--new-log with --worktree" in p.stderr, (p.returncode, p.stderr)
 
 
 def main():
