@@ -433,9 +433,8 @@ int publog_verify(const char *dir, const char *repo, FILE *out)
 		bad++;
 	}
 	if (unchained)
-		fprintf(out, "note: the first %d entr%s of %s, written before the log was chained, are covered "
-			"only by the chain of the entries after them\n", unchained, unchained == 1 ? "y" : "ies",
-			PUBLOG_FILE);
+		fprintf(out, "note: %s: %d entr%s written before the log was chained, covered by the chain "
+			"from entry %d on\n", PUBLOG_FILE, unchained, unchained == 1 ? "y" : "ies", unchained + 1);
 	if (repo && (error = verify_commits(log, repo, out, &bad)) < 0)
 		goto done;
 	if (*head)

@@ -2093,9 +2093,8 @@ static int shallow_guard(struct site *S, const cJSON *last)
  * names, or "" (for the first entry of a new log).
  */
 static const char *log_trouble(struct site *S, const struct buf *sums, const struct buf *old,
-			       char head[65], int *unchained, int *error)
+			       char head[65], int *unchained, int *error, char *why, size_t size)
 {
-	static char why[512];
 	char listed[65], digest[65], noted[65];
 	int have_note = sums && publog_sums_head(buf_cstr(sums), noted);
 
@@ -2119,13 +2118,13 @@ static const char *log_trouble(struct site *S, const struct buf *sums, const str
 		if (*error != ERR_INVALID)
 			return NULL;
 		*error = 0;
-		snprintf(why, sizeof(why), "is corrupt: %s", error_message());
+		snprintf(why, size, "is corrupt: %s", error_message());
 		if (have_note)
 			memcpy(head, noted, sizeof(noted));
 		return why;
 	}
 	if (have_note && strcmp(noted, head)) {
-		snprintf(why, sizeof(why), "ends with the head %.12s…, but SHA256SUMS names %.12s… (entries "
+		snprintf(why, size, "ends with the head %.12s…, but SHA256SUMS names %.12s… (entries "
 			 "were removed)", head, noted);
 		memcpy(head, noted, sizeof(noted));
 		return why;
@@ -2149,7 +2148,7 @@ static int publication_log(struct site *S)
 	struct buf old = BUF_INIT, sums = BUF_INIT;
 	cJSON *last, *entry;
 	const char *prev = NULL, *cut, *was_cut, *why;
-	char d[11], head[65], chain[65], count[16];
+	char d[11], head[65], chain[65], count[16], trouble[512];
 	bool ok = true, have_sums, have_log;
 	int error, unchained = 0, n;
 
@@ -2163,7 +2162,8 @@ static int publication_log(struct site *S)
 		cJSON_Delete(S->publications);
 		S->publications = NULL;
 	}
-	why = log_trouble(S, have_sums ? &sums : NULL, have_log ? &old : NULL, head, &unchained, &error);
+	why = log_trouble(S, have_sums ? &sums : NULL, have_log ? &old : NULL, head, &unchained, &error,
+			  trouble, sizeof(trouble));
 	if (error < 0)
 		goto done;
 	if (why && !S->o->new_log) {
