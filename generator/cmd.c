@@ -12,6 +12,7 @@
 #include "error.h"
 #include "fingerprint.h"
 #include "history.h"
+#include "publog.h"
 #include "record.h"
 #include "sign.h"
 #include "site.h"
@@ -35,6 +36,7 @@ struct read_opts {
 	int no_spare;         /* --no-spare (build) */
 	int discard_foreign;  /* --discard-foreign (build) */
 	int force_draft;      /* --force-draft (build) */
+	int new_log;          /* --new-log (build) */
 	unsigned jobs;        /* -j N (build); 0: one per CPU */
 };
 
@@ -126,6 +128,10 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 		}
 		if (!strcmp(a, "--force-draft") && build) {
 			o->force_draft = 1;
+			continue;
+		}
+		if (!strcmp(a, "--new-log") && build) {
+			o->new_log = 1;
 			continue;
 		}
 		if ((nlen == 5 && !strncmp(a, "--rev", 5)) || (nlen == 7 && !strncmp(a, "--today", 7)) ||
@@ -390,7 +396,7 @@ static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [--no-spare]\n"
 	      "                     [--allow-rewrite] [--allow-shallow] [--discard-foreign] [--force-draft]\n"
-	      "                     [-j N] [-q] [-C DIR]\n\n"
+	      "                     [--new-log] [-j N] [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
 	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
 	      "written beside DIR and swapped into place only when complete.  DIR must be\n"
@@ -416,6 +422,9 @@ static void build_usage(FILE *out)
 	      "                   write or that were edited since (refused otherwise, listing them)\n"
 	      "  --force-draft    let a --worktree draft replace a site published from a commit\n"
 	      "                   (refused otherwise: drafts go elsewhere, e.g. -o preview)\n"
+	      "  --new-log        start a new publication log, over one that is missing, corrupt,\n"
+	      "                   edited or whose chain breaks (refused otherwise, exit 2); its\n"
+	      "                   first entry says so, with the old log's head where known\n"
 	      "  -j, --jobs N     render with N processes (default: one per CPU, at most "
 	      SITE_MAX_JOBS_STR ");\n"
 	      "                   the site is the same byte for byte whatever N\n"
@@ -448,6 +457,9 @@ static int run_build(const struct global *g, int argc, char **argv)
 		fprintf(stderr, "gongshi build: --base-url %s: %s\n", o.base_url, why);
 		return EXIT_TROUBLE;
 	}
+	if (o.new_log && o.worktree)
+		return bad_usage("build", build_usage, "%s", "--new-log with --worktree: a draft publishes "
+				 "nothing, and keeps the log as it is");
 	show = !o.quiet && isatty(STDERR_FILENO);
 	co.today = o.today;
 	if (show)
@@ -489,6 +501,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.no_spare = o.no_spare;
 	bo.discard_foreign = o.discard_foreign;
 	bo.force_draft = o.force_draft;
+	bo.new_log = o.new_log;
 	bo.jobs = o.jobs;
 	bo.cache = NULL;
 	bo.progress = show ? progress_show : NULL;
@@ -791,10 +804,64 @@ done:
 	return status;
 }
 
+/* ---- verify ---- */
+
+static void verify_usage(FILE *out)
+{
+	fputs("usage: gongshi verify DIR [-C REPO]\n\n"
+	      "Checks a copy of a site gongshi built: every file SHA256SUMS lists is there\n"
+	      "with its SHA-256, no other file is (SHA256SUMS aside), and the chain of the\n"
+	      "publication log (publication-log.json) holds and ends at the head SHA256SUMS\n"
+	      "names.  Given the record repository (-C REPO), also that every commit the log\n"
+	      "names is in it and descends from the one published before it; a restarted log\n"
+	      "(build --new-log) and an allowed rewrite (--allow-rewrite) are reported.\n\n"
+	      "Exit status: 0 good, 1 tampered with or damaged (each problem printed),\n"
+	      "2 usage, or the folder or repository cannot be read.\n", out);
+}
+
+static int run_verify(const struct global *g, int argc, char **argv)
+{
+	const char *dir = NULL, *repo = strcmp(g->dir, ".") ? g->dir : NULL;
+	int i, r;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			verify_usage(stdout);
+			return EXIT_CLEAN;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("gongshi %s\n", GONGSHI_VERSION);
+			return EXIT_CLEAN;
+		}
+		if (!strcmp(argv[i], "-C")) {
+			if (++i == argc)
+				return bad_usage("verify", verify_usage, "%s needs a value", "-C");
+			repo = argv[i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return bad_usage("verify", verify_usage, "unknown option %s", argv[i]);
+		} else if (dir) {
+			return bad_usage("verify", verify_usage, "unexpected argument %s", argv[i]);
+		} else {
+			dir = argv[i];
+		}
+	}
+	if (!dir)
+		return bad_usage("verify", verify_usage, "%s", "needs DIR, the site's folder");
+	r = publog_verify(dir, repo, stdout);
+	fflush(stdout);
+	if (r < 0) {
+		fprintf(stderr, "gongshi verify: %s\n", error_message());
+		return EXIT_TROUBLE;
+	}
+	return r ? EXIT_RULES : EXIT_CLEAN;
+}
+
 const struct command commands[] = {
 	{ "check", "check the record against its format and its programs' rules", run_check, check_usage, true },
 	{ "rules", "list the rules the checker enforces, per program, with articles", run_rules, rules_usage, true },
 	{ "build", "write the public website from a checked record", run_build, build_usage, true },
+	{ "verify", "check a copy of a site: its checksums and its publication log", run_verify, verify_usage,
+	  true },
 	{ "diff", "field-level changes to the record between two commits", run_diff, diff_usage, true },
 	/* run by git once per version shown: starting libgit2 (which reads
 	 * the system's CA certificates) was a quarter of each run */

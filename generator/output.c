@@ -823,6 +823,8 @@ static int read_sums(struct output *o, int dfd, struct timespec *ctime)
 		}
 	o->sumtext[off] = '\0';
 	for (p = o->sumtext; *p; p = nl + 1) {
+		if (*p == '#' && (nl = strchr(p, '\n'))) /* a note (the log's head): sha256sum skips it */
+			continue;
 		if (!(nl = strchr(p, '\n')) || nl - p < 67 || p[64] != ' ' || p[65] != ' ')
 			goto bad;
 		if (o->nsums == o->capsums) {
@@ -1118,7 +1120,9 @@ static int check_result(struct output *o)
 		goto done;
 	for (p = list.ptr, end = p + list.len; list.len && p < end &&
 	     (nul = memchr(p, '\0', (size_t)(end - p))); p = nul + 1, count++)
-		if (count < 5 && ((error = buf_puts(&msg, "\n  ")) < 0 ||
+		if (o->forgive && *p != 'o' && !strcmp(p + 1, o->forgive))
+			count--;
+		else if (count < 5 && ((error = buf_puts(&msg, "\n  ")) < 0 ||
 				  (error = buf_put_quoted(&msg, p + 1, 200)) < 0 ||
 				  (error = buf_printf(&msg, " (%s)", why[*p == 'n' ? 0 : *p == 'c' ? 1 : 2])) < 0))
 			goto done;
@@ -1497,8 +1501,7 @@ done:
 	return error;
 }
 
-int output_read_current(const struct output *o, const char *path,
-			struct buf *out)
+static int read_current(const struct output *o, const char *path, struct buf *out)
 {
 	size_t old = out->len;
 	struct stat st;
@@ -1507,8 +1510,7 @@ int output_read_current(const struct output *o, const char *path,
 
 	if (o->parentfd < 0)
 		return error_set(ERR_INVALID, "output is not open");
-	if ((error = check_path(path)) < 0 ||
-	    (error = open_current(o, path, &fd)) != 0)
+	if ((error = open_current(o, path, &fd)) != 0)
 		return error;
 	if (fstat(fd, &st) < 0) {
 		error = io_error(o->dir, path, NULL);
@@ -1539,6 +1541,19 @@ int output_read_current(const struct output *o, const char *path,
 done:
 	close(fd);
 	return error;
+}
+
+int output_read_current(const struct output *o, const char *path,
+			struct buf *out)
+{
+	int error = check_path(path);
+
+	return error < 0 ? error : read_current(o, path, out);
+}
+
+int output_read_sums(const struct output *o, struct buf *out)
+{
+	return read_current(o, OUTPUT_SUMS, out);
 }
 
 /* Removes from a reused folder whatever this build did not write: dfd
@@ -1771,7 +1786,8 @@ static int write_sums(struct output *o)
 	int marked = 0, error;
 
 	mark_digest(mark);
-	if ((error = put_root(o, OUTPUT_MARK, MARK_TEXT, strlen(MARK_TEXT))) < 0)
+	if ((error = put_root(o, OUTPUT_MARK, MARK_TEXT, strlen(MARK_TEXT))) < 0 ||
+	    (o->note && (error = buf_printf(&b, "# %s\n", o->note)) < 0))
 		goto done;
 	for (i = 0; i <= o->nfiles && error >= 0; i++) {
 		if (!marked && (i == o->nfiles || strcmp(OUTPUT_MARK, o->files[i].path) < 0)) {
@@ -2059,6 +2075,8 @@ void output_release(struct output *o)
 	if (o->lockfd >= 0)
 		close(o->lockfd); /* after the abort: no build may take the folder meanwhile */
 	forget_sums(o);
+	free(o->note);
+	o->note = NULL;
 	for (i = 0; i < o->nfiles; i++)
 		free(o->files[i].path);
 	for (i = 0; i < o->ndirs; i++)

@@ -174,6 +174,12 @@ struct output {
 			       gongshi's files (output.c, "checker"); 0 */
 	int checkfd;        /* the memfd it lists what it found in; -1 */
 	int refused;        /* the checker found files not gongshi's */
+	const char *forgive; /* a file of DIR whose change since OUTPUT_SUMS
+			       the caller has dealt with (a publication log
+			       started anew): not refused; NULL: none */
+	char *note;         /* owned: a line output_commit() writes first
+			       in OUTPUT_SUMS as a comment ("# note"), which
+			       sha256sum -c skips; one line; NULL: none */
 };
 
 #define OUTPUT_INIT \
@@ -220,6 +226,10 @@ int output_copy_file(struct output *o, const char *path, const char *src);
  * file; ERR_INVALID for a bad path. */
 int output_read_current(const struct output *o, const char *path,
 			struct buf *out);
+
+/* Appends the OUTPUT_SUMS of the site now at DIR to out, as
+ * output_read_current() (which refuses that name). */
+int output_read_sums(const struct output *o, struct buf *out);
 
 /* Creates the folder path (and those above it) unless this build has.
  * A build that writes from several processes creates the folders they

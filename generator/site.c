@@ -25,6 +25,7 @@
 #include "markdown.h"
 #include "mustache.h"
 #include "output.h"
+#include "publog.h"
 #include "schema.h"
 #include "sign.h"
 #include "site.h"
@@ -94,6 +95,7 @@ struct site {
 	struct history hist;     /* empty for a preview of the working tree */
 	bool has_history;
 	cJSON *publications;     /* the publication log, this build included */
+	char log_head[65];       /* its chain's head ("" for an empty log) */
 	struct work *work;       /* mmap()ed, MAP_SHARED */
 	bool in_worker;          /* this process is a forked worker */
 	const struct application **awards; /* owned: awarded applications with a
@@ -1954,6 +1956,12 @@ static cJSON *publications_view(struct site *S)
 		if (json_get_string(x, "date") && date_parse(json_get_string(x, "date"), &d) == 0)
 			put_date(o, "date", d);
 		put_str(o, "rewrite_of", json_get_string(x, "rewrite_of"));
+		if (json_get_string(x, "restart_of")) {
+			put_bool(o, "restart", true);
+			if (*json_get_string(x, "restart_of"))
+				put_str(o, "restart_of", json_get_string(x, "restart_of"));
+		}
+		put_str(o, "unchained_before", json_get_string(x, "unchained_before"));
 	}
 	return arr;
 }
@@ -2078,33 +2086,104 @@ static int shallow_guard(struct site *S, const cJSON *last)
 }
 
 /*
+ * Why the log of the site being replaced cannot be carried forward, or
+ * NULL: a site gongshi wrote (it has SHA256SUMS) holds a log, listed
+ * there with its digest, that parses, whose chain holds, and whose head
+ * is the one SHA256SUMS names.  head = that head, or the one SHA256SUMS
+ * names, or "" (for the first entry of a new log).
+ */
+static const char *log_trouble(struct site *S, const struct buf *sums, const struct buf *old,
+			       char head[65], int *unchained, int *error, char *why, size_t size)
+{
+	char listed[65], digest[65], noted[65];
+	int have_note = sums && publog_sums_head(buf_cstr(sums), noted);
+
+	*head = '\0';
+	*error = 0;
+	if (have_note)
+		memcpy(head, noted, sizeof(noted));
+	if (!sums)
+		return NULL; /* a new site */
+	if (!old)
+		return "is missing (deleted), though SHA256SUMS lists it";
+	if (!publog_sums_digest(buf_cstr(sums), PUBLOG_FILE, listed))
+		return "is not listed in SHA256SUMS: gongshi did not write it";
+	publog_digest(old->ptr, old->len, digest);
+	if (strcmp(listed, digest))
+		return "was edited since gongshi wrote it: it is not the file SHA256SUMS lists "
+		       "(entries removed or changed, or the file cut short)";
+	if (!S->publications)
+		return "is not JSON (corrupt or cut short)";
+	if ((*error = publog_check(S->publications, head, unchained)) < 0) {
+		if (*error != ERR_INVALID)
+			return NULL;
+		*error = 0;
+		snprintf(why, size, "is corrupt: %s", error_message());
+		if (have_note)
+			memcpy(head, noted, sizeof(noted));
+		return why;
+	}
+	if (have_note && strcmp(noted, head)) {
+		snprintf(why, size, "ends with the head %.12s…, but SHA256SUMS names %.12s… (entries "
+			 "were removed)", head, noted);
+		memcpy(head, noted, sizeof(noted));
+		return why;
+	}
+	if (!have_note && *unchained < cJSON_GetArraySize(S->publications))
+		return "is chained, but SHA256SUMS names no head";
+	return NULL;
+}
+
+/*
  * publication-log.json lists every commit the site was published from,
- * carried forward from the site being replaced.  A commit that does not
- * descend from the last one published means the history was rewritten
- * (a force-push): refused unless allowed, and then recorded openly.
+ * carried forward from the site being replaced, each entry chained to
+ * the one before (publog.h).  A log that cannot be carried forward
+ * whole is refused: starting again quietly would let a rewritten history
+ * pass for the first.  A commit that does not descend from the last one
+ * published means the history was rewritten (a force-push): refused
+ * unless allowed, and then recorded openly.
  */
 static int publication_log(struct site *S)
 {
-	struct buf old = BUF_INIT;
+	struct buf old = BUF_INIT, sums = BUF_INIT;
 	cJSON *last, *entry;
-	const char *prev = NULL, *cut, *was_cut;
-	char d[11];
-	bool ok = true;
-	int error;
+	const char *prev = NULL, *cut, *was_cut, *why;
+	char d[11], head[65], chain[65], count[16], trouble[512];
+	bool ok = true, have_sums, have_log;
+	int error, unchained = 0, n;
 
-	if ((error = output_read_current(&S->out, "publication-log.json", &old)) < 0)
+	if ((error = output_read_sums(&S->out, &sums)) < 0)
 		goto done;
-	if (error == 0 && (json_parse_trusted(buf_cstr(&old), old.len, &S->publications) < 0 ||
-			   !cJSON_IsArray(S->publications))) {
+	have_sums = error == 0;
+	if ((error = output_read_current(&S->out, PUBLOG_FILE, &old)) < 0)
+		goto done;
+	have_log = error == 0;
+	if (have_log && json_parse_trusted(buf_cstr(&old), old.len, &S->publications) < 0) {
 		cJSON_Delete(S->publications);
 		S->publications = NULL;
+	}
+	why = log_trouble(S, have_sums ? &sums : NULL, have_log ? &old : NULL, head, &unchained, &error,
+			  trouble, sizeof(trouble));
+	if (error < 0)
+		goto done;
+	if (why && !S->o->new_log) {
+		error = error_set(ERR_IO, "%s/%s %s.  It is the record of every commit this site was published "
+				  "from, and cannot be carried forward; nothing was written.  Restore the site "
+				  "from a copy (gongshi verify tells a good one), or build with --new-log to start "
+				  "a new log, which the site will show", S->o->out_dir, PUBLOG_FILE, why);
+		goto done;
+	}
+	if (S->o->new_log) { /* the old log, whatever it holds, is replaced on purpose */
+		cJSON_Delete(S->publications);
+		S->publications = NULL;
+		S->out.forgive = PUBLOG_FILE;
 	}
 	if (!S->publications && !(S->publications = cJSON_CreateArray())) {
 		error = fail_nomem();
 		goto done;
 	}
-	error = 0;
-	last = cJSON_GetArrayItem(S->publications, cJSON_GetArraySize(S->publications) - 1);
+	n = cJSON_GetArraySize(S->publications);
+	last = cJSON_GetArrayItem(S->publications, n - 1);
 	prev = json_get_string(last, "commit");
 	if (S->src->worktree && prev && !S->o->force_draft) {
 		error = error_set(ERR_USAGE, "%s holds the site published from commit %.7s; a draft of the "
@@ -2139,26 +2218,54 @@ static int publication_log(struct site *S)
 					  S->src->commit, prev, S->o->out_dir);
 		goto done;
 	}
-	entry = cJSON_CreateObject();
+	if (!(entry = cJSON_CreateObject()) || !cJSON_AddItemToArray(S->publications, entry)) {
+		cJSON_Delete(entry);
+		error = fail_nomem();
+		goto done;
+	}
 	cJSON_AddStringToObject(entry, "commit", S->src->commit);
 	cJSON_AddStringToObject(entry, "date", fmt_iso(d, S->o->today));
 	if (!ok)
 		cJSON_AddStringToObject(entry, "rewrite_of", prev);
 	if (*cut)
 		cJSON_AddStringToObject(entry, "shallow_boundary", cut);
-	cJSON_AddItemToArray(S->publications, entry);
+	if (S->o->new_log) /* the old head, where known: "" if not */
+		cJSON_AddStringToObject(entry, "restart_of", have_sums ? head : "");
+	else if (n && unchained == n) { /* a log of an earlier version: chained from here on */
+		snprintf(count, sizeof(count), "%d", n);
+		cJSON_AddStringToObject(entry, "unchained_before", count);
+	}
+	if ((error = publog_hash(entry, S->o->new_log ? "" : head, chain)) < 0 ||
+	    !cJSON_AddStringToObject(entry, "chain", chain)) {
+		error = error < 0 ? error : fail_nomem();
+		goto done;
+	}
+	memcpy(head, chain, sizeof(chain));
 write:
+	if (cJSON_GetArraySize(S->publications) &&
+	    (error = publog_check(S->publications, head, &unchained)) < 0)
+		goto done;
+	if (*head && cJSON_GetArraySize(S->publications)) {
+		size_t len = strlen(PUBLOG_NOTE) + 66;
+		if (!(S->out.note = malloc(len))) {
+			error = fail_nomem();
+			goto done;
+		}
+		snprintf(S->out.note, len, "%s %s", PUBLOG_NOTE, head);
+		memcpy(S->log_head, head, sizeof(head));
+	}
 	{
 		char *text = cJSON_Print(S->publications);
 		if (!text) {
 			error = fail_nomem();
 			goto done;
 		}
-		error = output_write(&S->out, "publication-log.json", text, strlen(text));
+		error = output_write(&S->out, PUBLOG_FILE, text, strlen(text));
 		free(text);
 	}
 done:
 	buf_release(&old);
+	buf_release(&sums);
 	return error;
 }
 
@@ -2286,6 +2393,8 @@ static int page_home(struct site *S, const cJSON *programs, const cJSON *revocat
 	put_bool(ctx, "has_open", cJSON_GetArraySize(open) > 0);
 	put_bool(ctx, "has_upcoming", cJSON_GetArraySize(soon) > 0);
 	put_bool(ctx, "has_revocations", cJSON_GetArraySize(revs) > 0);
+	if (S->log_head[0])
+		put_str(ctx, "log_head", S->log_head);
 	return emit(S, "index.html", "home", NULL, "index.html", ctx);
 }
 

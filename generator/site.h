@@ -48,6 +48,8 @@ struct build_options {
 	bool discard_foreign;  /* replace the site although it holds files
 				  gongshi did not write (OUTPUT_DISCARD) */
 	bool force_draft;      /* a draft may replace a published site */
+	bool new_log;          /* start a new publication log over one that
+				  is missing, corrupt or edited (recorded) */
 	unsigned jobs;         /* processes that render pages, 1 to
 				  SITE_MAX_JOBS; 0: one per online CPU (at
 				  most SITE_MAX_JOBS).  The site does not
@@ -81,7 +83,10 @@ struct build_stats {
  * than the one the site was last published from, unless allow_shallow.
  * ERR_USAGE for an output folder that is the repository or lies in its
  * git folder, data/, content/ or themes/, and for a draft (a working
- * tree source) into a published site unless force_draft.  A second
+ * tree source) into a published site unless force_draft.  ERR_IO when
+ * the site's publication log is missing, not JSON, no longer what
+ * SHA256SUMS lists, or its chain breaks (publog.h), unless new_log,
+ * which starts a new log, saying so in its first entry.  A second
  * build of the same folder waits for the first to end.
  */
 int site_build(const struct record *r, const struct source *src,

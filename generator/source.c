@@ -1399,6 +1399,23 @@ bool source_is_cut(const struct source *s, const char *commit)
 	return cut;
 }
 
+int source_has_commit(const struct source *s, const char *commit, bool *out)
+{
+	git_commit *c = NULL;
+	git_oid id;
+
+	*out = false;
+	if (!s->repo || strlen(commit) != 40 || git_oid_fromstr(&id, commit) < 0)
+		return error_set(ERR_GIT, "not a commit id: %s", commit);
+	if (git_commit_lookup(&c, s->repo, &id) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	git_commit_free(c);
+	*out = true;
+	return 0;
+}
+
 int source_descends(const struct source *s, const char *commit, const char *ancestor, bool *out)
 {
 	git_oid a, b;

@@ -174,6 +174,10 @@ bool source_is_shallow(const struct source *s);
  * and its parents are not. */
 bool source_is_cut(const struct source *s, const char *commit);
 
+/* *out = whether the repository holds the commit commit (a full hex
+ * id).  ERR_GIT for an id that does not parse. */
+int source_has_commit(const struct source *s, const char *commit, bool *out);
+
 /* *out = whether commit descends from (or is) ancestor.  An ancestor the
  * repository no longer has (a rewritten history) gives false, not an
  * error, and so does, in a shallow clone, one beyond its cut; ERR_GIT

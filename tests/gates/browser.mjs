@@ -48,7 +48,7 @@ function check(ok, what, detail) {
 
 // Every file of the site, from SHA256SUMS, as URLs relative to the base.
 const files = readFileSync(join(site, 'SHA256SUMS'), 'utf8')
-  .split('\n').filter(Boolean).map((l) => l.slice(l.indexOf('  ') + 2));
+  .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(l.indexOf('  ') + 2));
 const htmlPages = files.filter((f) => f.endsWith('.html'));
 const urlOf = (path) => new URL(path.split('/').map(encodeURIComponent).join('/'), base).href;
 

@@ -92,6 +92,8 @@ def sums(site):
     out = {}
     with open(os.path.join(site, "SHA256SUMS"), encoding="utf-8") as f:
         for line in f:
+            if line.startswith("#"):  # a comment sha256sum skips (the publication log's head)
+                continue
             digest, path = line.rstrip("\n").split("  ", 1)
             out[path] = digest
     return out
