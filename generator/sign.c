@@ -250,11 +250,13 @@ static int prepare_ssh(struct sign_keys *k, const cJSON **docs)
 	return error;
 }
 
-/* Reads and checks the key files; docs[i] is key i's. */
-static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
+/* Reads and checks the key files; docs[i] is key i's.  Problems go into
+ * out, or without it into one ERR_INVALID message. */
+static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs, struct diags *out)
 {
 	struct schema_set *schemas = NULL;
-	struct diags d = DIAGS_INIT;
+	struct diags own = DIAGS_INIT, *dp = out ? out : &own;
+	size_t nerrors = dp->nerrors;
 	struct buf text = BUF_INIT, msg = BUF_INIT;
 	struct sha256_ctx h;
 	uint8_t digest[SHA256_DIGEST_SIZE];
@@ -277,22 +279,22 @@ static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
 		if ((error = source_read(s, i, JSON_MAX_BYTES, &text, &size)) < 0)
 			break;
 		if (size > JSON_MAX_BYTES) {
-			error = diags_add(&d, DIAG_ERROR, path, 1, 1, "file-size", "file is %llu bytes; a key file may "
+			error = diags_add(dp, DIAG_ERROR, path, 1, 1, "file-size", "file is %llu bytes; a key file may "
 					  "be at most %d bytes", (unsigned long long)size, JSON_MAX_BYTES);
 			continue;
 		}
 		sha256_update(&h, len + 1, (const uint8_t *)path);
 		sha256_update(&h, text.len, (const uint8_t *)buf_cstr(&text));
 		sha256_update(&h, 1, (const uint8_t *)"");
-		if ((error = json_parse(&doc, path, buf_cstr(&text), text.len, &d)) == 0 &&
-		    (error = schema_validate(schemas, "key.schema.json", &doc, path, &d)) == 0) {
+		if ((error = json_parse(&doc, path, buf_cstr(&text), text.len, dp)) == 0 &&
+		    (error = schema_validate(schemas, "key.schema.json", &doc, path, dp)) == 0) {
 			pgp = json_get_string(doc.root, "openpgp") != NULL;
 			ssh = json_get_string(doc.root, "ssh") != NULL;
 			if (pgp == ssh) {
-				error = diags_add(&d, DIAG_ERROR, path, 1, 1, "key-file",
+				error = diags_add(dp, DIAG_ERROR, path, 1, 1, "key-file",
 						  "a key file has exactly one of \"openpgp\" and \"ssh\"");
 			} else if (!(name = json_get_string(doc.root, "name"))) {
-				error = diags_add(&d, DIAG_ERROR, path, 1, 1, "key-file", "no \"name\"");
+				error = diags_add(dp, DIAG_ERROR, path, 1, 1, "key-file", "no \"name\"");
 			} else if ((error = add_key(k, path, name, ssh)) >= 0 &&
 				   !(v = realloc(*docs, k->n * sizeof(*v)))) {
 				error = error_nomem();
@@ -311,13 +313,15 @@ static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
 		if (error > 0)
 			error = 0; /* reported below, with every other file's */
 	}
-	if (error >= 0 && d.nerrors) {
-		diags_sort(&d);
-		for (j = 0; j < d.n; j++)
-			if (d.v[j].level == DIAG_ERROR)
-				buf_printf(&msg, "%s%s:%u:%u: error: %s [%s]", msg.len ? "\n" : "", d.v[j].path,
-					   (unsigned)d.v[j].line, (unsigned)d.v[j].col, d.v[j].msg, d.v[j].rule);
+	if (error >= 0 && dp->nerrors > nerrors && !out) {
+		diags_sort(&own);
+		for (j = 0; j < own.n; j++)
+			if (own.v[j].level == DIAG_ERROR)
+				buf_printf(&msg, "%s%s:%u:%u: error: %s [%s]", msg.len ? "\n" : "", own.v[j].path,
+					   (unsigned)own.v[j].line, (unsigned)own.v[j].col, own.v[j].msg, own.v[j].rule);
 		error = error_set(ERR_INVALID, "%s", buf_cstr(&msg));
+	} else if (error >= 0 && dp->nerrors > nerrors) {
+		error = ERR_INVALID; /* told in out */
 	}
 	if (error >= 0 && k->n) {
 		sha256_digest(&h, sizeof(digest), digest);
@@ -325,13 +329,13 @@ static int read_keys(struct sign_keys *k, const struct source *s, cJSON ***docs)
 			snprintf(k->id + 2 * j, 3, "%02x", digest[j]);
 	}
 	schema_set_free(schemas);
-	diags_release(&d);
+	diags_release(&own);
 	buf_release(&text);
 	buf_release(&msg);
 	return error;
 }
 
-int sign_keys_load(struct sign_keys *k, const struct source *s)
+static int keys_load(struct sign_keys *k, const struct source *s, struct diags *out)
 {
 	cJSON **docs = NULL;
 	const char *tmp = getenv("TMPDIR");
@@ -339,7 +343,7 @@ int sign_keys_load(struct sign_keys *k, const struct source *s)
 	size_t i, n;
 	int error;
 
-	if ((error = read_keys(k, s, &docs)) < 0 || !k->n)
+	if ((error = read_keys(k, s, &docs, out)) < 0 || !k->n)
 		goto done;
 	snprintf(dir, sizeof(dir), "%s/gongshi-keys-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
@@ -364,48 +368,30 @@ done:
 	return error;
 }
 
+int sign_keys_load(struct sign_keys *k, const struct source *s)
+{
+	return keys_load(k, s, NULL);
+}
+
 int sign_keys_check(const struct source *s, struct diags *d)
 {
 	struct sign_keys k = SIGN_KEYS_INIT;
-	char *msg = NULL, *line, *next, *rule, *text;
-	unsigned ln, col;
-	int n, error = sign_keys_load(&k, s);
+	char path[1024];
+	const char *msg, *sep;
+	size_t before = d->nerrors;
+	int error = keys_load(&k, s, d);
 
-	if (error == ERR_INVALID && !(msg = strdup(error_message())))
-		error = error_nomem();
-	sign_keys_release(&k);
-	if (error != ERR_INVALID)
-		return error < 0 ? error : 0;
-	/* read_keys() words each problem as a line "path:line:col: error:
-	 * message [rule]" (the schema's) or "path: message" */
-	error = 0;
-	for (line = msg; line && *line && error >= 0; line = next) {
-		if ((next = strchr(line, '\n')))
-			*next++ = '\0';
-		n = 0;
-		if (sscanf(line, "%*[^:]:%u:%u: error: %n", &ln, &col, &n) == 2 && n > 0) {
-			line[strcspn(line, ":")] = '\0';
-			text = line + strlen(line) + 1;
-			text += strcspn(text, " ") + 1;
-			text += strlen("error: ");
-			rule = strrchr(text, '[');
-			if (rule && rule > text && rule[-1] == ' ' && text[strlen(text) - 1] == ']') {
-				rule[-1] = '\0';
-				rule++;
-				rule[strlen(rule) - 1] = '\0';
-			} else {
-				rule = "key-file";
-			}
-			error = diags_add(d, DIAG_ERROR, line, ln, col, rule, "%s", text);
-		} else if ((text = strstr(line, ": "))) {
-			*text = '\0';
-			error = diags_add(d, DIAG_ERROR, line, 1, 1, "key-file", "%s", text + 2);
-		} else {
-			error = diags_add(d, DIAG_ERROR, SIGN_KEYS_DIR, 1, 1, "key-file", "%s", line);
-		}
+	/* what the keyring refuses (no key or two, the same key twice, a
+	 * damaged SSH key) comes as one message "path: reason" */
+	if (error == ERR_INVALID && d->nerrors == before) {
+		msg = error_message();
+		sep = strstr(msg, ": ");
+		snprintf(path, sizeof(path), "%.*s", sep ? (int)(sep - msg) : 0, msg);
+		error = diags_add(d, DIAG_ERROR, sep ? path : SIGN_KEYS_DIR, 1, 1, "key-file", "%s",
+				  sep ? sep + 2 : msg);
 	}
-	free(msg);
-	return error < 0 ? error : 0;
+	sign_keys_release(&k);
+	return error == ERR_INVALID ? 0 : error;
 }
 
 const struct sign_key *sign_key_find(const struct sign_keys *k, const char *fpr)
