@@ -105,16 +105,18 @@ test-unit: $(UNIT_BINS)
 test-e2e: all
 	sh tests/run.sh e2e
 
-# The whole suite again on an ASan+UBSan build, in its own build folder.
+# The whole suite again on an ASan+UBSan build, in its own build folder;
+# the property test there makes 250 commits (1,000 in test-suite): each
+# is several builds, and ASan's are slower.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 test-sanitize:
 	$(MAKE) B=build/asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='$(SAN_FLAGS)' all unit-bins
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PROPERTY_CASES=$${PROPERTY_CASES:-250} \
 		BUILD=build/asan sh tests/run.sh unit e2e
 
 # The end-to-end cases and unit tests under valgrind memcheck (long).
 test-valgrind: all $(UNIT_BINS)
-	VALGRIND=1 sh tests/run.sh unit e2e
+	VALGRIND=1 PROPERTY_CASES=$${PROPERTY_CASES:-50} sh tests/run.sh unit e2e
 
 unit-bins: $(UNIT_BINS)
 
