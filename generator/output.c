@@ -436,18 +436,25 @@ static void start_walk(struct output *o)
 	_exit(ok ? 0 : 1);
 }
 
+/* Kills a helper process (the walker, the checker) that is still
+ * running, and closes the pipe it answers through. */
+static void stop_child(pid_t *pid, int *fd)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (*fd >= 0)
+		close(*fd);
+	*pid = 0;
+	*fd = -1;
+}
+
 /* Kills a walker that is still running, and forgets its list. */
 static void stop_walk(struct output *o)
 {
-	if (o->walker > 0) {
-		kill(o->walker, SIGKILL);
-		while (waitpid(o->walker, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (o->walkfd >= 0)
-		close(o->walkfd);
-	o->walker = 0;
-	o->walkfd = -1;
+	stop_child(&o->walker, &o->walkfd);
 }
 
 /*
@@ -912,7 +919,7 @@ static int is_empty(const struct output *o, int dfd)
  * A file whose status last changed no later than the checksums' was
  * written with them, and is not read (output.h).
  */
-static int file_digest(int dfd, const char *name, unsigned char d[32])
+int output_file_sha256(int dfd, const char *name, unsigned char d[32])
 {
 	unsigned char chunk[CHUNK];
 	struct sha256_ctx c;
@@ -976,7 +983,7 @@ static int check_tree(const struct output *o, int dfd, struct buf *rel, struct b
 		} else if (st.st_ctim.tv_sec > ref->tv_sec ||
 			   (st.st_ctim.tv_sec == ref->tv_sec && st.st_ctim.tv_nsec > ref->tv_nsec)) {
 			k = set_find(o, o->sumset, o->capsumset, sum_path, rel->ptr, rel->len) - 1;
-			if (file_digest(dirfd(dir), e->d_name, d) < 0)
+			if (output_file_sha256(dirfd(dir), e->d_name, d) < 0)
 				error = -1;
 			else if (memcmp(o->sums[k].sha256, d, 32))
 				kind = 'c';
@@ -1049,15 +1056,7 @@ static void start_check(struct output *o, int dfd, const struct timespec *ref)
 
 static void stop_check(struct output *o)
 {
-	if (o->checker > 0) {
-		kill(o->checker, SIGKILL);
-		while (waitpid(o->checker, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (o->checkfd >= 0)
-		close(o->checkfd);
-	o->checker = 0;
-	o->checkfd = -1;
+	stop_child(&o->checker, &o->checkfd);
 }
 
 /* Whether DIR, a folder, may be replaced: empty, or a site gongshi wrote

@@ -231,6 +231,10 @@ int output_read_current(const struct output *o, const char *path,
  * output_read_current() (which refuses that name). */
 int output_read_sums(const struct output *o, struct buf *out);
 
+/* The SHA-256 of the regular file name in the folder dfd, without
+ * following a link or blocking on a FIFO: 0, or -1 with errno set. */
+int output_file_sha256(int dfd, const char *name, unsigned char d[32]);
+
 /* Creates the folder path (and those above it) unless this build has.
  * A build that writes from several processes creates the folders they
  * share first, so that two never race to create (or, in a spare, to

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "error.h"
 #include "json.h"
+#include "output.h"
 #include "publog.h"
 #include "source.h"
 
@@ -207,25 +208,10 @@ static int read_file(const char *path, struct buf *out)
 
 static int file_hex(int dfd, const char *path, char hex[65])
 {
-	unsigned char chunk[65536], d[32];
-	struct sha256_ctx c;
-	ssize_t n;
-	int fd;
+	unsigned char d[32];
 
-	if ((fd = openat(dfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if (output_file_sha256(dfd, path, d) < 0)
 		return -1;
-	sha256_init(&c);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		sha256_update(&c, (size_t)n, chunk);
-	}
-	close(fd);
-	sha256_digest(&c, sizeof(d), d);
 	to_hex(d, sizeof(d), hex);
 	return 0;
 }
