@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <errno.h>
+#include <getopt.h>
 #include <sys/stat.h>
 
 #include "check.h"
@@ -73,103 +74,116 @@ static int default_today(date_t *out)
 	return 0;
 }
 
+enum {
+	OPT_ALLOW_REWRITE = 256, OPT_ALLOW_SHALLOW, OPT_BASE_URL, OPT_DISCARD_FOREIGN, OPT_FORCE_DRAFT,
+	OPT_HELP, OPT_JSON, OPT_NEW_LOG, OPT_NO_SPARE, OPT_REV, OPT_TODAY, OPT_VERSION, OPT_WORKTREE,
+};
+
+/* Every option of the reading commands; which ones a command takes is
+ * decided after parsing (opt_allowed), so that an option of another
+ * command is reported as unknown by its own name. */
+static const struct option read_long_opts[] = {
+	{ "allow-rewrite", no_argument, NULL, OPT_ALLOW_REWRITE },
+	{ "allow-shallow", no_argument, NULL, OPT_ALLOW_SHALLOW },
+	{ "base-url", required_argument, NULL, OPT_BASE_URL },
+	{ "discard-foreign", no_argument, NULL, OPT_DISCARD_FOREIGN },
+	{ "force-draft", no_argument, NULL, OPT_FORCE_DRAFT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "new-log", no_argument, NULL, OPT_NEW_LOG },
+	{ "no-spare", no_argument, NULL, OPT_NO_SPARE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rev", required_argument, NULL, OPT_REV },
+	{ "today", required_argument, NULL, OPT_TODAY },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "worktree", no_argument, NULL, OPT_WORKTREE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int opt_allowed(int c, int build, int allow_arg)
+{
+	switch (c) {
+	case 'j': case 'o': case OPT_ALLOW_REWRITE: case OPT_ALLOW_SHALLOW: case OPT_BASE_URL:
+	case OPT_DISCARD_FOREIGN: case OPT_FORCE_DRAFT: case OPT_NEW_LOG: case OPT_NO_SPARE:
+		return build;
+	case OPT_JSON:
+		return allow_arg == 2;
+	default:
+		return 1;
+	}
+}
+
 /* Returns -1 after printing usage trouble, 1 after --help, 0 to go on. */
 static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct global *g,
 			   int argc, char **argv, int allow_arg, struct read_opts *o)
 {
-	int i, have_today = 0;
-
-	int build = o->build;
-
+	int c, have_today = 0, build = o->build;
+	char **args;
+	/* getopt_long reads from argv[1]: the command's name stands at
+	 * argv[-1] (main passes argv + i + 1) */
+	args = argv - 1;
 	memset(o, 0, sizeof(*o));
 	o->build = build;
 	o->g = *g;
 	o->rev = "HEAD";
 	o->out = "public";
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		const char *eq = strchr(a, '=');
-		size_t nlen = eq && a[0] == '-' && a[1] == '-' ? (size_t)(eq - a) : strlen(a);
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	opterr = 0;
+	optind = 0; /* glibc: start afresh (a test may parse twice) */
+	while ((c = getopt_long(argc + 1, args, ":C:hj:o:q", read_long_opts, NULL)) != -1) {
+		const char *a = args[optind - 1];
+		if (c == '?')
+			return bad_usage(cmd, usage, "unknown option %s", a), -1;
+		if (c == ':')
+			return bad_usage(cmd, usage, "%s needs a value", a), -1;
+		if (!opt_allowed(c, build, allow_arg)) {
+			/* a short option's value may be the word after it */
+			const char *name = optarg && a == optarg ? args[optind - 2] : a;
+			char opt[64];
+			size_t n = strcspn(name, "=");
+			snprintf(opt, sizeof(opt), "%.*s", (int)(n < 60 ? n : 60), name);
+			return bad_usage(cmd, usage, "unknown option %s", opt), -1;
+		}
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 1;
-		}
-		if (!strcmp(a, "--version")) {
+		case OPT_VERSION:
 			printf("gongshi %s\n", GONGSHI_VERSION);
 			return 1;
+		case OPT_WORKTREE: o->worktree = 1; break;
+		case 'q': o->quiet = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_ALLOW_REWRITE: o->allow_rewrite = 1; break;
+		case OPT_ALLOW_SHALLOW: o->allow_shallow = 1; break;
+		case OPT_NO_SPARE: o->no_spare = 1; break;
+		case OPT_DISCARD_FOREIGN: o->discard_foreign = 1; break;
+		case OPT_FORCE_DRAFT: o->force_draft = 1; break;
+		case OPT_NEW_LOG: o->new_log = 1; break;
+		case 'C': o->g.dir = optarg; break;
+		case 'o': o->out = optarg; break;
+		case OPT_BASE_URL: o->base_url = optarg; break;
+		case OPT_REV: o->rev = optarg; break;
+		case 'j': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || *optarg == '-' || n < 1 || n > SITE_MAX_JOBS)
+				return bad_usage(cmd, usage, "-j takes a number of processes from 1 to "
+						 SITE_MAX_JOBS_STR ", not %s", optarg), -1;
+			o->jobs = (unsigned)n;
+			break;
 		}
-		if (!strcmp(a, "--worktree")) {
-			o->worktree = 1;
-			continue;
+		case OPT_TODAY:
+			if (date_parse(optarg, &o->today) < 0)
+				return bad_usage(cmd, usage, "--today takes a date YYYY-MM-DD, not %s", optarg), -1;
+			have_today = 1;
+			break;
 		}
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			o->quiet = 1;
-			continue;
-		}
-		if (!strcmp(a, "--json") && allow_arg == 2) {
-			o->json = 1;
-			continue;
-		}
-		if (!strcmp(a, "--allow-rewrite") && build) {
-			o->allow_rewrite = 1;
-			continue;
-		}
-		if (!strcmp(a, "--allow-shallow") && build) {
-			o->allow_shallow = 1;
-			continue;
-		}
-		if (!strcmp(a, "--no-spare") && build) {
-			o->no_spare = 1;
-			continue;
-		}
-		if (!strcmp(a, "--discard-foreign") && build) {
-			o->discard_foreign = 1;
-			continue;
-		}
-		if (!strcmp(a, "--force-draft") && build) {
-			o->force_draft = 1;
-			continue;
-		}
-		if (!strcmp(a, "--new-log") && build) {
-			o->new_log = 1;
-			continue;
-		}
-		if ((nlen == 5 && !strncmp(a, "--rev", 5)) || (nlen == 7 && !strncmp(a, "--today", 7)) ||
-		    !strcmp(a, "-C") || (build && (!strcmp(a, "-o") || !strcmp(a, "-j") ||
-						   (nlen == 6 && !strncmp(a, "--jobs", 6)) ||
-						   (nlen == 10 && !strncmp(a, "--base-url", 10))))) {
-			if (eq && a[1] == '-')
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else
-				return bad_usage(cmd, usage, "%s needs a value", a), -1;
-			if (a[1] == 'j' || (a[1] == '-' && a[2] == 'j')) {
-				char *end;
-				unsigned long n = strtoul(val, &end, 10);
-				if (!*val || *end || *val == '-' || n < 1 || n > SITE_MAX_JOBS)
-					return bad_usage(cmd, usage, "-j takes a number of processes from 1 to "
-							 SITE_MAX_JOBS_STR ", not %s", val), -1;
-				o->jobs = (unsigned)n;
-			} else if (a[1] == 'C')
-				o->g.dir = val;
-			else if (a[1] == 'o')
-				o->out = val;
-			else if (a[2] == 'b')
-				o->base_url = val;
-			else if (a[2] == 'r')
-				o->rev = val;
-			else if (date_parse(val, &o->today) < 0)
-				return bad_usage(cmd, usage, "--today takes a date YYYY-MM-DD, not %s", val), -1;
-			else
-				have_today = 1;
-			continue;
-		}
-		if (a[0] == '-' && a[1])
-			return bad_usage(cmd, usage, "unknown option %s", a), -1;
+	}
+	for (c = optind; c < argc + 1; c++) {
 		if (o->nargs >= allow_arg)
-			return bad_usage(cmd, usage, "unexpected argument %s", a), -1;
-		o->args[o->nargs++] = a;
+			return bad_usage(cmd, usage, "unexpected argument %s", args[c]), -1;
+		o->args[o->nargs++] = args[c];
 		o->arg = o->args[0];
 	}
 	if (!have_today && default_today(&o->today) < 0) {

@@ -55,6 +55,10 @@ for j in 0 17 -1 two "" 2x; do
 done
 expect 2 "needs a value" "$G" -C "$tmp/rec" build -o "$tmp/site" -j
 expect 2 "unknown option -j" "$G" -C "$tmp/rec" check -j 2
+expect 2 "unknown option --base-url$" "$G" -C "$tmp/rec" check --base-url=https://x.example/
+expect 2 "unknown option --jobs$" "$G" -C "$tmp/rec" check --jobs 2
+expect 2 "unexpected argument --worktree" "$G" -C "$tmp/rec" check -- --worktree
+expect 0 "" "$G" -C "$tmp/rec" build -o "$tmp/site" -j1 -q --today 2024-12-31
 expect 0 "wrote [0-9]* pages" "$G" -C "$tmp/rec" build -o "$tmp/site" --jobs=16 --today 2024-12-31
 expect 0 "wrote [0-9]* pages" "$G" -C "$tmp/rec" build -o "$tmp/site" -j 1 --today 2024-12-31
 
