@@ -35,7 +35,7 @@ struct calendar {
 	                                      1 January of each year, excluded */
 };
 
-#define CALENDAR_INIT { { false }, NULL, 0, 0, NULL, { 0 } }
+#define CALENDAR_INIT { .day = NULL, .upto = NULL }
 
 /* Marks year as known (an arrangement with no special day is valid).
  * ERR_INVALID outside DATE_MIN_YEAR..DATE_MAX_YEAR, ERR_NOMEM. */

@@ -14,6 +14,9 @@
 
 typedef int32_t date_t;
 
+/* No date: a field absent or not a real date. */
+#define DATE_NONE INT32_MIN
+
 #define DATE_MIN_YEAR 1900
 #define DATE_MAX_YEAR 2199
 

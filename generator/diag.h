@@ -32,7 +32,7 @@ struct diags {
 	size_t nerrors, nwarnings;
 };
 
-#define DIAGS_INIT { NULL, 0, 0, 0, 0 }
+#define DIAGS_INIT { .v = NULL }
 
 /* Adds a diagnostic; rule must be a string with static lifetime.
  * Returns 0 or ERR_NOMEM. */

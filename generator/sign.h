@@ -55,7 +55,7 @@ struct sign_keys {
 	bool pgp, ssh;        /* some key of that kind is listed */
 };
 
-#define SIGN_KEYS_INIT { NULL, 0, NULL, 0, NULL, 0, "", false, false }
+#define SIGN_KEYS_INIT { .v = NULL, .subs = NULL, .home = NULL, .owner = 0, .id = "" }
 
 /*
  * Reads the keys of content/keys/ in s and prepares their keyring.  No

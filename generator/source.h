@@ -50,7 +50,7 @@ struct source {
 	                           verified against (sign.h); NULL: no keys */
 };
 
-#define SOURCE_INIT { NULL, 0, 0, false, "", 0, NULL, NULL, NULL, NULL, 0, NULL }
+#define SOURCE_INIT { .v = NULL, .worktree = false, .repo = NULL, .keys = NULL }
 
 /* Starts and stops libgit2 (once per process). */
 int source_global_init(void);
