@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 #include "diag.h"
 #include "error.h"
@@ -16,14 +17,9 @@ int diags_add(struct diags *d, enum diag_level level, const char *path,
 	va_list ap;
 	int error;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct diag *v = realloc(d->v, cap * sizeof(*v));
-		if (!v)
-			return error_nomem();
-		d->v = v;
-		d->cap = cap;
-	}
+	if (!(e = array_grow(d->v, &d->cap, d->n + 1, sizeof(*e))))
+		return error_nomem();
+	d->v = e;
 	va_start(ap, fmt);
 	error = buf_vprintf(&msg, fmt, ap);
 	va_end(ap);

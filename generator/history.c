@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "error.h"
+#include "hash.h"
 #include "history.h"
 #include "sign.h"
 
@@ -27,83 +29,17 @@
  * Strings live in large blocks instead, and the strings that repeat
  * (record ids, paths, field paths and labels) are stored once. */
 
-struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	_Alignas(8) char data[];
-};
-
 struct history_arena {
-	struct arena_block *blocks;  /* owned list, the newest first */
+	struct arena mem;            /* the strings and field lists */
 	const char **set;            /* owned: interned strings, open addressing */
 	size_t nset, capset;         /* capset: 0 or a power of two */
 };
 
-#define ARENA_BLOCK (1024 * 1024)
-
 static struct history_arena *arena_of(struct history *h)
 {
-	if (!h->arena)
-		h->arena = calloc(1, sizeof(*h->arena));
+	if (!h->arena && (h->arena = calloc(1, sizeof(*h->arena))))
+		h->arena->mem.block = 1024 * 1024;
 	return h->arena;
-}
-
-static struct arena_block *arena_block_new(struct history_arena *a, size_t cap)
-{
-	struct arena_block *b = malloc(sizeof(*b) + cap);
-
-	if (!b)
-		return NULL;
-	b->used = 0;
-	b->cap = cap;
-	b->next = a->blocks;
-	a->blocks = b;
-	return b;
-}
-
-static void *arena_alloc(struct history_arena *a, size_t n)
-{
-	struct arena_block *b = a->blocks;
-	void *p;
-
-	n = (n + 7) & ~(size_t)7;
-	if (!b || b->cap - b->used < n) {
-		/* a large request gets its own block behind the current one,
-		 * so the current one's free space is not wasted */
-		if (n > ARENA_BLOCK / 4 && b) {
-			struct arena_block *big = malloc(sizeof(*big) + n);
-			if (!big)
-				return NULL;
-			big->used = big->cap = n;
-			big->next = b->next;
-			b->next = big;
-			return big->data;
-		}
-		if (!(b = arena_block_new(a, n > ARENA_BLOCK ? n : ARENA_BLOCK)))
-			return NULL;
-	}
-	p = b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-static char *arena_strdup(struct history_arena *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = arena_alloc(a, n);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
-static size_t str_hash(const char *s)
-{
-	size_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
 }
 
 /* s, stored once for the whole history. */
@@ -118,7 +54,7 @@ static char *arena_intern(struct history_arena *a, const char *s)
 			return NULL;
 		for (k = 0; k < a->capset; k++)
 			if (a->set[k]) {
-				for (i = str_hash(a->set[k]) & (cap - 1); set[i]; i = (i + 1) & (cap - 1))
+				for (i = hash_str(a->set[k]) & (cap - 1); set[i]; i = (i + 1) & (cap - 1))
 					;
 				set[i] = a->set[k];
 			}
@@ -127,37 +63,20 @@ static char *arena_intern(struct history_arena *a, const char *s)
 		a->capset = cap;
 	}
 	mask = a->capset - 1;
-	for (i = str_hash(s) & mask; a->set[i]; i = (i + 1) & mask)
+	for (i = hash_str(s) & mask; a->set[i]; i = (i + 1) & mask)
 		if (!strcmp(a->set[i], s))
 			return (char *)a->set[i];
-	if (!(a->set[i] = arena_strdup(a, s)))
+	if (!(a->set[i] = arena_strdup(&a->mem, s)))
 		return NULL;
 	a->nset++;
 	return (char *)a->set[i];
 }
 
-/* Moves src's blocks to dst (the intern set stays behind: it only
- * saves memory). */
-static void arena_merge(struct history_arena *dst, struct history_arena *src)
-{
-	struct arena_block **tail = &dst->blocks;
-
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = src->blocks;
-	src->blocks = NULL;
-}
-
 static void arena_free(struct history_arena *a)
 {
-	struct arena_block *b, *next;
-
 	if (!a)
 		return;
-	for (b = a->blocks; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	arena_release(&a->mem);
 	free(a->set);
 	free(a);
 }
@@ -171,7 +90,7 @@ static int pack_fields(struct history_arena *a, const struct jd_changes *from, s
 	memset(to, 0, sizeof(*to));
 	if (!from->n)
 		return 0;
-	if (!(to->v = arena_alloc(a, from->n * sizeof(*to->v))))
+	if (!(to->v = arena_alloc(&a->mem, from->n * sizeof(*to->v))))
 		return error_nomem();
 	for (i = 0; i < from->n; i++) {
 		const struct jd_change *f = &from->v[i];
@@ -179,7 +98,7 @@ static int pack_fields(struct history_arena *a, const struct jd_changes *from, s
 		t->kind = f->kind;
 		t->old = t->new = NULL;
 		if (!(t->path = arena_intern(a, f->path)) || !(t->label = arena_intern(a, f->label)) ||
-		    (f->old && !(t->old = arena_strdup(a, f->old))) || (f->new && !(t->new = arena_strdup(a, f->new))))
+		    (f->old && !(t->old = arena_strdup(&a->mem, f->old))) || (f->new && !(t->new = arena_strdup(&a->mem, f->new))))
 			return error_nomem();
 	}
 	to->n = to->cap = from->n;
@@ -364,13 +283,9 @@ static struct history_commit *new_commit(struct history *h)
 {
 	struct history_commit *c;
 
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		if (!(c = realloc(h->commits, cap * sizeof(*c))))
-			return NULL;
-		h->commits = c;
-		h->cap = cap;
-	}
+	if (!(c = array_grow(h->commits, &h->cap, h->n + 1, sizeof(*c))))
+		return NULL;
+	h->commits = c;
 	c = &h->commits[h->n++];
 	memset(c, 0, sizeof(*c));
 	return c;
@@ -408,7 +323,7 @@ static int on_commit(const struct source_commit *sc, const struct source_change 
 	}
 	if (!(c->author = arena_intern(A, sc->author ? sc->author : "")) ||
 	    !(c->email = arena_intern(A, sc->email ? sc->email : "")) ||
-	    !(c->message = arena_strdup(A, sc->message ? sc->message : "")) ||
+	    !(c->message = arena_strdup(&A->mem, sc->message ? sc->message : "")) ||
 	    !(c->changes = calloc(n + 1, sizeof(*c->changes))) || !(olds = calloc(n + 1, sizeof(*olds))) ||
 	    !(news = calloc(n + 1, sizeof(*news)))) {
 		error = error_nomem();
@@ -788,6 +703,7 @@ static char *get_s(struct cache_in *in)
 static char *get_ref(struct cache_in *in)
 {
 	uint64_t i = get_u(in, 4);
+	char **v;
 
 	if (in->bad)
 		return NULL;
@@ -798,16 +714,11 @@ static char *get_ref(struct cache_in *in)
 		}
 		return in->refs[i];
 	}
-	if (in->nrefs == in->cap) {
-		size_t cap = in->cap ? in->cap * 2 : 4096;
-		char **v = realloc(in->refs, cap * sizeof(*v));
-		if (!v) {
-			in->bad = true;
-			return NULL;
-		}
-		in->refs = v;
-		in->cap = cap;
+	if (!(v = array_grow(in->refs, &in->cap, in->nrefs + 1, sizeof(*v)))) {
+		in->bad = true;
+		return NULL;
 	}
+	in->refs = v;
 	return in->refs[in->nrefs++] = get_s(in);
 }
 
@@ -892,7 +803,7 @@ static bool get_segment(struct history *h, struct cache_in *in, char tip[41])
 			/* each field takes at least 10 bytes */
 			if (in->bad || nf > (uint64_t)(in->end - in->p) / 10)
 				return false;
-			if (nf && !(e->fields.v = arena_alloc(A, (size_t)nf * sizeof(*e->fields.v))))
+			if (nf && !(e->fields.v = arena_alloc(&A->mem, (size_t)nf * sizeof(*e->fields.v))))
 				return false;
 			for (k = 0; k < nf && !in->bad; k++) {
 				struct jd_change *d = &e->fields.v[k];
@@ -922,7 +833,7 @@ static bool get_segment(struct history *h, struct cache_in *in, char tip[41])
 static int cache_get(struct history *h, FILE *fp, const char *keys, char tip[41], struct cache_file *cf)
 {
 	struct history_arena *A = arena_of(h);
-	struct arena_block *blk;
+	char *data;
 	struct cache_in in = { 0 };
 	char seg_tip[41];
 	size_t i, nseg = 0;
@@ -932,14 +843,13 @@ static int cache_get(struct history *h, FILE *fp, const char *keys, char tip[41]
 	if (!A)
 		return 1;
 	if (fseek(fp, 0, SEEK_END) < 0 || (len = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) < 0 ||
-	    !(blk = arena_block_new(A, (size_t)len)))
+	    !(data = arena_alloc(&A->mem, (size_t)len)))
 		goto done;
-	if (fread(blk->data, 1, (size_t)len, fp) != (size_t)len)
+	if (fread(data, 1, (size_t)len, fp) != (size_t)len)
 		goto done;
-	blk->used = (size_t)len;
 	in.keys = keys;
-	in.p = blk->data;
-	in.end = blk->data + len;
+	in.p = data;
+	in.end = data + len;
 	do {
 		if (!get_segment(h, &in, nseg ? seg_tip : tip))
 			goto done;
@@ -947,7 +857,7 @@ static int cache_get(struct history *h, FILE *fp, const char *keys, char tip[41]
 	} while (in.p < in.end);
 	error = 0;
 	if (cf) {
-		cf->bytes = blk->data;
+		cf->bytes = data;
 		cf->len = (size_t)len;
 		cf->nseg = nseg;
 	}
@@ -1025,7 +935,7 @@ static int append_history(struct history *h, struct history *from)
 	if (from->arena) {
 		if (!arena_of(h))
 			return error_nomem();
-		arena_merge(h->arena, from->arena);
+		arena_merge(&h->arena->mem, &from->arena->mem);
 	}
 	for (i = 0; i < from->n; i++) {
 		struct history_commit *c = new_commit(h);

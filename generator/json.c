@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 #include "error.h"
 #include "json.h"
@@ -414,13 +415,9 @@ static int record(struct scan *s, struct json_pos key)
 
 	if (!s->positions)
 		return 0;
-	if (s->nvals == s->capvals) {
-		size_t cap = s->capvals ? s->capvals * 2 : 64;
-		if (!(v = realloc(s->vals, cap * sizeof(*v))))
-			return error_nomem();
-		s->vals = v;
-		s->capvals = cap;
-	}
+	if (!(v = array_grow(s->vals, &s->capvals, s->nvals + 1, sizeof(*v))))
+		return error_nomem();
+	s->vals = v;
 	v = &s->vals[s->nvals++];
 	v->node = NULL;
 	v->value = s->at;
@@ -438,13 +435,9 @@ static int push_key(struct scan *s, size_t key0, struct json_pos at)
 	if ((rc = buf_grow(&s->arena, 0)) < 0 ||
 	    (rc = scan_string(s, &s->arena)))
 		return rc;
-	if (s->nkeys == s->capkeys) {
-		size_t cap = s->capkeys ? s->capkeys * 2 : 64;
-		if (!(k = realloc(s->keys, cap * sizeof(*k))))
-			return error_nomem();
-		s->keys = k;
-		s->capkeys = cap;
-	}
+	if (!(k = array_grow(s->keys, &s->capkeys, s->nkeys + 1, sizeof(*k))))
+		return error_nomem();
+	s->keys = k;
 	k = &s->keys[s->nkeys];
 	k->off = off;
 	k->len = s->arena.len - off;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "error.h"
 #include "jsondiff.h"
 
@@ -99,15 +100,11 @@ static void add(struct ctx *c, enum jd_kind kind, const cJSON *old, const cJSON 
 
 	if (c->error < 0)
 		return;
-	if (c->out->n == c->out->cap) {
-		size_t cap = c->out->cap ? c->out->cap * 2 : 8;
-		if (!(e = realloc(c->out->v, cap * sizeof(*e)))) {
-			c->error = error_nomem();
-			return;
-		}
-		c->out->v = e;
-		c->out->cap = cap;
+	if (!(e = array_grow(c->out->v, &c->out->cap, c->out->n + 1, sizeof(*e)))) {
+		c->error = error_nomem();
+		return;
 	}
+	c->out->v = e;
 	e = &c->out->v[c->out->n];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;

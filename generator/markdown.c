@@ -4,6 +4,7 @@
 
 #include <cmark.h>
 
+#include "array.h"
 #include "buf.h"
 #include "error.h"
 #include "markdown.h"
@@ -131,14 +132,11 @@ static int filter(cmark_node *root, int shift)
 					goto done;
 				break;
 			}
-			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				if (!(p = realloc(drop, cap * sizeof(*drop)))) {
-					error = error_nomem();
-					goto done;
-				}
-				drop = p;
+			if (!(p = array_grow(drop, &cap, n + 1, sizeof(*drop)))) {
+				error = error_nomem();
+				goto done;
 			}
+			drop = p;
 			drop[n++] = node;
 			break;
 		default:

@@ -20,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 #include "error.h"
 #include "json.h"
+#include "hash.h"
 #include "mustache.h"
 #include "text.h"
 
@@ -77,11 +79,7 @@ struct mustache_set {
 
 static uint32_t hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return (uint32_t)hash_bytes(s, n);
 }
 
 static const struct mustache_template *find(const struct mustache_set *set,
@@ -816,15 +814,11 @@ static int insert(struct mustache_set *set, struct mustache_template *t)
 {
 	size_t i, mask;
 
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		struct mustache_template **v;
+	struct mustache_template **v;
 
-		if (!(v = realloc(set->tpl, cap * sizeof(*v))))
-			return error_nomem();
-		set->tpl = v;
-		set->cap = cap;
-	}
+	if (!(v = array_grow(set->tpl, &set->cap, set->n + 1, sizeof(*v))))
+		return error_nomem();
+	set->tpl = v;
 	if ((set->n + 1) * 2 > set->nslot) {
 		size_t nslot = set->nslot ? set->nslot * 2 : 32, j;
 		uint32_t *slot = calloc(nslot, sizeof(*slot));

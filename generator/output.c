@@ -24,8 +24,10 @@
 
 #include <nettle/sha2.h>
 
+#include "array.h"
 #include "buf.h"
 #include "error.h"
+#include "hash.h"
 #include "output.h"
 
 /* The marker's contents: what it says is only that gongshi wrote the
@@ -584,14 +586,9 @@ static int ready(const struct output *o)
 	return 0;
 }
 
-/* FNV-1a, for the sets of paths. */
 static size_t hash_path(const char *s, size_t n)
 {
-	size_t h = 2166136261u, i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return (size_t)hash_bytes(s, n);
 }
 
 /*
@@ -683,19 +680,14 @@ static int file_known(const struct output *o, const char *s, size_t n)
 /* Records the folder d (taken) as created. */
 static int add_dir(struct output *o, char *d)
 {
-	size_t cap;
 	char **v;
 	int error;
 
-	if (o->ndirs == o->capdirs) {
-		cap = o->capdirs ? o->capdirs * 2 : 64;
-		if (!(v = realloc(o->dirs, cap * sizeof(*v)))) {
-			free(d);
-			return error_nomem();
-		}
-		o->dirs = v;
-		o->capdirs = cap;
+	if (!(v = array_grow(o->dirs, &o->capdirs, o->ndirs + 1, sizeof(*v)))) {
+		free(d);
+		return error_nomem();
 	}
+	o->dirs = v;
 	o->dirs[o->ndirs] = d;
 	if ((error = set_add(o, &o->dirset, &o->capdirset, dir_path,
 			     o->ndirs)) < 0) {
@@ -834,14 +826,11 @@ static int read_sums(struct output *o, int dfd, struct timespec *ctime)
 			continue;
 		if (!(nl = strchr(p, '\n')) || nl - p < 67 || p[64] != ' ' || p[65] != ' ')
 			goto bad;
-		if (o->nsums == o->capsums) {
-			o->capsums = o->capsums ? 2 * o->capsums : 256;
-			if (!(v = realloc(o->sums, o->capsums * sizeof(*v)))) {
-				error = error_nomem();
-				goto done;
-			}
-			o->sums = v;
+		if (!(v = array_grow(o->sums, &o->capsums, o->nsums + 1, sizeof(*v)))) {
+			error = error_nomem();
+			goto done;
 		}
+		o->sums = v;
 		for (k = 0; k < 32; k++) {
 			if ((hi = hex_digit(p[2 * k])) < 0 || (lo = hex_digit(p[2 * k + 1])) < 0)
 				goto bad;
@@ -1267,15 +1256,10 @@ static int reopen(struct output *o, const char *path, int *fdp)
 static int grow_files(struct output *o)
 {
 	struct output_file *v;
-	size_t cap;
 
-	if (o->nfiles < o->capfiles)
-		return 0;
-	cap = o->capfiles ? o->capfiles * 2 : 64;
-	if (!(v = realloc(o->files, cap * sizeof(*v))))
+	if (!(v = array_grow(o->files, &o->capfiles, o->nfiles + 1, sizeof(*v))))
 		return error_nomem();
 	o->files = v;
-	o->capfiles = cap;
 	return 0;
 }
 

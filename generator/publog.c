@@ -10,6 +10,7 @@
 
 #include <nettle/sha2.h>
 
+#include "array.h"
 #include "buf.h"
 #include "error.h"
 #include "json.h"
@@ -323,7 +324,7 @@ done:
 int publog_verify(const char *dir, const char *repo, FILE *out)
 {
 	struct buf sums = BUF_INIT, path = BUF_INIT, text = BUF_INIT, rel = BUF_INIT;
-	struct listed *v = NULL;
+	struct listed *v = NULL, *w;
 	size_t n = 0, cap = 0, i;
 	char *p, *nl, hex[65], head[65], noted[65];
 	cJSON *log = NULL;
@@ -362,14 +363,11 @@ int publog_verify(const char *dir, const char *repo, FILE *out)
 			bad++;
 			continue;
 		}
-		if (n == cap) {
-			struct listed *w = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof(*v));
-			if (!w) {
-				error = error_nomem();
-				goto done;
-			}
-			v = w;
+		if (!(w = array_grow(v, &cap, n + 1, sizeof(*v)))) {
+			error = error_nomem();
+			goto done;
 		}
+		v = w;
 		v[n].path = p + 66;
 		v[n++].seen = 0;
 		if (file_hex(dfd, p + 66, hex) < 0) {

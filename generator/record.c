@@ -3,38 +3,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array.h"
 #include "buf.h"
 #include "error.h"
 #include "record.h"
 #include "schema.h"
 #include "uscc.h"
-
-/* ---- arena: every string and sub-array of a record ---- */
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
-static void *arena_alloc(struct record *r, size_t n)
-{
-	struct arena_chunk *c = r->arena;
-	size_t align = sizeof(max_align_t);
-
-	n = (n + align - 1) / align * align;
-	if (!c || c->size - c->used < n) {
-		size_t size = n > 65536 ? n : 65536;
-		if (!(c = malloc(sizeof(*c) + size)))
-			return NULL;
-		c->next = r->arena;
-		c->used = 0;
-		c->size = size;
-		r->arena = c;
-	}
-	c->used += n;
-	return (char *)c->data + c->used - n;
-}
 
 /* ---- kinds ---- */
 
@@ -133,15 +107,11 @@ static void *new_entity(struct loader *L, enum record_kind k)
 	size_t *n = kind_count(L->r, k);
 	char *a;
 
-	if (*n == L->cap[k]) {
-		size_t cap = L->cap[k] ? L->cap[k] * 2 : 64;
-		if (!(a = realloc(L->arr[k], cap * kind_size[k]))) {
-			L->error = error_nomem();
-			return NULL;
-		}
-		L->arr[k] = a;
-		L->cap[k] = cap;
+	if (!(a = array_grow(L->arr[k], &L->cap[k], *n + 1, kind_size[k]))) {
+		L->error = error_nomem();
+		return NULL;
 	}
+	L->arr[k] = a;
 	a = (char *)L->arr[k] + (*n)++ * kind_size[k];
 	memset(a, 0, kind_size[k]);
 	return a;
@@ -149,14 +119,11 @@ static void *new_entity(struct loader *L, enum record_kind k)
 
 static const char *intern(struct loader *L, const char *s)
 {
-	size_t n = strlen(s) + 1;
-	char *p = arena_alloc(L->r, n);
+	char *p = arena_strdup(&L->r->arena, s);
 
-	if (!p) {
+	if (!p)
 		L->error = error_nomem();
-		return NULL;
-	}
-	return memcpy(p, s, n);
+	return p;
 }
 
 static void *alloc_array(struct loader *L, size_t n, size_t size)
@@ -165,10 +132,8 @@ static void *alloc_array(struct loader *L, size_t n, size_t size)
 
 	if (!n)
 		return NULL;
-	if (!(p = arena_alloc(L->r, n * size)))
+	if (!(p = arena_calloc(&L->r->arena, n, size)))
 		L->error = error_nomem();
-	else
-		memset(p, 0, n * size);
 	return p;
 }
 
@@ -991,8 +956,6 @@ done:
 
 void record_release(struct record *r)
 {
-	struct arena_chunk *c, *next;
-
 	free(r->programs);
 	free(r->organizations);
 	free(r->rounds);
@@ -1001,9 +964,6 @@ void record_release(struct record *r)
 	free(r->objections);
 	free(r->revocations);
 	calendar_release(&r->calendar);
-	for (c = r->arena; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));
 }

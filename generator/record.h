@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "calendar.h"
 #include "date.h"
 #include "diag.h"
@@ -251,8 +252,6 @@ struct revocation {
 	const struct ground *res_ground;
 };
 
-struct arena_chunk;
-
 struct record {
 	struct program *programs;           size_t nprograms;
 	struct organization *organizations; size_t norganizations;
@@ -263,7 +262,7 @@ struct record {
 	struct revocation *revocations;     size_t nrevocations;
 	struct calendar calendar;
 	size_t nfiles;                      /* files read */
-	struct arena_chunk *arena;          /* owns every string and array */
+	struct arena arena;                 /* owns every string and array */
 };
 
 #define RECORD_INIT { 0 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 #include "date.h"
 #include "error.h"
@@ -137,13 +138,9 @@ static int collect(struct schema_set *set, const cJSON *root, const cJSON *n)
 	for (c = n->child; c; c = c->next) {
 		if (c->string && cJSON_IsString(c) && !strcmp(c->string, "pattern")) {
 			struct pattern *p;
-			if (set->npatterns == set->patterns_cap) {
-				size_t cap = set->patterns_cap ? set->patterns_cap * 2 : 32;
-				if (!(p = realloc(set->patterns, cap * sizeof(*p))))
-					return error_nomem();
-				set->patterns = p;
-				set->patterns_cap = cap;
-			}
+			if (!(p = array_grow(set->patterns, &set->patterns_cap, set->npatterns + 1, sizeof(*p))))
+				return error_nomem();
+			set->patterns = p;
 			p = &set->patterns[set->npatterns];
 			if ((error = compile_pattern(&p->re, c->valuestring)) < 0)
 				return error;
@@ -151,13 +148,9 @@ static int collect(struct schema_set *set, const cJSON *root, const cJSON *n)
 			set->npatterns++;
 		} else if (c->string && cJSON_IsString(c) && !strcmp(c->string, "$ref")) {
 			struct ref *r;
-			if (set->nrefs == set->refs_cap) {
-				size_t cap = set->refs_cap ? set->refs_cap * 2 : 64;
-				if (!(r = realloc(set->refs, cap * sizeof(*r))))
-					return error_nomem();
-				set->refs = r;
-				set->refs_cap = cap;
-			}
+			if (!(r = array_grow(set->refs, &set->refs_cap, set->nrefs + 1, sizeof(*r))))
+				return error_nomem();
+			set->refs = r;
 			r = &set->refs[set->nrefs];
 			if (!(r->target = resolve(set, root, c->valuestring)))
 				return error_set(ERR_INVALID, "schema $ref does not resolve: %s",

@@ -13,6 +13,7 @@
 #include <git2.h>
 #include <zlib.h>
 
+#include "array.h"
 #include "error.h"
 #include "sign.h"
 #include "source.h"
@@ -67,13 +68,9 @@ static int add_entry(struct source *s, const char *dir, const char *name,
 	if (link && (strncmp(dir, SOURCE_ROOT, sizeof(SOURCE_ROOT) - 1) ||
 		     (dir[sizeof(SOURCE_ROOT) - 1] && dir[sizeof(SOURCE_ROOT) - 1] != '/')))
 		return add_link(s, dir, name);
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		if (!(e = realloc(s->v, cap * sizeof(*e))))
-			return error_nomem();
-		s->v = e;
-		s->cap = cap;
-	}
+	if (!(e = array_grow(s->v, &s->cap, s->n + 1, sizeof(*e))))
+		return error_nomem();
+	s->v = e;
 	e = &s->v[s->n];
 	if (!(e->path = malloc(dl + nl + 2)))
 		return error_nomem();
@@ -685,13 +682,9 @@ static int change_add(struct changes *c, const char *dir, const char *name, enum
 	struct source_change *e;
 	size_t dl = strlen(dir), nl = strlen(name);
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		if (!(e = realloc(c->v, cap * sizeof(*e))))
-			return error_nomem();
-		c->v = e;
-		c->cap = cap;
-	}
+	if (!(e = array_grow(c->v, &c->cap, c->n + 1, sizeof(*e))))
+		return error_nomem();
+	c->v = e;
 	e = &c->v[c->n];
 	if (!(e->path = malloc(dl + nl + 2)))
 		return error_nomem();
@@ -1145,7 +1138,7 @@ static int pending_cmp(const void *a, const void *b)
 static int shallow_list(const struct source *s, const git_oid *tip, const char *stop, struct pending **out,
 			size_t *nout)
 {
-	struct pending *seen = NULL, *stack = NULL;
+	struct pending *seen = NULL, *stack = NULL, *v;
 	size_t nseen = 0, nstack = 0, cap = 0, tcap = 0, i;
 	git_oid hide;
 	int error = 0;
@@ -1166,27 +1159,21 @@ static int shallow_list(const struct source *s, const git_oid *tip, const char *
 			git_error_clear();
 			continue;
 		}
-		if (nseen == cap) {
-			struct pending *v = realloc(seen, sizeof(*v) * (cap = cap ? cap * 2 : 64));
-			if (!v) {
-				git_commit_free(commit);
-				error = error_nomem();
-				break;
-			}
-			seen = v;
+		if (!(v = array_grow(seen, &cap, nseen + 1, sizeof(*v)))) {
+			git_commit_free(commit);
+			error = error_nomem();
+			break;
 		}
+		seen = v;
 		seen[nseen].id = id;
 		seen[nseen++].time = (int64_t)git_commit_time(commit);
 		np = git_commit_parentcount(commit);
 		for (k = 0; k < np && error >= 0; k++) {
-			if (nstack == tcap) {
-				struct pending *v = realloc(stack, sizeof(*v) * (tcap *= 2));
-				if (!v) {
-					error = error_nomem();
-					break;
-				}
-				stack = v;
+			if (!(v = array_grow(stack, &tcap, nstack + 1, sizeof(*v)))) {
+				error = error_nomem();
+				break;
 			}
+			stack = v;
 			stack[nstack++].id = *git_commit_parent_id(commit, k);
 		}
 		git_commit_free(commit);
@@ -1282,7 +1269,7 @@ static int count_walk(const struct source *s, const char *stop, bool first_paren
 		      git_oid **ids, size_t *count)
 {
 	git_revwalk *walk = NULL;
-	git_oid oid, *v = NULL;
+	git_oid oid, *v = NULL, *bigger;
 	size_t n = 0, cap = 0;
 	int r, error = 0;
 
@@ -1296,9 +1283,8 @@ static int count_walk(const struct source *s, const char *stop, bool first_paren
 	if (first_parent)
 		git_revwalk_simplify_first_parent(walk);
 	while ((r = git_revwalk_next(&oid, walk)) == 0) {
-		if (first_parent && n == cap) {
-			git_oid *bigger = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof(*v));
-			if (!bigger) {
+		if (first_parent) {
+			if (!(bigger = array_grow(v, &cap, n + 1, sizeof(*v)))) {
 				error = error_nomem();
 				goto done;
 			}
@@ -1465,7 +1451,7 @@ int source_extends(const struct source *s, const char *ancestor, bool *out)
 {
 	git_revwalk *walk = NULL;
 	git_commit *c = NULL;
-	git_oid top, base, oid, *v = NULL, *sorted = NULL;
+	git_oid top, base, oid, *v = NULL, *sorted = NULL, *bigger;
 	unsigned char *desc = NULL; /* by position in sorted: descends from base */
 	size_t n = 0, cap = 0, i, k;
 	int r, error = 0;
@@ -1483,14 +1469,11 @@ int source_extends(const struct source *s, const char *ancestor, bool *out)
 	/* parents first, so each commit's parents are settled before it */
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	while ((r = git_revwalk_next(&oid, walk)) == 0) {
-		if (n == cap) {
-			git_oid *bigger = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-			if (!bigger) {
-				error = error_nomem();
-				goto done;
-			}
-			v = bigger;
+		if (!(bigger = array_grow(v, &cap, n + 1, sizeof(*v)))) {
+			error = error_nomem();
+			goto done;
 		}
+		v = bigger;
 		v[n++] = oid;
 	}
 	if (r != GIT_ITEROVER) {
