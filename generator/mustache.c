@@ -137,9 +137,11 @@ struct comp {
 	const char *name;
 	struct mustache_error *err;
 	struct tok *toks;
-	uint32_t ntok, tokcap;
+	uint32_t ntok;
+	size_t tokcap;
 	struct node *nodes;
-	uint32_t nnodes, nodecap;
+	uint32_t nnodes;
+	size_t nodecap;
 	uint32_t merge;    /* the text node new text may extend, or NONE */
 	struct buf pool;
 	struct frame fs[MUSTACHE_MAX_NESTING + 1];
@@ -202,17 +204,11 @@ static struct tok *add_tok(struct comp *c)
 {
 	struct tok *t;
 
-	if (c->ntok == c->tokcap) {
-		uint32_t cap = c->tokcap ? c->tokcap * 2 : 64;
-		struct tok *v = realloc(c->toks, cap * sizeof(*v));
-
-		if (!v) {
-			error_nomem();
-			return NULL;
-		}
-		c->toks = v;
-		c->tokcap = cap;
+	if (!(t = array_grow(c->toks, &c->tokcap, (size_t)c->ntok + 1, sizeof(*t)))) {
+		error_nomem();
+		return NULL;
 	}
+	c->toks = t;
 	t = &c->toks[c->ntok++];
 	memset(t, 0, sizeof(*t));
 	return t;
@@ -458,17 +454,11 @@ static struct node *add_node(struct comp *c, uint8_t op)
 {
 	struct node *n;
 
-	if (c->nnodes == c->nodecap) {
-		uint32_t cap = c->nodecap ? c->nodecap * 2 : 32;
-		struct node *v = realloc(c->nodes, cap * sizeof(*v));
-
-		if (!v) {
-			error_nomem();
-			return NULL;
-		}
-		c->nodes = v;
-		c->nodecap = cap;
+	if (!(n = array_grow(c->nodes, &c->nodecap, (size_t)c->nnodes + 1, sizeof(*n)))) {
+		error_nomem();
+		return NULL;
 	}
+	c->nodes = n;
 	n = &c->nodes[c->nnodes++];
 	memset(n, 0, sizeof(*n));
 	n->op = op;

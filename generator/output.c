@@ -405,37 +405,57 @@ static int walk_list(int dfd, struct buf *rel, struct buf *out, int depth)
 	return error;
 }
 
-static void start_walk(struct output *o)
+/* Forks a helper process that answers through a memfd: 1 in the child,
+ * 0 in the parent (*pid 0 when none could be started: then the parent
+ * does the work itself). */
+static int start_child(const char *name, pid_t *pid, int *fd)
 {
-	struct buf rel = BUF_INIT, out = BUF_INIT;
-	ssize_t w;
-	size_t off;
 	pid_t parent = getpid();
-	int fd, dfd, ok;
 
-	if ((fd = memfd_create("gongshi-walk", MFD_CLOEXEC)) < 0)
-		return;
+	*pid = 0;
+	if ((*fd = memfd_create(name, MFD_CLOEXEC)) < 0)
+		return 0;
 	fflush(NULL);
-	if ((o->walker = fork()) < 0) {
-		o->walker = 0;
-		close(fd);
-		return;
+	if ((*pid = fork()) < 0) {
+		*pid = 0;
+		close(*fd);
+		*fd = -1;
+		return 0;
 	}
-	if (o->walker > 0) {
-		o->walkfd = fd;
-		return;
-	}
-	/* the walker: nothing of the parent's but its folder */
-	prctl(PR_SET_NAME, "gongshi-walk"); /* for ps and top */
-	ok = prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent &&
-	     (dfd = openat(o->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
-	     buf_grow(&rel, 256) >= 0 && (rel.ptr[0] = '\0', walk_list(dfd, &rel, &out, 0) >= 0);
-	for (off = 0; ok && off < out.len; off += (size_t)w)
-		if ((w = write(fd, out.ptr + off, out.len - off)) < 0 && errno != EINTR)
+	if (*pid > 0)
+		return 0;
+	prctl(PR_SET_NAME, name); /* for ps and top */
+	/* dies with the parent; a parent already gone: nobody to answer */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+	return 1;
+}
+
+/* In the child: sends out through fd and exits, 0 when ok and sent. */
+static void child_answer(int fd, const struct buf *out, int ok)
+{
+	size_t off;
+	ssize_t w;
+
+	for (off = 0; ok && off < out->len; off += (size_t)w)
+		if ((w = write(fd, out->ptr + off, out->len - off)) < 0 && errno != EINTR)
 			ok = 0;
 		else if (w < 0)
 			w = 0;
 	_exit(ok ? 0 : 1);
+}
+
+static void start_walk(struct output *o)
+{
+	struct buf rel = BUF_INIT, out = BUF_INIT;
+	int dfd, ok;
+
+	if (!start_child("gongshi-walk", &o->walker, &o->walkfd))
+		return;
+	/* the walker: nothing of the parent's but its folder */
+	ok = (dfd = openat(o->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
+	     buf_grow(&rel, 256) >= 0 && (rel.ptr[0] = '\0', walk_list(dfd, &rel, &out, 0) >= 0);
+	child_answer(o->walkfd, &out, ok);
 }
 
 /* Kills a helper process (the walker, the checker) that is still
@@ -1015,32 +1035,11 @@ static int read_memfd(int fd, struct buf *out)
 static void start_check(struct output *o, int dfd, const struct timespec *ref)
 {
 	struct buf rel = BUF_INIT, out = BUF_INIT;
-	pid_t parent = getpid();
-	size_t off;
-	ssize_t w;
-	int fd, ok;
 
-	if ((fd = memfd_create("gongshi-check", MFD_CLOEXEC)) < 0)
+	if (!start_child("gongshi-check", &o->checker, &o->checkfd))
 		return;
-	fflush(NULL);
-	if ((o->checker = fork()) < 0) {
-		o->checker = 0;
-		close(fd);
-		return;
-	}
-	if (o->checker > 0) {
-		o->checkfd = fd;
-		return;
-	}
-	prctl(PR_SET_NAME, "gongshi-check"); /* for ps and top */
-	ok = prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent &&
-	     buf_grow(&rel, 256) >= 0 && (rel.ptr[0] = '\0', check_tree(o, dfd, &rel, &out, ref, 0) >= 0);
-	for (off = 0; ok && off < out.len; off += (size_t)w)
-		if ((w = write(fd, out.ptr + off, out.len - off)) < 0 && errno != EINTR)
-			ok = 0;
-		else if (w < 0)
-			w = 0;
-	_exit(ok ? 0 : 1);
+	child_answer(o->checkfd, &out, buf_grow(&rel, 256) >= 0 &&
+		     (rel.ptr[0] = '\0', check_tree(o, dfd, &rel, &out, ref, 0) >= 0));
 }
 
 static void stop_check(struct output *o)

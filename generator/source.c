@@ -42,19 +42,29 @@ void source_global_shutdown(void)
 	git_libgit2_shutdown();
 }
 
+/* "dir/name" (dir alone when name is NULL), malloc'ed; NULL: out of memory. */
+static char *path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = name ? strlen(name) : 0;
+	char *p = malloc(dl + nl + 2);
+
+	if (p)
+		snprintf(p, dl + nl + 2, "%s%s%s", dir, name ? "/" : "", name ? name : "");
+	return p;
+}
+
 /* A link outside the record, into s->links: path is dir/name, or dir
  * alone when name is NULL. */
 static int add_link(struct source *s, const char *dir, const char *name)
 {
-	char **v = realloc(s->links, (s->nlinks + 1) * sizeof(*v));
-	size_t dl = strlen(dir), nl = name ? strlen(name) : 0;
+	char **v;
 
-	if (!v)
+	if (!(v = array_grow(s->links, &s->caplinks, s->nlinks + 1, sizeof(*v))))
 		return error_nomem();
 	s->links = v;
-	if (!(v[s->nlinks] = malloc(dl + nl + 2)))
+	if (!(v[s->nlinks] = path_join(dir, name)))
 		return error_nomem();
-	snprintf(v[s->nlinks++], dl + nl + 2, "%s%s%s", dir, name ? "/" : "", name ? name : "");
+	s->nlinks++;
 	return 0;
 }
 
@@ -62,7 +72,6 @@ static int add_entry(struct source *s, const char *dir, const char *name,
 		     const unsigned char *oid, bool link)
 {
 	struct source_entry *e;
-	size_t dl = strlen(dir), nl = strlen(name);
 
 	/* the record's own links stay, for the record's rules to tell */
 	if (link && (strncmp(dir, SOURCE_ROOT, sizeof(SOURCE_ROOT) - 1) ||
@@ -72,11 +81,8 @@ static int add_entry(struct source *s, const char *dir, const char *name,
 		return error_nomem();
 	s->v = e;
 	e = &s->v[s->n];
-	if (!(e->path = malloc(dl + nl + 2)))
+	if (!(e->path = path_join(dir, name)))
 		return error_nomem();
-	memcpy(e->path, dir, dl);
-	e->path[dl] = '/';
-	memcpy(e->path + dl + 1, name, nl + 1);
 	if (oid)
 		memcpy(e->oid, oid, sizeof(e->oid));
 	else
@@ -680,15 +686,13 @@ static int change_add(struct changes *c, const char *dir, const char *name, enum
 		      const unsigned char *old, const unsigned char *new)
 {
 	struct source_change *e;
-	size_t dl = strlen(dir), nl = strlen(name);
 
 	if (!(e = array_grow(c->v, &c->cap, c->n + 1, sizeof(*e))))
 		return error_nomem();
 	c->v = e;
 	e = &c->v[c->n];
-	if (!(e->path = malloc(dl + nl + 2)))
+	if (!(e->path = path_join(dir, name)))
 		return error_nomem();
-	snprintf(e->path, dl + nl + 2, "%s/%s", dir, name);
 	e->status = st;
 	memset(e->old_oid, 0, 20);
 	memset(e->new_oid, 0, 20);

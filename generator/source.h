@@ -45,7 +45,7 @@ struct source {
 	                           themselves), left out of v: a site never
 	                           reads them, so a link's target is never
 	                           published as a page; told as warnings */
-	size_t nlinks;
+	size_t nlinks, caplinks;
 	const struct sign_keys *keys; /* not owned: what commit signatures are
 	                           verified against (sign.h); NULL: no keys */
 };
