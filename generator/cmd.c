@@ -296,7 +296,12 @@ static void check_usage(FILE *out)
 	      "                 China, or SOURCE_DATE_EPOCH when set)\n"
 	      "  -q, --quiet    print the diagnostics only, not the closing count\n"
 	      "  -C DIR         the repository\n\n"
-	      "Exit status: 0 no error (warnings allowed), 1 errors, 2 trouble reading.\n", out);
+	      "Each error of a program's rule (a lapse) is then said to be new in the commit\n"
+	      "(not in its first parent, both checked on the commit's date), already in the\n"
+	      "published history, or from time passing, and whether the record overrides it\n"
+	      "(\"lapses\" in its file).\n\n"
+	      "Exit status: 0 nothing a build refuses (warnings, and lapses that are not new\n"
+	      "or are overridden, allowed), 1 errors, 2 trouble reading.\n", out);
 }
 
 static int run_check(const struct global *g, int argc, char **argv)
@@ -510,7 +515,9 @@ static void build_usage(FILE *out)
 	      "                     [--allow-rewrite] [--allow-shallow] [--discard-foreign] [--force-draft]\n"
 	      "                     [--new-log] [-j N] [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
-	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
+	      "A record that breaks the format, or whose commit newly breaks a program's rule\n"
+	      "without an override, is refused with check's diagnostics; lapses from time\n"
+	      "passing or already published are shown on the pages they concern.  The site is\n"
 	      "written beside DIR and swapped into place only when complete.  DIR must be\n"
 	      "absent, empty or a site gongshi wrote (it holds .gongshi-site and SHA256SUMS),\n"
 	      "and never the repository, its .git, data/, content/ or themes/.  One build of\n"
