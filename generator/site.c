@@ -2821,16 +2821,25 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		cJSON *o, *arr;
 		date_t t = l->due != DATE_NONE ? l->due + 1 : l->notice ? l->notice->issued.v : S->o->today;
 		char frag[96];
+		size_t j, same = 0;
 		if (only && (!l->round || l->round->res_program != only))
 			continue;
 		o = v[n++] = cJSON_CreateObject();
 		put_lapse(arr = add_arr(o, "lapse"), l, NULL);
-		snprintf(frag, sizeof(frag), "#lapse-%s-%zu", l->rule, i);
+		/* a stable id: the record's URL and the rule, counted only when it repeats */
+		for (j = 0; j < i; j++)
+			same += !strcmp(ls->v[j].path, l->path) && !strcmp(ls->v[j].rule, l->rule);
+		if (same)
+			snprintf(frag, sizeof(frag), "#lapse-%s-%zu", l->rule, same + 1);
+		else
+			snprintf(frag, sizeof(frag), "#lapse-%s", l->rule);
 		put_str(o, "fragment", frag);
-		put_str(o, "title", frag); /* the feed sorts by date, then title: never shown */
 		if (!json_get_string(cJSON_GetArrayItem(arr, 0), "href"))
 			put_str(cJSON_GetArrayItem(arr, 0), "href", "index.html");
 		put_str(o, "href", json_get_string(cJSON_GetArrayItem(arr, 0), "href"));
+		/* the feed sorts by date, then title: the entry's own id, unique, never shown */
+		snprintf(id, sizeof(id), "%s%s", json_get_string(o, "href"), frag);
+		put_str(o, "title", id);
 		rfc3339(when, t == DATE_NONE ? S->o->today : t);
 		put_str(o, "date", when);
 	}
