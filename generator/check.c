@@ -11,7 +11,45 @@ struct ctx {
 	const struct check_options *o;
 	struct diags *d;
 	int error; /* sticky: the first allocation failure */
+	struct check_lapse *last; /* the lapse the last report added, or NULL */
 };
+
+/* Errors of the record's format, which no override lets through. */
+static bool is_lapse_rule(const char *rule)
+{
+	return strcmp(rule, "program-rules") && strcmp(rule, "calendar-missing");
+}
+
+static void add_lapse(struct ctx *c, const char *path, struct json_pos pos, const char *rule,
+		      const char *msg)
+{
+	struct check_lapses *l = c->o->lapses;
+	struct check_lapse *e;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		if (!(e = realloc(l->v, cap * sizeof(*e)))) {
+			if (!c->error)
+				c->error = error_nomem();
+			return;
+		}
+		l->v = e;
+		l->cap = cap;
+	}
+	e = &l->v[l->n];
+	memset(e, 0, sizeof(*e));
+	if (!(e->msg = strdup(msg))) {
+		if (!c->error)
+			c->error = error_nomem();
+		return;
+	}
+	e->rule = rule;
+	e->path = path;
+	e->pos = pos;
+	e->due = e->date = e->start = e->end = DATE_NONE;
+	l->n++;
+	c->last = e;
+}
 
 static void report(struct ctx *c, enum diag_level level, const char *path,
 		   struct json_pos pos, const char *rule, const char *fmt, ...)
@@ -31,7 +69,31 @@ static void report(struct ctx *c, enum diag_level level, const char *path,
 		error = diags_add(c->d, level, path, pos.line, pos.col, rule, "%s", msg.ptr);
 	if (error < 0 && !c->error)
 		c->error = error;
+	c->last = NULL;
+	if (error >= 0 && level == DIAG_ERROR && c->o->lapses && is_lapse_rule(rule))
+		add_lapse(c, path, pos, rule, msg.ptr);
 	buf_release(&msg);
+}
+
+/* What a page says of the lapse just reported (nothing if none was kept). */
+static void lapse_notice(struct ctx *c, const struct notice *n, const char *article)
+{
+	if (!c->last)
+		return;
+	c->last->notice = n;
+	c->last->round = n ? n->res_round : NULL;
+	c->last->article = article;
+	if (n) {
+		c->last->start = n->start.v;
+		c->last->end = n->end.v;
+	}
+}
+
+static void lapse_objection(struct ctx *c, const struct objection *b, const char *article)
+{
+	lapse_notice(c, b->res_notice, article);
+	if (c->last)
+		c->last->objection = b;
 }
 
 #define ERROR(c, path, pos, rule, ...) report(c, DIAG_ERROR, path, pos, rule, __VA_ARGS__)
@@ -581,6 +643,15 @@ static void check_notices(struct ctx *c, const struct notice **best)
 			      notice_kind_zh(n->kind), len, unit_name(rule->unit), fmt_date(n->start.v, d1),
 			      fmt_date(n->end.v, d2), p->id.v, rule->min == rule->max ? "" : "at most ",
 			      rule->max, unit_name(rule->unit), rule->article);
+		else
+			continue;
+		lapse_notice(c, n, rule->article);
+		if (c->last) {
+			c->last->n = len;
+			c->last->over = !(rule->min && len < rule->min);
+			c->last->want = c->last->over ? rule->max : rule->min;
+			c->last->working = rule->unit == UNIT_WORKING_DAYS;
+		}
 	}
 	for (i = 0; i < r->nrounds; i++) {
 		const struct round *x = &r->rounds[i];
@@ -710,6 +781,15 @@ static void check_objections(struct ctx *c)
 			      "undecided and overdue: received on %s, to be decided by %s, %ld %s later (%s)",
 			      fmt_date(b->received.v, d1), fmt_date(due, d2), p->decision_within,
 			      unit_name(p->decision_unit), p->decision_article);
+		else
+			continue;
+		lapse_objection(c, b, p->decision_article);
+		if (c->last) {
+			c->last->due = due;
+			c->last->date = b->decided.v;
+			c->last->n = p->decision_within;
+			c->last->working = p->decision_unit == UNIT_WORKING_DAYS;
+		}
 	}
 }
 
@@ -770,9 +850,47 @@ static void check_revocations(struct ctx *c)
 	free(announced);
 }
 
+/* The records a lapse whose kind of rule gives no more concerns, by its file. */
+static void locate(const struct record *r, struct check_lapse *l)
+{
+	size_t i;
+
+	if (l->round || l->notice || l->objection)
+		return;
+	for (i = 0; i < r->nobjections; i++)
+		if (r->objections[i].path == l->path) {
+			l->objection = &r->objections[i];
+			l->notice = l->objection->res_notice;
+			l->round = l->notice ? l->notice->res_round : NULL;
+			return;
+		}
+	for (i = 0; i < r->nnotices; i++)
+		if (r->notices[i].path == l->path) {
+			l->notice = &r->notices[i];
+			l->round = l->notice->res_round;
+			return;
+		}
+	for (i = 0; i < r->nrounds; i++)
+		if (r->rounds[i].path == l->path) {
+			l->round = &r->rounds[i];
+			return;
+		}
+	for (i = 0; i < r->napplications; i++)
+		if (r->applications[i].path == l->path) {
+			l->round = r->applications[i].res_round;
+			return;
+		}
+	for (i = 0; i < r->nrevocations; i++)
+		if (r->revocations[i].path == l->path) {
+			l->round = r->revocations[i].res_app ? r->revocations[i].res_app->res_round : NULL;
+			return;
+		}
+}
+
 int check_record(const struct record *r, const struct check_options *o, struct diags *d)
 {
-	struct ctx c = { r, o, d, 0 };
+	struct ctx c = { r, o, d, 0, NULL };
+	size_t first = o->lapses ? o->lapses->n : 0;
 	const struct application **v = malloc((r->napplications + 1) * sizeof(*v));
 	const struct notice **best = calloc(r->napplications + 1, sizeof(*best));
 	size_t i;
@@ -792,10 +910,66 @@ int check_record(const struct record *r, const struct check_options *o, struct d
 	check_awards(&c, best);
 	check_objections(&c);
 	check_revocations(&c);
+	for (i = first; o->lapses && i < o->lapses->n; i++)
+		locate(r, &o->lapses->v[i]);
 done:
 	free(v);
 	free(best);
 	return c.error;
+}
+
+void check_lapses_release(struct check_lapses *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].msg);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static bool objection_late(const char *rule)
+{
+	return !strcmp(rule, "objection-overdue") || !strcmp(rule, "objection-deadline");
+}
+
+static bool same_lapse(const struct check_lapse *a, const struct check_lapse *b, bool family)
+{
+	if (strcmp(a->path, b->path))
+		return false;
+	if (family && objection_late(a->rule) && objection_late(b->rule))
+		return true;
+	return !strcmp(a->rule, b->rule) && !strcmp(a->msg, b->msg);
+}
+
+static bool has_lapse(const struct check_lapses *l, const struct check_lapse *x, bool family)
+{
+	size_t i;
+
+	for (i = 0; l && i < l->n; i++)
+		if (same_lapse(&l->v[i], x, family))
+			return true;
+	return false;
+}
+
+size_t check_classify(const struct record *r, struct check_lapses *now,
+		      const struct check_lapses *at_commit, const struct check_lapses *parent)
+{
+	size_t i, blocking = 0;
+
+	for (i = 0; i < now->n; i++) {
+		struct check_lapse *l = &now->v[i];
+		if (!has_lapse(at_commit, l, false))
+			l->origin = LAPSE_TIME;
+		else if (has_lapse(parent, l, true))
+			l->origin = LAPSE_HISTORY;
+		else
+			l->origin = LAPSE_NEW;
+		l->override = record_find_lapse(r, l->path, l->rule);
+		blocking += l->origin == LAPSE_NEW && !l->override;
+	}
+	return blocking;
 }
 
 /* ---- the registry, for `gongshi rules` ---- */

@@ -199,6 +199,104 @@ static int open_source(const struct read_opts *o, struct source *src)
 			   : source_open_commit(src, o->g.dir, o->rev);
 }
 
+/* ---- lapses: new in the commit, or of the record ---- */
+
+/* Sets the origin of each lapse of now (check.h): checks rec again on
+ * its commit's date, and its first parent on that date.  Nothing more
+ * is read when now has no lapse, so a record that keeps its rules costs
+ * one check, as before.  *parent: the parent's id, "" when none. */
+static int lapses_classify(const struct read_opts *o, const struct source *src, const struct record *rec,
+			   struct check_lapses *now, char parent[41], date_t *at)
+{
+	struct check_lapses at_commit = CHECK_LAPSES_INIT, in_parent = CHECK_LAPSES_INIT;
+	struct source psrc = SOURCE_INIT;
+	struct record prec = RECORD_INIT;
+	struct diags scratch = DIAGS_INIT;
+	struct check_options co;
+	int error = 0, r = 1;
+
+	parent[0] = '\0';
+	*at = src->worktree ? o->today : date_from_time_cst((time_t)src->time);
+	if (!now->n)
+		return 0;
+	co.today = *at;
+	co.lapses = &at_commit;
+	if ((error = check_record(rec, &co, &scratch)) < 0 || (r = source_first_parent(src, parent)) < 0) {
+		error = error < 0 ? error : r;
+		goto done;
+	}
+	if (r == 0) {
+		co.lapses = &in_parent;
+		if ((error = source_open_commit(&psrc, o->g.dir, parent)) < 0 ||
+		    (error = record_load(&prec, &psrc, &scratch)) < 0 ||
+		    (error = check_record(&prec, &co, &scratch)) < 0)
+			goto done;
+	}
+	check_classify(rec, now, &at_commit, r == 0 ? &in_parent : NULL);
+done:
+	check_lapses_release(&at_commit);
+	check_lapses_release(&in_parent);
+	diags_release(&scratch);
+	record_release(&prec);
+	source_release(&psrc);
+	return error;
+}
+
+/* The lapse an error diagnostic is, or NULL for an error of the format. */
+static const struct check_lapse *lapse_of(const struct check_lapses *l, const struct diag *g)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].path, g->path) && !strcmp(l->v[i].rule, g->rule) && !strcmp(l->v[i].msg, g->msg))
+			return &l->v[i];
+	return NULL;
+}
+
+static bool blocks(const struct check_lapses *l, const struct diag *g)
+{
+	const struct check_lapse *x;
+
+	if (g->level != DIAG_ERROR)
+		return false;
+	x = lapse_of(l, g);
+	return !x || (x->origin == LAPSE_NEW && !x->override);
+}
+
+/* What check says of each lapse, after the diagnostics. */
+static void print_origins(const struct diags *d, const struct check_lapses *l, const struct source *src,
+			  const char *parent, date_t at)
+{
+	char label[16], on[11];
+	size_t i;
+
+	snprintf(label, sizeof(label), "%.7s", src->commit);
+	if (src->worktree)
+		snprintf(label, sizeof(label), "the worktree");
+	date_format(at, on);
+	for (i = 0; i < d->n; i++) {
+		const struct diag *g = &d->v[i];
+		const struct check_lapse *x = g->level == DIAG_ERROR ? lapse_of(l, g) : NULL;
+		if (!x)
+			continue;
+		printf("%s:%u:%u: [%s] ", g->path, g->line, g->col, g->rule);
+		if (x->origin == LAPSE_TIME)
+			printf("an error of the record, not of %s: arose after %s, as time passed; "
+			       "the site shows it\n", label, on);
+		else if (x->origin == LAPSE_HISTORY)
+			printf("an error of the record, not of %s: already in its parent %.7s; "
+			       "the site shows it\n", label, parent);
+		else if (x->override)
+			printf("new in %s (not in its %s%.7s), overridden at %s:%u:%u: the site shows the reason\n",
+			       label, *parent ? "parent " : "parent: none", parent, x->override->path,
+			       x->override->pos.line, x->override->pos.col);
+		else
+			printf("new in %s (not in its %s%.7s): a build refuses it, unless the file names "
+			       "the rule under \"lapses\" with the reason\n", label,
+			       *parent ? "parent " : "parent: none", parent);
+	}
+}
+
 /* ---- check ---- */
 
 static void check_usage(FILE *out)
@@ -212,7 +310,12 @@ static void check_usage(FILE *out)
 	      "                 China, or SOURCE_DATE_EPOCH when set)\n"
 	      "  -q, --quiet    print the diagnostics only, not the closing count\n"
 	      "  -C DIR         the repository\n\n"
-	      "Exit status: 0 no error (warnings allowed), 1 errors, 2 trouble reading.\n", out);
+	      "Each error of a program's rule (a lapse) is then said to be new in the commit\n"
+	      "(not in its first parent, both checked on the commit's date), already in the\n"
+	      "published history, or from time passing, and whether the record overrides it\n"
+	      "(\"lapses\" in its file).\n\n"
+	      "Exit status: 0 nothing a build refuses (warnings, and lapses that are not new\n"
+	      "or are overridden, allowed), 1 errors, 2 trouble reading.\n", out);
 }
 
 static int run_check(const struct global *g, int argc, char **argv)
@@ -222,29 +325,43 @@ static int run_check(const struct global *g, int argc, char **argv)
 	struct record rec = RECORD_INIT;
 	struct diags d = DIAGS_INIT;
 	struct check_options co;
+	struct check_lapses lapses = CHECK_LAPSES_INIT;
+	char parent[41];
+	date_t at;
 	int error, status = EXIT_TROUBLE, r;
+	size_t i, nblock = 0;
 
 	if ((r = parse_read_opts("check", check_usage, g, argc, argv, 0, &o)) != 0)
 		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
 	co.today = o.today;
+	co.lapses = &lapses;
 	if ((error = open_source(&o, &src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0 ||
 	    (error = site_check(&rec, &src, &d)) < 0 ||
-	    (error = sign_keys_check(&src, &d)) < 0) {
+	    (error = sign_keys_check(&src, &d)) < 0 ||
+	    (error = lapses_classify(&o, &src, &rec, &lapses, parent, &at)) < 0) {
 		fprintf(stderr, "gongshi check: %s\n", error_message());
 		goto done;
 	}
 	diags_sort(&d);
 	diags_print(&d, stdout);
+	for (i = 0; i < d.n; i++)
+		nblock += blocks(&lapses, &d.v[i]);
 	if (!o.quiet) {
+		print_origins(&d, &lapses, &src, parent, at);
 		printf("checked %zu file%s at %s: ", rec.nfiles, rec.nfiles == 1 ? "" : "s",
 		       source_label(&src));
 		diags_print_summary(&d, stdout);
+		if (d.nerrors && nblock < d.nerrors)
+			printf("%zu of the errors %s the record's (time passing, history, overrides), not new in "
+			       "the commit: a build publishes them on the pages they concern\n",
+			       d.nerrors - nblock, d.nerrors - nblock == 1 ? "is" : "are");
 	}
-	status = d.nerrors ? EXIT_RULES : EXIT_CLEAN;
+	status = nblock ? EXIT_RULES : EXIT_CLEAN;
 done:
 	fflush(stdout);
+	check_lapses_release(&lapses);
 	diags_release(&d);
 	record_release(&rec);
 	source_release(&src);
@@ -412,7 +529,9 @@ static void build_usage(FILE *out)
 	      "                     [--allow-rewrite] [--allow-shallow] [--discard-foreign] [--force-draft]\n"
 	      "                     [--new-log] [-j N] [-q] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
-	      "A record that breaks a rule is refused with check's diagnostics.  The site is\n"
+	      "A record that breaks the format, or whose commit newly breaks a program's rule\n"
+	      "without an override, is refused with check's diagnostics; lapses from time\n"
+	      "passing or already published are shown on the pages they concern.  The site is\n"
 	      "written beside DIR and swapped into place only when complete.  DIR must be\n"
 	      "absent, empty or a site gongshi wrote (it holds .gongshi-site and SHA256SUMS),\n"
 	      "and never the repository, its .git, data/, content/ or themes/.  One build of\n"
@@ -460,10 +579,12 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct progress prog = { { 0, 0 }, { 0, 0 }, 0, 0 };
 	struct history_prefetch hp = HISTORY_PREFETCH_INIT;
 	struct sign_keys keys = SIGN_KEYS_INIT;
-	char cache[4096];
+	struct check_lapses lapses = CHECK_LAPSES_INIT;
+	char cache[4096], parent[41];
 	const char *why;
+	date_t at;
 	int error, status = EXIT_TROUBLE, r, show, have_cache = 0;
-	size_t prefetched;
+	size_t prefetched, i, nblock = 0;
 
 	if ((r = parse_read_opts("build", build_usage, g, argc, argv, 0, &o)) != 0)
 		return r > 0 ? EXIT_CLEAN : EXIT_TROUBLE;
@@ -476,6 +597,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 				 "nothing, and keeps the log as it is");
 	show = !o.quiet && isatty(STDERR_FILENO);
 	co.today = o.today;
+	co.lapses = &lapses;
 	if (show)
 		progress_note(&prog, "reading the record");
 	/* the output folder is checked before its cache is made beside it;
@@ -491,20 +613,29 @@ static int run_build(const struct global *g, int argc, char **argv)
 	if (error < 0 || (error = source_keep(&src)) < 0 ||
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0 ||
-	    (error = site_check(&rec, &src, &d)) < 0) {
+	    (error = site_check(&rec, &src, &d)) < 0 ||
+	    (error = lapses_classify(&o, &src, &rec, &lapses, parent, &at)) < 0) {
 		progress_clear(&prog);
 		fprintf(stderr, "gongshi build: %s\n", error_message());
 		goto done;
 	}
 	progress_clear(&prog);
 	diags_sort(&d);
-	if (d.nerrors) {
-		diags_print(&d, stderr);
+	for (i = 0; i < d.n; i++)
+		nblock += blocks(&lapses, &d.v[i]);
+	if (nblock) {
+		/* only what blocks: the record's own lapses are published, not refused */
+		for (i = 0; i < d.n; i++)
+			if (blocks(&lapses, &d.v[i]))
+				diags_print(&(struct diags){ &d.v[i], 1, 1, 1, 0 }, stderr);
 		fprintf(stderr, "gongshi build: the record at %s breaks its rules (%zu error%s); "
-			"nothing was written\n", source_label(&src), d.nerrors, d.nerrors == 1 ? "" : "s");
+			"nothing was written\n", source_label(&src), nblock, nblock == 1 ? "" : "s");
 		status = EXIT_RULES;
 		goto done;
 	}
+	if (d.nerrors && !o.quiet)
+		fprintf(stderr, "gongshi build: publishing %zu lapse%s of the record on the pages they concern "
+			"(gongshi check lists them)\n", d.nerrors, d.nerrors == 1 ? "" : "s");
 	bo.out_dir = o.out;
 	bo.base_url = o.base_url;
 	bo.today = o.today;
@@ -517,6 +648,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.force_draft = o.force_draft;
 	bo.new_log = o.new_log;
 	bo.jobs = o.jobs;
+	bo.lapses = &lapses;
 	bo.cache = NULL;
 	bo.progress = show ? progress_show : NULL;
 	bo.progress_arg = &prog;
@@ -541,6 +673,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 done:
 	history_prefetch_cancel(&hp);
 	fflush(stdout);
+	check_lapses_release(&lapses);
 	diags_release(&d);
 	record_release(&rec);
 	source_release(&src);

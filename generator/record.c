@@ -80,6 +80,7 @@ struct loader {
 	int error;                /* sticky: the first allocation failure */
 	void *arr[KIND_COUNT];
 	size_t cap[KIND_COUNT];
+	size_t lapses_cap;
 };
 
 static const size_t kind_size[KIND_COUNT] = {
@@ -548,6 +549,44 @@ static int load_calendar(struct loader *L, const cJSON *o, const char *stem)
 	return 0;
 }
 
+static void load_lapses(struct loader *L, const cJSON *o)
+{
+	const cJSON *x = json_get(o, "lapses"), *e;
+	struct record *r = L->r;
+
+	cJSON_ArrayForEach(e, x) {
+		struct record_lapse *l;
+		if (!json_get_string(e, "rule") || !json_get_string(e, "reason"))
+			continue; /* the schema reported it */
+		if (r->nlapses == L->lapses_cap) {
+			size_t cap = L->lapses_cap ? L->lapses_cap * 2 : 16;
+			if (!(l = realloc(r->lapses, cap * sizeof(*l)))) {
+				L->error = error_nomem();
+				return;
+			}
+			r->lapses = l;
+			L->lapses_cap = cap;
+		}
+		l = &r->lapses[r->nlapses];
+		l->path = L->path;
+		l->rule = str(L, e, "rule");
+		l->reason = str(L, e, "reason");
+		l->pos = pos_of(L, e);
+		if (l->rule && l->reason)
+			r->nlapses++;
+	}
+}
+
+const struct record_lapse *record_find_lapse(const struct record *r, const char *path, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlapses; i++)
+		if (!strcmp(r->lapses[i].path, path) && !strcmp(r->lapses[i].rule, rule))
+			return &r->lapses[i];
+	return NULL;
+}
+
 static bool id_ok(enum record_kind k, const char *s)
 {
 	size_t i, n = s ? strlen(s) : 0;
@@ -641,6 +680,7 @@ static int load_file(struct loader *L, const struct source *src, size_t i,
 	case KIND_REVOCATION: load_revocation(L, doc.root); break;
 	default: break;
 	}
+	load_lapses(L, doc.root);
 	error = L->error;
 done:
 	L->doc = NULL;
@@ -963,6 +1003,7 @@ void record_release(struct record *r)
 	free(r->notices);
 	free(r->objections);
 	free(r->revocations);
+	free(r->lapses);
 	calendar_release(&r->calendar);
 	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));

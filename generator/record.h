@@ -252,6 +252,17 @@ struct revocation {
 	const struct ground *res_ground;
 };
 
+/* An override the office recorded in a record file ("lapses"): it knows
+ * the file breaks rule, publishes it anyway, and says why.  A build
+ * refuses a commit that newly breaks a rule unless the file names it
+ * here (see check.h, check_classify); the pages show the reason. */
+struct record_lapse {
+	const char *path;            /* the file that carries it */
+	const char *rule;            /* a rule id, e.g. "notice-period" */
+	const char *reason;          /* public: shown on the record's page */
+	struct json_pos pos;         /* of its object */
+};
+
 struct record {
 	struct program *programs;           size_t nprograms;
 	struct organization *organizations; size_t norganizations;
@@ -261,6 +272,7 @@ struct record {
 	struct objection *objections;       size_t nobjections;
 	struct revocation *revocations;     size_t nrevocations;
 	struct calendar calendar;
+	struct record_lapse *lapses;        size_t nlapses; /* in file order */
 	size_t nfiles;                      /* files read */
 	struct arena arena;                 /* owns every string and array */
 };
@@ -288,6 +300,9 @@ const struct ground *program_find_ground(const struct program *p, const char *id
 /* Index of stage id in the procedure, or -1. */
 int program_stage_index(const struct program *p, const char *id);
 const struct notice_rule *program_notice_rule(const struct program *p, enum notice_kind k);
+
+/* The override of rule recorded in the file at path, or NULL. */
+const struct record_lapse *record_find_lapse(const struct record *r, const char *path, const char *rule);
 
 void record_release(struct record *r);
 

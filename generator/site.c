@@ -19,6 +19,7 @@
 
 #include <nettle/sha2.h>
 
+#include "check.h"
 #include "embed.h"
 #include "history.h"
 #include "error.h"
@@ -455,38 +456,52 @@ static enum nstate notice_state(struct site *S, const struct notice *n, long *le
 
 static const char *const nstate_ids[] = { "not-open", "open", "review", "clean", "closed", "published" };
 
+/* The days of n's period left from today on, in the unit its program
+ * counts it in: a period of working days has fewer left over a weekend
+ * or holiday than the calendar says.  *working: counted in working days. */
+static long days_left(struct site *S, const struct notice *n, long calendar_days, bool *working)
+{
+	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
+	const struct notice_rule *nr = program_notice_rule(p, n->kind);
+	int k;
+
+	*working = false;
+	if (!nr || !nr->has_unit || nr->unit != UNIT_WORKING_DAYS ||
+	    calendar_count_working_days(&S->r->calendar, S->o->today, n->end.v, &k) < 0) {
+		error_clear();
+		return calendar_days;
+	}
+	*working = true;
+	return k;
+}
+
+/* The state of n for the template's sentence (notice-state.mustache):
+ * its id, the days left, and how long objections take to handle. */
 static void put_notice_state(struct site *S, cJSON *o, const struct notice *n)
 {
-	char zh[32], text[160];
+	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
 	long left;
+	bool working;
 	enum nstate st = notice_state(S, n, &left);
+	static const char *const flags[] = { "state_not_open", "state_open", "state_review", "state_clean",
+					     "state_closed", "state_published" };
 
 	put_str(o, "state", nstate_ids[st]);
-	switch (st) {
-	case NS_NOT_OPEN:
-		date_format_zh(n->start.v, zh);
-		snprintf(text, sizeof(text), "尚未开始，将于%s开始公示", zh);
-		break;
-	case NS_OPEN:
-		date_format_zh(n->end.v, zh);
-		snprintf(text, sizeof(text), "公示中，还剩%ld天（异议截止于%s）", left, zh);
-		put_num(o, "days_left", (double)left);
+	put_bool(o, flags[st], true);
+	if (st == NS_OPEN) {
+		put_num(o, "days_left", (double)days_left(S, n, left, &working));
+		put_bool(o, "days_working", working);
 		put_bool(o, "open", true);
-		break;
-	case NS_REVIEW:
-		snprintf(text, sizeof(text), "公示期满，异议处理中");
-		break;
-	case NS_CLEAN:
-		snprintf(text, sizeof(text), "公示期满，无异议");
-		break;
-	case NS_CLOSED:
-		snprintf(text, sizeof(text), "公示期满，异议已处理完毕");
-		break;
-	default:
-		snprintf(text, sizeof(text), "已发布");
-		break;
 	}
-	put_str(o, "state_zh", text);
+	if (st == NS_OPEN || st == NS_REVIEW || st == NS_NOT_OPEN) {
+		put_date(o, "state_start", n->start.v);
+		put_date(o, "state_end", n->end.v);
+		if (p && p->has_decision) {
+			put_num(o, "handling_within", (double)p->decision_within);
+			put_bool(o, "handling_working", p->decision_unit == UNIT_WORKING_DAYS);
+			put_str(o, "handling_article", p->decision_article);
+		}
+	}
 }
 
 /* ---- summaries shared by pages ---- */
@@ -1094,6 +1109,194 @@ done:
 
 /* ---- round ---- */
 
+/* ---- lapses: what the record shows the office did not do in time ---- */
+
+/*
+ * One lapse of the record (check.h) for the template's sentence
+ * (lapse.mustache): its rule, dates, lengths and article, the reason an
+ * office gave for publishing it (an override), and, where it is shown
+ * away from its own record, a link there.
+ */
+static void put_lapse(cJSON *arr, const struct check_lapse *l, const char *self)
+{
+	cJSON *o = push_obj(arr);
+	const struct program *p = l->round ? l->round->res_program : NULL;
+	bool overdue = !strcmp(l->rule, "objection-overdue"), late = !strcmp(l->rule, "objection-deadline");
+	bool period = !strcmp(l->rule, "notice-period") && l->want;
+
+	put_str(o, "rule", l->rule);
+	put_bool(o, "overdue", overdue);
+	put_bool(o, "late", late);
+	put_bool(o, "period", period);
+	put_bool(o, "other", !overdue && !late && !period);
+	put_str(o, "article", l->article);
+	if (p)
+		put_str(o, "measures_title", p->measures.title);
+	put_date(o, "due", l->due);
+	put_date(o, "date", l->date);
+	if (period || overdue || late) {
+		put_num(o, "n", (double)l->n);
+		put_num(o, "want", (double)l->want);
+		put_bool(o, "working", l->working);
+		put_bool(o, "over", l->over);
+	}
+	put_str(o, "origin", l->origin == LAPSE_TIME ? "time" : l->origin == LAPSE_HISTORY ? "history" : "new");
+	/* every key the template tests is set, so that none is looked up in the page around it */
+	put_bool(o, "has_reason", l->override != NULL);
+	if (l->override)
+		put_str(o, "reason", l->override->reason);
+	self = self && !strcmp(self, l->path) ? NULL : l->path;
+	put_bool(o, "linked", self && (l->objection || l->notice || l->round));
+	put_bool(o, "link_objection", self && l->objection);
+	put_bool(o, "link_notice", self && !l->objection && l->notice);
+	put_bool(o, "link_round", self && !l->objection && !l->notice && l->round);
+	if (!self)
+		return;
+	if (l->objection) {
+		put_href(o, "href", "objections", l->objection->id.v);
+		put_date(o, "objection_received", l->objection->received.v);
+	} else if (l->notice) {
+		put_href(o, "href", "notices", l->notice->id.v);
+		put_str(o, "notice_title", l->notice->title);
+	} else if (l->round) {
+		put_href(o, "href", "rounds", l->round->id.v);
+		put_str(o, "round_name", l->round->name);
+	}
+}
+
+/* The lapses concerning a record: those whose concern(l) is it (NULL
+ * concern: all of them).  Adds "lapses" and "has_lapses" to o. */
+static void put_lapses(struct site *S, cJSON *o, const void *it,
+		       const void *(*concern)(const struct check_lapse *), const char *self)
+{
+	const struct check_lapses *ls = S->o->lapses;
+	cJSON *arr = add_arr(o, "lapses");
+	size_t i;
+
+	for (i = 0; ls && i < ls->n; i++)
+		if (!concern || concern(&ls->v[i]) == it)
+			put_lapse(arr, &ls->v[i], self);
+	put_bool(o, "has_lapses", cJSON_GetArraySize(arr) > 0);
+}
+
+static const void *lapse_objection(const struct check_lapse *l) { return l->objection; }
+static const void *lapse_notice(const struct check_lapse *l) { return l->notice; }
+static const void *lapse_round(const struct check_lapse *l) { return l->round; }
+
+struct pversion {
+	date_t start, end;
+	const struct history_commit *commit; /* that published it */
+};
+
+/* A date field's old value in a change, or DATE_NONE. */
+static date_t old_date(const struct history_change *e, const char *path, date_t now, bool *changed)
+{
+	size_t i;
+	date_t t;
+
+	for (i = 0; i < e->fields.n; i++)
+		if (!strcmp(e->fields.v[i].path, path)) {
+			*changed = true;
+			if (!e->fields.v[i].old || date_parse(e->fields.v[i].old, &t) < 0)
+				return DATE_NONE;
+			return t;
+		}
+	return now;
+}
+
+/*
+ * The notice's period lapses that were corrected: a version in the
+ * history whose period broke the program's rule, followed by one that
+ * keeps it.  Found from the history's field changes (period.start,
+ * period.end) going back from the current period, so no older version
+ * is read or checked again.  Adds "past_lapses" to o.
+ */
+static int put_past_lapses(struct site *S, cJSON *o, const struct notice *n)
+{
+	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
+	const struct notice_rule *nr = program_notice_rule(p, n->kind);
+	const struct history_ref *refs;
+	struct pversion *v;
+	size_t count, i, k = 0;
+	cJSON *arr = add_arr(o, "past_lapses");
+	int len;
+
+	if (!nr || !nr->has_unit || (!nr->min && !nr->max) || n->start.v == DATE_NONE || n->end.v == DATE_NONE ||
+	    !(count = history_of(&S->hist, KIND_NOTICE, n->id.v, &refs))) {
+		put_bool(o, "has_past_lapses", false);
+		return 0;
+	}
+	if (!(v = calloc(count, sizeof(*v))))
+		return fail_nomem();
+	v[0].start = n->start.v;
+	v[0].end = n->end.v;
+	for (i = 0; i < count; i++) {
+		const struct history_commit *c = &S->hist.commits[refs[i].commit];
+		const struct history_change *e = &c->changes[refs[i].change];
+		bool changed = false;
+		if (e->status == HIST_DELETED || !e->parsed || v[k].start == DATE_NONE || v[k].end == DATE_NONE)
+			break;
+		v[k++].commit = c;
+		if (e->status == HIST_ADDED || k == count)
+			break;
+		v[k].start = old_date(e, "period.start", v[k - 1].start, &changed);
+		v[k].end = old_date(e, "period.end", v[k - 1].end, &changed);
+	}
+	/* oldest first: a run of versions that break the rule, ended by one that keeps it */
+	for (i = k; i-- > 1;) {
+		long want;
+		bool over;
+		if (v[i].end < v[i].start)
+			continue;
+		if (nr->unit == UNIT_WORKING_DAYS) {
+			if (calendar_count_working_days(&S->r->calendar, v[i].start, v[i].end, &len) < 0) {
+				error_clear();
+				continue;
+			}
+		} else {
+			len = (int)(v[i].end - v[i].start + 1);
+		}
+		over = !(nr->min && len < nr->min);
+		want = over ? nr->max : nr->min;
+		if (!(nr->min && len < nr->min) && !(nr->max && len > nr->max))
+			continue;
+		/* broken in version i: find the version that mended it */
+		{
+			size_t j = i, first = i;
+			cJSON *x;
+			while (j-- > 0) {
+				int l2;
+				if (nr->unit == UNIT_WORKING_DAYS) {
+					if (calendar_count_working_days(&S->r->calendar, v[j].start, v[j].end, &l2) < 0) {
+						error_clear();
+						l2 = -1;
+					}
+				} else {
+					l2 = (int)(v[j].end - v[j].start + 1);
+				}
+				if (l2 >= 0 && !(nr->min && l2 < nr->min) && !(nr->max && l2 > nr->max))
+					break;
+			}
+			if (j == (size_t)-1)
+				break; /* still broken now: a lapse of the record, shown as such */
+			x = push_obj(arr);
+			put_bool(x, "first", first == k - 1);
+			put_num(x, "n", (double)len);
+			put_num(x, "want", (double)want);
+			put_bool(x, "over", over);
+			put_bool(x, "working", nr->unit == UNIT_WORKING_DAYS);
+			put_str(x, "article", nr->article);
+			put_str(x, "measures_title", p->measures.title);
+			put_date(x, "published", date_from_time_cst((time_t)v[i].commit->time));
+			put_date(x, "corrected", date_from_time_cst((time_t)v[j].commit->time));
+			i = j + 1;
+		}
+	}
+	free(v);
+	put_bool(o, "has_past_lapses", cJSON_GetArraySize(arr) > 0);
+	return 0;
+}
+
 static int page_round(struct site *S, const struct round *x)
 {
 	const struct program *p = x->res_program;
@@ -1111,6 +1314,7 @@ static int page_round(struct site *S, const struct round *x)
 		goto done;
 	o = add_obj(ctx, "round");
 	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_lapses(S, o, x, lapse_round, x->path);
 	put_str(o, "program_name", p->name);
 	put_href(o, "program_href", "programs", p->id.v);
 	put_date(o, "apps_start", x->apps_start.v);
@@ -1308,8 +1512,9 @@ static int page_notice(struct site *S, const struct notice *n)
 	put_date(o, "start", n->start.v);
 	put_date(o, "end", n->end.v);
 	put_notice_state(S, o, n);
-	if ((error = put_amendments(S, o, n)) < 0)
+	if ((error = put_amendments(S, o, n)) < 0 || (error = put_past_lapses(S, o, n)) < 0)
 		goto done;
+	put_lapses(S, o, n, lapse_notice, n->path);
 	if (nr && nr->has_unit && (nr->min || nr->max)) {
 		snprintf(text, sizeof(text), nr->min == nr->max ? "%ld%s" : "不少于%ld%s",
 			 nr->min ? nr->min : nr->max, unit_zh(nr->unit));
@@ -1656,6 +1861,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	o = add_obj(ctx, "objection");
 	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_history(S, o, KIND_OBJECTION, b->id.v);
+	put_lapses(S, o, b, lapse_objection, b->path);
 	put_date(o, "received", b->received.v);
 	put_date(o, "decided", b->decided.v);
 	put_str(o, "status_zh", b->status == OBJ_UNDER_REVIEW ? "处理中"
@@ -2390,6 +2596,7 @@ static int page_home(struct site *S, const cJSON *programs, const cJSON *revocat
 	cJSON_ArrayForEach(r, revocations)
 		if (cJSON_GetArraySize(revs) < 5)
 			cJSON_AddItemToArray(revs, cJSON_Duplicate(r, 1));
+	put_lapses(S, ctx, NULL, NULL, NULL);
 	put_bool(ctx, "has_open", cJSON_GetArraySize(open) > 0);
 	put_bool(ctx, "has_upcoming", cJSON_GetArraySize(soon) > 0);
 	put_bool(ctx, "has_revocations", cJSON_GetArraySize(revs) > 0);
@@ -2558,7 +2765,8 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		     const struct program *only, bool notices_only)
 {
 	cJSON *ctx = cJSON_CreateObject(), *entries = add_arr(ctx, "entries"), **v;
-	size_t i, n = 0, cap = S->r->nnotices + S->r->nrounds + S->r->nrevocations + 1;
+	const struct check_lapses *ls = S->o->lapses;
+	size_t i, n = 0, cap = S->r->nnotices + S->r->nrounds + S->r->nrevocations + (ls ? ls->n : 0) + 1;
 	char when[32], id[MAX_URL * 2], newest[32] = "";
 	int error;
 
@@ -2607,10 +2815,39 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		rfc3339(when, x->decided.v);
 		put_str(o, "date", when);
 	}
+	/* the record's lapses, until they are mended: dated the day they arose */
+	for (i = 0; !notices_only && ls && i < ls->n; i++) {
+		const struct check_lapse *l = &ls->v[i];
+		cJSON *o, *arr;
+		date_t t = l->due != DATE_NONE ? l->due + 1 : l->notice ? l->notice->issued.v : S->o->today;
+		char frag[96];
+		size_t j, same = 0;
+		if (only && (!l->round || l->round->res_program != only))
+			continue;
+		o = v[n++] = cJSON_CreateObject();
+		put_lapse(arr = add_arr(o, "lapse"), l, NULL);
+		/* a stable id: the record's URL and the rule, counted only when it repeats */
+		for (j = 0; j < i; j++)
+			same += !strcmp(ls->v[j].path, l->path) && !strcmp(ls->v[j].rule, l->rule);
+		if (same)
+			snprintf(frag, sizeof(frag), "#lapse-%s-%zu", l->rule, same + 1);
+		else
+			snprintf(frag, sizeof(frag), "#lapse-%s", l->rule);
+		put_str(o, "fragment", frag);
+		if (!json_get_string(cJSON_GetArrayItem(arr, 0), "href"))
+			put_str(cJSON_GetArrayItem(arr, 0), "href", "index.html");
+		put_str(o, "href", json_get_string(cJSON_GetArrayItem(arr, 0), "href"));
+		/* the feed sorts by date, then title: the entry's own id, unique, never shown */
+		snprintf(id, sizeof(id), "%s%s", json_get_string(o, "href"), frag);
+		put_str(o, "title", id);
+		rfc3339(when, t == DATE_NONE ? S->o->today : t);
+		put_str(o, "date", when);
+	}
 	qsort(v, n, sizeof(*v), date_desc);
 	for (i = 0; i < n; i++) {
 		const char *h = json_get_string(v[i], "href");
-		snprintf(id, sizeof(id), "%s%s", S->base_url ? S->base_url : "urn:gongshi:", h);
+		const char *frag = json_get_string(v[i], "fragment");
+		snprintf(id, sizeof(id), "%s%s%s", S->base_url ? S->base_url : "urn:gongshi:", h, frag ? frag : "");
 		put_str(v[i], "id", id);
 		if (!*newest)
 			snprintf(newest, sizeof(newest), "%s", json_get_string(v[i], "date"));

@@ -28,6 +28,8 @@
 #include "record.h"
 #include "source.h"
 
+struct check_lapses;
+
 /* Pages are rendered by forked processes, each claiming the next few
  * pages as it finishes its last (see site.c, "rendering on every
  * core"); more than this many would only contend for the disk. */
@@ -55,6 +57,9 @@ struct build_options {
 				  most SITE_MAX_JOBS).  The site does not
 				  depend on it. */
 	const char *cache;     /* the history cache file (NULL: none) */
+	/* The record's lapses the pages show (check.h), classified; NULL:
+	 * none.  Not owned. */
+	const struct check_lapses *lapses;
 	/* Called as the build goes (NULL: not at all): with total 0 while
 	 * the history is read, then after each page with the pages written
 	 * and the pages expected (never fewer than done; an estimate until

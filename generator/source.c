@@ -1406,6 +1406,45 @@ int source_has_commit(const struct source *s, const char *commit, bool *out)
 	return 0;
 }
 
+int source_first_parent(const struct source *s, char out[41])
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_object *obj = NULL;
+	git_oid id;
+	int r = 1;
+
+	out[0] = '\0';
+	if (!s->repo)
+		return 1;
+	if (s->worktree) {
+		if (git_revparse_single(&obj, s->repo, "HEAD") < 0 ||
+		    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
+			git_error_clear();
+			goto done;
+		}
+		git_oid_tostr(out, 41, git_commit_id(c));
+		r = 0;
+		goto done;
+	}
+	if (git_oid_fromstr(&id, s->commit) < 0 || git_commit_lookup(&c, s->repo, &id) < 0) {
+		r = git_fail(s->commit);
+		goto done;
+	}
+	if (git_commit_parentcount(c) == 0)
+		goto done;
+	if (git_commit_lookup(&parent, s->repo, git_commit_parent_id(c, 0)) < 0) {
+		git_error_clear(); /* beyond a shallow clone's cut */
+		goto done;
+	}
+	git_oid_tostr(out, 41, git_commit_id(parent));
+	r = 0;
+done:
+	git_commit_free(parent);
+	git_commit_free(c);
+	git_object_free(obj);
+	return r;
+}
+
 int source_descends(const struct source *s, const char *commit, const char *ancestor, bool *out)
 {
 	git_oid a, b;

@@ -178,6 +178,12 @@ bool source_is_cut(const struct source *s, const char *commit);
  * id).  ERR_GIT for an id that does not parse. */
 int source_has_commit(const struct source *s, const char *commit, bool *out);
 
+/* The first parent of the source's commit (hex, in out), or, for the
+ * working tree, the commit HEAD names.  Returns 0, or 1 when there is
+ * none: a root commit, an empty repository, a plain folder, or a parent
+ * beyond a shallow clone's cut.  ERR_GIT. */
+int source_first_parent(const struct source *s, char out[41]);
+
 /* *out = whether commit descends from (or is) ancestor.  An ancestor the
  * repository no longer has (a rewritten history) gives false, not an
  * error, and so does, in a shallow clone, one beyond its cut; ERR_GIT

@@ -70,7 +70,7 @@ static void teardown(void)
 /* Checks at today; the diagnostics sorted as gongshi prints them. */
 static size_t check_at(const char *today)
 {
-	struct check_options o = { day(today) };
+	struct check_options o = { day(today), NULL };
 
 	diags_release(&D);
 	ck_assert_int_eq(check_record(&rec, &o, &D), 0);
@@ -246,6 +246,72 @@ START_TEST(objection_decided_late)
 	only("data/objections/lanzhou-2023-baihe.json", 9, 14, "objection-deadline",
 	     "decided on 2024-05-08, after the deadline of 2024-05-07: 5 working days from receipt on 2024-04-26 "
 	     "(第二十九条)");
+}
+END_TEST
+
+/* Lapses: one checked at the commit's date and one later tell time
+ * passing from what the commit brought; the parent's, what is history;
+ * a late decision is the same lapse as the overdue before it. */
+static void lapses_at(const char *today, struct check_lapses *l)
+{
+	struct check_options o = { day(today), l };
+
+	diags_release(&D);
+	ck_assert_int_eq(check_record(&rec, &o, &D), 0);
+}
+
+START_TEST(lapse_origins)
+{
+	struct objection *o = record_find_objection(&rec, "lanzhou-2023-baihe");
+	struct check_lapses now = CHECK_LAPSES_INIT, at = CHECK_LAPSES_INIT, parent = CHECK_LAPSES_INIT;
+	size_t i, overdue = 0;
+
+	o->status = OBJ_UNDER_REVIEW;
+	o->decided.v = DATE_NONE;
+	o->outcome = OUT_NONE;
+	lapses_at("2024-05-08", &now);
+	lapses_at("2024-05-07", &at);
+	lapses_at("2024-05-07", &parent);
+	ck_assert_uint_eq(now.n, 2);
+	/* award-objection is in the commit and its parent: history; the overdue arose since */
+	ck_assert_uint_eq(check_classify(&rec, &now, &at, &parent), 0);
+	for (i = 0; i < now.n; i++) {
+		const struct check_lapse *l = &now.v[i];
+		if (!strcmp(l->rule, "objection-overdue")) {
+			overdue++;
+			ck_assert_int_eq(l->origin, LAPSE_TIME);
+			ck_assert_ptr_eq(l->objection, o);
+			ck_assert_ptr_eq(l->notice, o->res_notice);
+			ck_assert_ptr_eq(l->round, o->res_notice->res_round);
+			ck_assert_int_eq(l->due, day("2024-05-07"));
+			ck_assert_str_eq(l->article, "第二十九条");
+			ck_assert(l->working);
+		} else {
+			ck_assert_str_eq(l->rule, "award-objection");
+			ck_assert_int_eq(l->origin, LAPSE_HISTORY);
+		}
+	}
+	ck_assert_uint_eq(overdue, 1);
+	/* no parent: what the commit has on its date is new, and blocks */
+	ck_assert_uint_eq(check_classify(&rec, &now, &at, NULL), 1);
+	check_lapses_release(&now);
+	check_lapses_release(&at);
+	check_lapses_release(&parent);
+	/* decided late in the commit, overdue in its parent: the same lapse, not new */
+	lapses_at("2024-05-08", &parent);
+	o->status = OBJ_DECIDED;
+	o->decided.v = day("2024-05-08");
+	o->outcome = OUT_REJECTED;
+	lapses_at("2024-05-08", &at);
+	lapses_at("2024-12-31", &now);
+	ck_assert_uint_eq(now.n, 1);
+	ck_assert_str_eq(now.v[0].rule, "objection-deadline");
+	ck_assert_uint_eq(check_classify(&rec, &now, &at, &parent), 0);
+	ck_assert_int_eq(now.v[0].origin, LAPSE_HISTORY);
+	ck_assert_int_eq(now.v[0].date, day("2024-05-08"));
+	check_lapses_release(&now);
+	check_lapses_release(&at);
+	check_lapses_release(&parent);
 }
 END_TEST
 
@@ -550,6 +616,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, cadence_with_a_hostile_year);
 	tcase_add_test(tc, calendar_missing_on_disk);
 	tcase_add_test(tc, several_at_once_sorted);
+	tcase_add_test(tc, lapse_origins);
 	tcase_add_test(tc, rule_ids_unique_and_complete);
 	tcase_add_test(tc, rules_describe_the_fixture_programs);
 	tcase_add_test(tc, rules_describe_the_base_programs);
