@@ -1,4 +1,5 @@
 /* buf.c - growable string buffer (see buf.h). */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,4 +144,22 @@ int buf_put_xml(struct buf *b, const char *s)
 		}
 	}
 	return error < 0 ? error : buf_puts(b, run);
+}
+
+int buf_read_file(struct buf *b, const char *path)
+{
+	char chunk[65536];
+	size_t got;
+	FILE *fp;
+	int error = 0;
+
+	if (!(fp = fopen(path, "rb")))
+		return error_set(ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if ((error = buf_put(b, chunk, got)) < 0)
+			break;
+	if (error >= 0 && (ferror(fp) || !feof(fp)))
+		error = error_set(ERR_IO, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+	fclose(fp);
+	return error;
 }

@@ -28,6 +28,9 @@ int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends the whole of the file at path: ERR_IO naming it (and what
+ * went wrong) when it cannot be opened or read, ERR_NOMEM. */
+int buf_read_file(struct buf *b, const char *path);
 
 /* Appends s in double quotes for a one-line message: control characters
  * and quotes escaped, cut after max code points with an ellipsis, so

@@ -201,12 +201,48 @@ static int open_source(const struct read_opts *o, struct source *src)
 
 /* ---- lapses: new in the commit, or of the record ---- */
 
+/* The commit the site in out was last published from, when the source's
+ * commit is it or descends from it: what a build compares with, so that
+ * a lapse committed after it is new whatever came after the lapse (with
+ * the first parent alone, a second commit would have hidden the first's).
+ * 0 and commit set; 1 when there is none (no site, no log, a log that
+ * cannot be read, which the build refuses later, or a rewritten history). */
+static int last_published(const struct source *src, const char *out, char commit[41])
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	const cJSON *last;
+	const char *id;
+	cJSON *log = NULL;
+	bool ok = false;
+	int r = 1;
+
+	commit[0] = '\0';
+	if (src->worktree || buf_printf(&path, "%s/%s", out, PUBLOG_FILE) < 0 || access(buf_cstr(&path), F_OK) ||
+	    buf_read_file(&text, buf_cstr(&path)) < 0 || !(log = cJSON_ParseWithLength(buf_cstr(&text), text.len)))
+		goto done;
+	last = cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1);
+	id = json_get_string(last, "commit");
+	if (!id || strlen(id) != 40 || strspn(id, "0123456789abcdef") != 40)
+		goto done;
+	if (strcmp(id, src->commit) && (source_descends(src, src->commit, id, &ok) < 0 || !ok))
+		goto done;
+	memcpy(commit, id, 41);
+	r = 0;
+done:
+	error_clear();
+	cJSON_Delete(log);
+	buf_release(&path);
+	buf_release(&text);
+	return r;
+}
+
 /* Sets the origin of each lapse of now (check.h): checks rec again on
- * its commit's date, and its first parent on that date.  Nothing more
+ * its commit's date, and base (the commit last published, see
+ * last_published) or else its first parent on that date.  Nothing more
  * is read when now has no lapse, so a record that keeps its rules costs
- * one check, as before.  *parent: the parent's id, "" when none. */
+ * one check, as before.  *parent: the commit compared with, "" when none. */
 static int lapses_classify(const struct read_opts *o, const struct source *src, const struct record *rec,
-			   struct check_lapses *now, char parent[41], date_t *at)
+			   struct check_lapses *now, const char *base, char parent[41], date_t *at)
 {
 	struct check_lapses at_commit = CHECK_LAPSES_INIT, in_parent = CHECK_LAPSES_INIT;
 	struct source psrc = SOURCE_INIT;
@@ -221,7 +257,12 @@ static int lapses_classify(const struct read_opts *o, const struct source *src, 
 		return 0;
 	co.today = *at;
 	co.lapses = &at_commit;
-	if ((error = check_record(rec, &co, &scratch)) < 0 || (r = source_first_parent(src, parent)) < 0) {
+	if (base && *base) {
+		memcpy(parent, base, 41);
+		r = 0;
+	}
+	if ((error = check_record(rec, &co, &scratch)) < 0 ||
+	    (!(base && *base) && (r = source_first_parent(src, parent)) < 0)) {
 		error = error < 0 ? error : r;
 		goto done;
 	}
@@ -340,7 +381,7 @@ static int run_check(const struct global *g, int argc, char **argv)
 	    (error = check_record(&rec, &co, &d)) < 0 ||
 	    (error = site_check(&rec, &src, &d)) < 0 ||
 	    (error = sign_keys_check(&src, &d)) < 0 ||
-	    (error = lapses_classify(&o, &src, &rec, &lapses, parent, &at)) < 0) {
+	    (error = lapses_classify(&o, &src, &rec, &lapses, NULL, parent, &at)) < 0) {
 		fprintf(stderr, "gongshi check: %s\n", error_message());
 		goto done;
 	}
@@ -580,7 +621,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct history_prefetch hp = HISTORY_PREFETCH_INIT;
 	struct sign_keys keys = SIGN_KEYS_INIT;
 	struct check_lapses lapses = CHECK_LAPSES_INIT;
-	char cache[4096], parent[41];
+	char cache[4096], parent[41], published[41];
 	const char *why;
 	date_t at;
 	int error, status = EXIT_TROUBLE, r, show, have_cache = 0;
@@ -614,7 +655,8 @@ static int run_build(const struct global *g, int argc, char **argv)
 	    (error = record_load(&rec, &src, &d)) < 0 ||
 	    (error = check_record(&rec, &co, &d)) < 0 ||
 	    (error = site_check(&rec, &src, &d)) < 0 ||
-	    (error = lapses_classify(&o, &src, &rec, &lapses, parent, &at)) < 0) {
+	    (last_published(&src, o.out, published), 0) ||
+	    (error = lapses_classify(&o, &src, &rec, &lapses, published, parent, &at)) < 0) {
 		progress_clear(&prog);
 		fprintf(stderr, "gongshi build: %s\n", error_message());
 		goto done;
@@ -628,8 +670,10 @@ static int run_build(const struct global *g, int argc, char **argv)
 		for (i = 0; i < d.n; i++)
 			if (blocks(&lapses, &d.v[i]))
 				diags_print(&(struct diags){ &d.v[i], 1, 1, 1, 0 }, stderr);
-		fprintf(stderr, "gongshi build: the record at %s breaks its rules (%zu error%s); "
-			"nothing was written\n", source_label(&src), nblock, nblock == 1 ? "" : "s");
+		fprintf(stderr, "gongshi build: the record at %s breaks its rules (%zu error%s not in %s %.7s); "
+			"nothing was written\n", source_label(&src), nblock, nblock == 1 ? "" : "s",
+			*published ? "the commit last published," : *parent ? "its parent" : "any earlier commit:",
+			*parent ? parent : "");
 		status = EXIT_RULES;
 		goto done;
 	}
@@ -865,28 +909,14 @@ static void textconv_usage(FILE *out)
 /* The whole of path into text: 0, or 2 after saying why not. */
 static int read_whole(const char *path, struct buf *text)
 {
-	char chunk[65536];
 	struct stat st;
-	size_t got;
-	FILE *fp;
-	int ok;
 
-	if (!(fp = fopen(path, "rb"))) {
-		fprintf(stderr, "gongshi textconv: %s: cannot open: %s\n", path, strerror(errno));
-		return EXIT_TROUBLE;
-	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(fp);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "gongshi textconv: %s: is a folder; give one record file\n", path);
 		return EXIT_TROUBLE;
 	}
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_put(text, chunk, got) < 0)
-			break;
-	ok = !ferror(fp) && feof(fp);
-	fclose(fp);
-	if (!ok) {
-		fprintf(stderr, "gongshi textconv: %s: %s\n", path, got ? error_message() : strerror(errno));
+	if (buf_read_file(text, path) < 0) {
+		fprintf(stderr, "gongshi textconv: %s\n", error_message());
 		return EXIT_TROUBLE;
 	}
 	return 0;

@@ -173,6 +173,36 @@ def new_violation_refused_then_overridden():
 
 
 @test
+def later_commit_does_not_hide_a_new_lapse():
+    # A lapse is new until it is published: a commit made on top of the
+    # refused one does not turn it into history for the site it would go to.
+    repo = os.path.join(TMP, "hide")
+    shutil.rmtree(repo, ignore_errors=True)
+    subprocess.run(["git", "clone", "-q", demo(), repo], check=True)
+    out = os.path.join(TMP, "hide-site")
+    shutil.rmtree(out, ignore_errors=True)
+    p = run("2026-10-24", "-C", repo, "build", "-q", "-o", out)
+    assert p.returncode == 0, (p.returncode, p.stderr)
+    published = git(repo, "rev-parse", "HEAD")
+    path = os.path.join(repo, "data", "notices", "lanzhou-2026-acceptance.json")
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["period"]["end"] = "2026-08-12"  # 3 working days; 第十五条 requires 5
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    git(repo, "commit", "-q", "-am", "公示期改为3个工作日")
+    p = run("2026-10-24", "-C", repo, "build", "-q", "-o", out)
+    assert p.returncode == 1 and "[notice-period]" in p.stderr, (p.returncode, p.stderr)
+    # anything committed after it
+    git(repo, "commit", "-q", "--allow-empty", "-m", "另一项修改")
+    p = run("2026-10-24", "-C", repo, "build", "-q", "-o", out)
+    assert p.returncode == 1 and "[notice-period]" in p.stderr and "the commit last published, " + \
+        published[:7] in p.stderr, (p.returncode, p.stderr)
+    log = json.load(open(os.path.join(out, "publication-log.json"), encoding="utf-8"))
+    assert log[-1]["commit"] == published, log[-1]
+
+
+@test
 def working_days_left_over_a_weekend():
     """hohhot-2024-proposed runs 7 working days, 2024-11-07 (Thu) to 11-15 (Fri): on Saturday 11-09, 5 are left."""
     out = os.path.join(TMP, "weekend")
