@@ -131,6 +131,12 @@ static void check_programs(struct ctx *c)
 				      "tier \"%s\" sets \"repeat_yuan\" without the \"repeat_article\" it comes from",
 				      t->id);
 		}
+		for (j = 0; j < p->ncaps; j++)
+			for (k = 0; k < p->caps[j].ntiers; k++)
+				if (p->caps[j].tiers[k] && !program_find_tier(p, p->caps[j].tiers[k]))
+					ERROR(c, p->path, p->caps[j].pos, "program-rules",
+					      "a cap counts tier \"%s\", which the program does not have",
+					      p->caps[j].tiers[k]);
 		for (j = 0; j < p->nnotice_rules; j++) {
 			const struct notice_rule *nr = &p->notice_rules[j];
 			for (k = 0; k < j; k++)
@@ -388,6 +394,68 @@ static int org_cmp(const void *a, const void *b)
 	return app_id_cmp(a, b);
 }
 
+/* A cap of a round exceeded: an error; for a cap set only in principle
+ * (原则上), a warning unless the round says why (its page shows why). */
+static void cap_exceeded(struct ctx *c, const struct round *x, const char *rule, const char *what,
+			 size_t count, const struct buf *ids, long max, bool soft, const char *article)
+{
+	struct json_pos pos = x->approval.v != DATE_NONE ? x->approval.pos : x->id.pos;
+
+	if (!soft)
+		ERROR(c, x->path, pos, rule,
+		      "round \"%s\" awards %zu %s (%s); program \"%s\" allows at most %ld a round (%s)",
+		      x->id.v, count, what, buf_cstr(ids), x->res_program->id.v, max, article);
+	else if (!x->cap_reason)
+		report(c, DIAG_WARNING, x->path, pos, rule,
+		       "round \"%s\" awards %zu %s (%s), over the %ld a round program \"%s\" sets "
+		       "in principle (原则上, %s); give the reason in the round's \"cap_exceeded\"",
+		       x->id.v, count, what, buf_cstr(ids), max, x->res_program->id.v, article);
+}
+
+/* "每届获奖总数 of tiers gold, silver, to individuals" */
+static int group_cap_what(const struct group_cap *g, struct buf *out)
+{
+	size_t k;
+	int error = buf_puts(out, g->name ? g->name : "awards");
+
+	for (k = 0; k < g->ntiers && error >= 0; k++)
+		error = buf_printf(out, "%s%s", k ? ", " : " of tiers ", g->tiers[k]);
+	if (error >= 0 && g->awardees != AWARDEE_ANY)
+		error = buf_puts(out, g->awardees == AWARDEE_ORGANIZATION ? ", to organizations" : ", to individuals");
+	return error;
+}
+
+/* Caps over a group of tiers or a kind of awardee (caps[]); v holds the
+ * awarded applications sorted by round. */
+static void check_group_caps(struct ctx *c, const struct application **v, size_t n)
+{
+	size_t i, j, k, m;
+
+	for (i = 0; i < n; i = j) {
+		const struct round *x = v[i]->res_round;
+		const struct program *p = x ? x->res_program : NULL;
+		for (j = i; j < n && v[j]->res_round == x; j++)
+			;
+		for (k = 0; p && k < p->ncaps; k++) {
+			const struct group_cap *g = &p->caps[k];
+			struct buf ids = BUF_INIT, what = BUF_INIT;
+			size_t count = 0;
+			for (m = i; m < j; m++)
+				if (group_cap_counts(g, v[m]) &&
+				    buf_printf(&ids, "%s%s", count++ ? ", " : "", v[m]->id.v) < 0)
+					c->error = error_nomem();
+			if (count > (size_t)g->max) {
+				if (group_cap_what(g, &what) < 0)
+					c->error = error_nomem();
+				cap_exceeded(c, x, "group-cap", buf_cstr(&what), count, &ids, g->max, g->soft,
+					     g->article);
+			}
+			buf_release(&ids);
+			buf_release(&what);
+		}
+	}
+}
+
 static void check_caps_and_certificates(struct ctx *c, const struct application **v)
 {
 	const struct record *r = c->r;
@@ -405,11 +473,10 @@ static void check_caps_and_certificates(struct ctx *c, const struct application 
 			if (buf_printf(&ids, "%s%s", j > i ? ", " : "", v[j]->id.v) < 0)
 				c->error = error_nomem();
 		if (x && t->cap >= 0 && j - i > (size_t)t->cap)
-			ERROR(c, x->path, x->approval.v != DATE_NONE ? x->approval.pos : x->id.pos, "tier-cap",
-			      "round \"%s\" awards %zu %s (%s); program \"%s\" allows at most %ld a round (%s)",
-			      x->id.v, j - i, t->name, buf_cstr(&ids), x->res_program->id.v, t->cap, t->cap_article);
+			cap_exceeded(c, x, "tier-cap", t->name, j - i, &ids, t->cap, t->cap_soft, t->cap_article);
 		buf_release(&ids);
 	}
+	check_group_caps(c, v, n);
 	for (i = n = 0; i < r->napplications; i++)
 		if (r->applications[i].certificate.v)
 			v[n++] = &r->applications[i];
@@ -805,9 +872,23 @@ static int d_cap(const struct program *p, struct buf *out)
 	size_t i;
 
 	for (i = 0; i < p->ntiers; i++)
-		buf_printf(out, "%s%s at most %ld a round (%s)", i ? "; " : "", p->tiers[i].name,
-			   p->tiers[i].cap, p->tiers[i].cap_article);
+		buf_printf(out, "%s%s at most %ld a round%s (%s)", i ? "; " : "", p->tiers[i].name,
+			   p->tiers[i].cap, p->tiers[i].cap_soft ? " in principle (原则上)" : "",
+			   p->tiers[i].cap_article);
 	return p->ntiers > 0;
+}
+
+static int d_group_cap(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncaps; i++) {
+		buf_puts(out, i ? "; " : "");
+		group_cap_what(&p->caps[i], out);
+		buf_printf(out, " at most %ld a round%s (%s)", p->caps[i].max,
+			   p->caps[i].soft ? " in principle (原则上)" : "", p->caps[i].article);
+	}
+	return p->ncaps > 0;
 }
 
 static int d_prize(const struct program *p, struct buf *out)
@@ -1037,7 +1118,8 @@ const struct check_rule check_rules[] = {
 	{ "operating-years", "error", "applicants have operated long enough for the tier", d_years },
 	{ "result", "error", "results are consistent: awarded with tier and certificate, not after withdrawal or failure", NULL },
 	{ "requires-stage", "error", "a tier reserved for applicants that passed a stage goes only to them", d_requires },
-	{ "tier-cap", "error", "at most the cap of each tier in a round", d_cap },
+	{ "tier-cap", "error", "at most the cap of each tier in a round (a warning for a cap set in principle, 原则上)", d_cap },
+	{ "group-cap", "error", "at most the cap of a group of tiers, or of one kind of awardee, in a round", d_group_cap },
 	{ "certificate-duplicate", "error", "certificate numbers are unique", NULL },
 	{ "reapply-wait", "error", "winners wait before applying again", d_reapply },
 	{ "prize", "error", "the prize is the tier's, or the repeat-win prize", d_prize },

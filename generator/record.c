@@ -254,6 +254,27 @@ static int kind_index(const char *const *names, int n, const cJSON *v)
 	return cJSON_IsString(v) ? lookup_name(names, n, v->valuestring) : -1;
 }
 
+static void load_group_caps(struct loader *L, struct program *p, const cJSON *x)
+{
+	static const char *const awardees[] = { "organization", "individual" };
+	const cJSON *obj;
+
+	p->caps = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*p->caps));
+	cJSON_ArrayForEach(obj, x) {
+		struct group_cap *g = &p->caps[p->ncaps++];
+		const char *s = json_get_string(obj, "strength");
+		int k = kind_index(awardees, 2, json_get(obj, "awardees"));
+		g->pos = pos_of(L, obj);
+		g->name = str(L, obj, "name");
+		if (json_get(obj, "tiers"))
+			g->tiers = strings_of(L, json_get(obj, "tiers"), &g->ntiers);
+		g->awardees = k < 0 ? AWARDEE_ANY : k ? AWARDEE_INDIVIDUAL : AWARDEE_ORGANIZATION;
+		g->max = int_of(obj, "max", 0);
+		g->soft = s && !strcmp(s, "in_principle");
+		g->article = str(L, obj, "article");
+	}
+}
+
 static void load_program(struct loader *L, const cJSON *o)
 {
 	struct program *p = new_entity(L, KIND_PROGRAM);
@@ -304,6 +325,8 @@ static void load_program(struct loader *L, const cJSON *o)
 		t->name = str(L, obj, "name");
 		t->pos = pos_of(L, obj);
 		t->cap = int_of(cap, "max", -1);
+		t->cap_soft = !strcmp(json_get_string(cap, "strength") ? json_get_string(cap, "strength") : "",
+				      "in_principle");
 		t->cap_article = str(L, cap, "article");
 		t->prize_yuan = int_of(pr, "yuan", 0);
 		t->repeat_yuan = int_of(pr, "repeat_yuan", -1);
@@ -320,6 +343,7 @@ static void load_program(struct loader *L, const cJSON *o)
 		t->reapply_years = int_of(rw, "years", 0);
 		t->reapply_article = str(L, rw, "article");
 	}
+	load_group_caps(L, p, json_get(o, "caps"));
 	x = json_get(o, "notices");
 	p->notice_rules = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*p->notice_rules));
 	cJSON_ArrayForEach(obj, x) {
@@ -410,6 +434,7 @@ static void load_round(struct loader *L, const cJSON *o)
 	if (!json_get(o, "call"))
 		r->call_published.v = DATE_NONE;
 	r->cancelled = json_get(o, "cancelled") != NULL;
+	r->cap_reason = str(L, json_get(o, "cap_exceeded"), "reason");
 	x = json_get(o, "schedule");
 	r->schedule = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*r->schedule));
 	cJSON_ArrayForEach(s, x) {
@@ -431,6 +456,7 @@ static void load_application(struct loader *L, const cJSON *o)
 	get_str(L, o, "id", &a->id);
 	get_str(L, o, "round", &a->round);
 	get_str(L, o, "organization", &a->organization);
+	get_str(L, o, "individual", &a->individual);
 	get_str(L, o, "tier", &a->tier);
 	get_date(L, o, "submitted", &a->submitted);
 	x = json_get(o, "stages");
@@ -796,6 +822,27 @@ const struct notice_rule *program_notice_rule(const struct program *p, enum noti
 		if (p->notice_rules[i].kind == k)
 			return &p->notice_rules[i];
 	return NULL;
+}
+
+enum awardee_kind application_awardee(const struct application *a)
+{
+	return a->individual.v ? AWARDEE_INDIVIDUAL : AWARDEE_ORGANIZATION;
+}
+
+bool group_cap_counts(const struct group_cap *g, const struct application *a)
+{
+	size_t k;
+
+	if (!a->awarded || !a->res_result_tier)
+		return false;
+	if (g->awardees != AWARDEE_ANY && g->awardees != application_awardee(a))
+		return false;
+	if (!g->tiers)
+		return true;
+	for (k = 0; k < g->ntiers; k++)
+		if (g->tiers[k] && a->res_result_tier->id && !strcmp(g->tiers[k], a->res_result_tier->id))
+			return true;
+	return false;
 }
 
 /* ---- linking ---- */

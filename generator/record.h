@@ -82,6 +82,7 @@ struct tier {
 	const char *id, *name;
 	struct json_pos pos;         /* of its object in the program file */
 	long cap;                    /* at most this many a round */
+	bool cap_soft;               /* 原则上: exceeding it is a warning */
 	const char *cap_article;
 	long prize_yuan;
 	long repeat_yuan;            /* -1: a repeat win gets prize_yuan */
@@ -97,6 +98,21 @@ struct tier {
 	const char *validity_article;
 	long reapply_years;          /* 0: may re-apply at once */
 	const char *reapply_article;
+};
+
+/* Awardees a cap counts (caps[].awardees). */
+enum awardee_kind { AWARDEE_ANY, AWARDEE_ORGANIZATION, AWARDEE_INDIVIDUAL };
+
+/* A cap over a group of tiers, or over one kind of awardee (caps[]). */
+struct group_cap {
+	struct json_pos pos;         /* of its object in the program file */
+	const char *name;            /* NULL: none given */
+	const char **tiers;          /* NULL: every tier */
+	size_t ntiers;
+	enum awardee_kind awardees;
+	long max;
+	bool soft;
+	const char *article;
 };
 
 struct notice_rule {
@@ -143,6 +159,8 @@ struct program {
 	size_t nstages;
 	struct tier *tiers;
 	size_t ntiers;
+	struct group_cap *caps;
+	size_t ncaps;
 	struct notice_rule *notice_rules;
 	size_t nnotice_rules;
 	const char *upheld_article;
@@ -179,6 +197,7 @@ struct round {
 	struct fint year;
 	struct fdate apps_start, apps_end, call_published, approval;
 	bool cancelled;
+	const char *cap_reason;      /* cap_exceeded.reason; NULL: none */
 	struct schedule_item *schedule;
 	size_t nschedule;
 	struct program *res_program;
@@ -193,6 +212,7 @@ struct stage_result {
 struct application {
 	const char *path;
 	struct fstr id, round, organization, tier;
+	struct fstr individual;      /* the applicant, when a person */
 	struct fdate submitted;
 	struct stage_result *stages;
 	size_t nstages;
@@ -291,6 +311,11 @@ const struct ground *program_find_ground(const struct program *p, const char *id
 /* Index of stage id in the procedure, or -1. */
 int program_stage_index(const struct program *p, const char *id);
 const struct notice_rule *program_notice_rule(const struct program *p, enum notice_kind k);
+
+/* The kind of awardee an application is for. */
+enum awardee_kind application_awardee(const struct application *a);
+/* Whether an awarded application counts toward cap g. */
+bool group_cap_counts(const struct group_cap *g, const struct application *a);
 
 void record_release(struct record *r);
 

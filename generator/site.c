@@ -1094,6 +1094,45 @@ done:
 
 /* ---- round ---- */
 
+static void put_cap_exceeded(cJSON *arr, const char *name, enum awardee_kind k, size_t count, long max,
+			     const char *article)
+{
+	cJSON *c = push_obj(arr);
+
+	put_str(c, "name", name);
+	put_bool(c, "organizations", k == AWARDEE_ORGANIZATION);
+	put_bool(c, "individuals", k == AWARDEE_INDIVIDUAL);
+	put_num(c, "count", (double)count);
+	put_num(c, "max", (double)max);
+	put_str(c, "article", article);
+}
+
+/* Caps set in principle (原则上) that the round exceeds: its page says so,
+ * and why (the round's cap_exceeded, which the template reads). */
+static void put_caps_exceeded(cJSON *o, const struct round *x, const void *const *apps, size_t napps)
+{
+	const struct program *p = x->res_program;
+	cJSON *arr = add_arr(o, "caps_exceeded");
+	size_t i, j, n;
+
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		for (j = n = 0; j < napps; j++)
+			n += ((const struct application *)apps[j])->awarded &&
+			     ((const struct application *)apps[j])->res_result_tier == t;
+		if (t->cap_soft && t->cap >= 0 && n > (size_t)t->cap)
+			put_cap_exceeded(arr, t->name, AWARDEE_ANY, n, t->cap, t->cap_article);
+	}
+	for (i = 0; i < p->ncaps; i++) {
+		const struct group_cap *g = &p->caps[i];
+		for (j = n = 0; j < napps; j++)
+			n += group_cap_counts(g, apps[j]);
+		if (g->soft && n > (size_t)g->max)
+			put_cap_exceeded(arr, g->name, g->awardees, n, g->max, g->article);
+	}
+	put_bool(o, "any_cap_exceeded", cJSON_GetArraySize(arr) > 0);
+}
+
 static int page_round(struct site *S, const struct round *x)
 {
 	const struct program *p = x->res_program;
@@ -1212,6 +1251,7 @@ static int page_round(struct site *S, const struct round *x)
 		}
 		put_bool(to, "any", n > 0);
 	}
+	put_caps_exceeded(o, x, apps, napps);
 	arr = add_arr(o, "applications");
 	for (j = 0; j < napps; j++) {
 		const struct application *a = apps[j];

@@ -909,6 +909,40 @@ def private_never_leaks():
         assert not leaks, leaks[:5]
 
 
+def edit_json(repo, path, fn):
+    p = os.path.join(repo, path)
+    doc = json.load(open(p, encoding="utf-8"))
+    fn(doc)
+    json.dump(doc, open(p, "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+
+
+@test
+def soft_cap_shown():
+    """A cap set in principle (原则上) that a round exceeds: the round's page
+    says by how much, and why from the round's cap_exceeded, or that no
+    reason is given (issue #17 item 3)."""
+    def mutate(repo, reason):
+        def soften(doc):
+            doc["tiers"][0]["cap"] = {"max": 1, "strength": "in_principle", "article": "第十二条"}
+            doc["caps"] = [{"tiers": ["award"], "awardees": "organization", "max": 1, "strength": "in_principle",
+                            "article": "第十三条"}]
+        edit_json(repo, "data/programs/lhasa.json", soften)
+        if reason:
+            edit_json(repo, "data/rounds/lhasa-2022.json",
+                      lambda d: d.update(cap_exceeded={"reason": "两家组织得分并列第一"}))
+    for reason in (True, False):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "site")
+            build(make_repo(tmp, mutate=lambda r: mutate(r, reason)), out)
+            text = open(os.path.join(out, "rounds/lhasa-2022/index.html"), encoding="utf-8").read()
+            assert "拉萨市政府质量奖原则上每届不超过1个（第十二条），本届为2个" in text
+            assert "获奖组织原则上每届不超过1个（第十三条），本届为2个" in text
+            assert ("超出的理由：两家组织得分并列第一" in text) == reason
+            assert ("超出的理由：未载明" in text) == (not reason)
+            other = open(os.path.join(out, "rounds/lhasa-2024/index.html"), encoding="utf-8").read()
+            assert "原则上每届" not in other and "超出的理由" not in other
+
+
 def check(repo, *args):
     return subprocess.run(WRAP + [GONGSHI, "-C", repo, "check", "-q"] + list(args), capture_output=True,
                           env=dict(os.environ, SOURCE_DATE_EPOCH=SDE), timeout=600)
