@@ -126,6 +126,10 @@ static void check_programs(struct ctx *c)
 				ERROR(c, p->path, t->pos, "program-rules",
 				      "tier \"%s\" requires stage \"%s\", which is not in the procedure",
 				      t->id, t->requires_stage);
+			if ((t->individual_yuan >= 0 || t->individual_min_years) && !t->for_individuals)
+				ERROR(c, p->path, t->pos, "program-rules",
+				      "tier \"%s\" sets a prize or a condition for individuals, but its "
+				      "\"awardees\" do not include individuals", t->id);
 			if (t->repeat_yuan >= 0 && !t->repeat_article)
 				ERROR(c, p->path, t->pos, "program-rules",
 				      "tier \"%s\" sets \"repeat_yuan\" without the \"repeat_article\" it comes from",
@@ -254,6 +258,45 @@ static void check_cadence(struct ctx *c)
 
 /* ---- applications ---- */
 
+/* A tier goes only to the kinds of awardee it names, and a person is
+ * held to the program's rules for individuals, never to an
+ * organization's operating years. */
+static void check_applicant(struct ctx *c, const struct application *a)
+{
+	const struct tier *ts[2] = { a->res_tier, a->awarded ? a->res_result_tier : NULL };
+	const struct individual *p = a->res_ind;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const struct tier *t = ts[i];
+		if (!t || (i && t == ts[0]))
+			continue;
+		if (a->individual.v && !t->for_individuals)
+			ERROR(c, a->path, i ? a->result_tier.pos : a->individual.pos, "awardee-kind",
+			      "%s is not open to individuals%s%s%s", t->name, t->awardees_article ? " (" : "",
+			      t->awardees_article ? t->awardees_article : "", t->awardees_article ? ")" : "");
+		else if (a->organization.v && !t->for_organizations)
+			ERROR(c, a->path, i ? a->result_tier.pos : a->organization.pos, "awardee-kind",
+			      "%s is for individuals only, not organizations (%s)", t->name,
+			      t->awardees_article ? t->awardees_article : "");
+		if (p && t->individual_min_years && a->submitted.v != DATE_NONE) {
+			int years = p->work_since.v == DATE_NONE ? -1
+				    : date_years_between(p->work_since.v, a->submitted.v);
+			if (years < 0)
+				ERROR(c, a->path, a->individual.pos, "individual-years",
+				      "%s requires %ld years of quality work (%s); give individual %s's "
+				      "private.quality_work_since", t->name, t->individual_min_years,
+				      t->individual_article, p->id.v);
+			else if (years < t->individual_min_years)
+				ERROR(c, a->path, a->individual.pos, "individual-years",
+				      "individual %s had %d year%s of quality work (private.quality_work_since) "
+				      "when applying; %s requires at least %ld (%s)", p->id.v, years,
+				      years == 1 ? "" : "s", t->name, t->individual_min_years,
+				      t->individual_article);
+		}
+	}
+}
+
 static void check_application(struct ctx *c, const struct application *a)
 {
 	const struct program *p = program_of(a);
@@ -311,6 +354,7 @@ static void check_application(struct ctx *c, const struct application *a)
 			      ts[i]->eligibility_article);
 		}
 	}
+	check_applicant(c, a);
 	if (!a->has_result)
 		return;
 	if (a->awarded) {
@@ -380,12 +424,26 @@ static int cert_cmp(const void *a, const void *b)
 	return k ? k : app_id_cmp(a, b);
 }
 
-/* By organization, then submission date: bans, waits, repeat wins. */
+/* "organization" or "individual": what a message calls the applicant. */
+static const char *who(const struct application *a)
+{
+	return a->individual.v ? "individual" : "organization";
+}
+
+/* Organizations, then individuals, by id: one applicant's applications together. */
+static int applicant_cmp(const struct application *x, const struct application *y)
+{
+	if (!x->individual.v != !y->individual.v)
+		return x->individual.v ? 1 : -1;
+	return strcmp(application_applicant(x), application_applicant(y));
+}
+
+/* By applicant, then submission date: bans, waits, repeat wins. */
 static int org_cmp(const void *a, const void *b)
 {
 	const struct application *x = *(const struct application *const *)a;
 	const struct application *y = *(const struct application *const *)b;
-	int k = strcmp(x->organization.v, y->organization.v);
+	int k = applicant_cmp(x, y);
 
 	if (k)
 		return k;
@@ -412,7 +470,7 @@ static void cap_exceeded(struct ctx *c, const struct round *x, const char *rule,
 		       x->id.v, count, what, buf_cstr(ids), max, x->res_program->id.v, article);
 }
 
-/* "每届获奖总数 of tiers gold, silver, to individuals" */
+/* "每届获奖总数 of tiers gold, silver to individuals" */
 static int group_cap_what(const struct group_cap *g, struct buf *out)
 {
 	size_t k;
@@ -421,7 +479,7 @@ static int group_cap_what(const struct group_cap *g, struct buf *out)
 	for (k = 0; k < g->ntiers && error >= 0; k++)
 		error = buf_printf(out, "%s%s", k ? ", " : " of tiers ", g->tiers[k]);
 	if (error >= 0 && g->awardees != AWARDEE_ANY)
-		error = buf_puts(out, g->awardees == AWARDEE_ORGANIZATION ? ", to organizations" : ", to individuals");
+		error = buf_puts(out, g->awardees == AWARDEE_ORGANIZATION ? " to organizations" : " to individuals");
 	return error;
 }
 
@@ -445,7 +503,7 @@ static void check_group_caps(struct ctx *c, const struct application **v, size_t
 				    buf_printf(&ids, "%s%s", count++ ? ", " : "", v[m]->id.v) < 0)
 					c->error = error_nomem();
 			if (count > (size_t)g->max) {
-				if (group_cap_what(g, &what) < 0)
+				if (buf_puts(&what, "under the cap on ") < 0 || group_cap_what(g, &what) < 0)
 					c->error = error_nomem();
 				cap_exceeded(c, x, "group-cap", buf_cstr(&what), count, &ids, g->max, g->soft,
 					     g->article);
@@ -495,13 +553,13 @@ static void check_history(struct ctx *c, const struct application **v)
 	char d1[11], d2[11];
 
 	for (i = 0; i < r->napplications; i++)
-		if (r->applications[i].organization.v && r->applications[i].submitted.v != DATE_NONE &&
+		if (application_applicant(&r->applications[i]) && r->applications[i].submitted.v != DATE_NONE &&
 		    program_of(&r->applications[i]))
 			v[n++] = &r->applications[i];
 	qsort(v, n, sizeof(*v), org_cmp);
-	/* one group per organization; groups are small, so pairs are cheap */
+	/* one group per applicant; groups are small, so pairs are cheap */
 	for (lo = 0; lo < n; lo = j) {
-		for (j = lo; j < n && !strcmp(v[j]->organization.v, v[lo]->organization.v); j++)
+		for (j = lo; j < n && application_same_applicant(v[j], v[lo]); j++)
 			;
 		for (i = lo; i < j; i++) {
 			const struct application *a = v[i];
@@ -512,17 +570,17 @@ static void check_history(struct ctx *c, const struct application **v)
 					continue;
 				/* one application per round */
 				if (k < i && b->res_round == a->res_round)
-					ERROR(c, a->path, a->organization.pos, "one-application",
-					      "organization %s already applied to round \"%s\" (application \"%s\")",
-					      a->organization.v, a->round.v, b->id.v);
+					ERROR(c, a->path, a->individual.v ? a->individual.pos : a->organization.pos,
+					      "one-application", "%s %s already applied to round \"%s\" (application \"%s\")",
+					      who(a), application_applicant(a), a->round.v, b->id.v);
 				/* re-application wait after a win */
 				if (b->awarded && !b->res_revoked && b->res_result_tier &&
 				    b->res_result_tier->reapply_years && b->result_date.v != DATE_NONE &&
 				    a->submitted.v > b->result_date.v &&
 				    a->submitted.v <= years_end(b->result_date.v, b->res_result_tier->reapply_years))
 					ERROR(c, a->path, a->submitted.pos, "reapply-wait",
-					      "organization %s won %s on %s (application \"%s\") and may not apply "
-					      "again to the program until after %s (%s)", a->organization.v,
+					      "%s %s won %s on %s (application \"%s\") and may not apply "
+					      "again to the program until after %s (%s)", who(a), application_applicant(a),
 					      b->res_result_tier->name, fmt_date(b->result_date.v, d1), b->id.v,
 					      fmt_date(years_end(b->result_date.v, b->res_result_tier->reapply_years), d2),
 					      b->res_result_tier->reapply_article);
@@ -536,46 +594,49 @@ static void check_history(struct ctx *c, const struct application **v)
 					if (v[k] != a && v[k]->awarded && v[k]->res_result_tier == t &&
 					    v[k]->result_date.v != DATE_NONE && v[k]->result_date.v < a->result_date.v)
 						before = v[k];
-				want = before && t->repeat_yuan >= 0 ? t->repeat_yuan : t->prize_yuan;
+				want = before && t->repeat_yuan >= 0 ? t->repeat_yuan
+				       : a->individual.v && t->individual_yuan >= 0 ? t->individual_yuan : t->prize_yuan;
 				if (a->prize.v != want) {
 					if (before && t->repeat_yuan >= 0)
 						ERROR(c, a->path, a->prize.pos, "prize",
-						      "prize is %ld yuan, but organization %s already won %s "
+						      "prize is %ld yuan, but %s %s already won %s "
 						      "(application \"%s\"), so the prize is %ld yuan (%s)",
-						      a->prize.v, a->organization.v, t->name, before->id.v, want,
+						      a->prize.v, who(a), application_applicant(a), t->name, before->id.v, want,
 						      t->repeat_article);
 					else
 						ERROR(c, a->path, a->prize.pos, "prize",
-						      "prize is %ld yuan; %s carries %ld yuan (%s)",
-						      a->prize.v, t->name, want, t->prize_article);
+						      "prize is %ld yuan; %s carries %ld yuan%s (%s)",
+						      a->prize.v, t->name, want,
+						      a->individual.v && t->individual_yuan >= 0 ? " for an individual" : "",
+						      t->prize_article);
 				}
 			}
 		}
 	}
-	/* bans: the same groups, looked up by the revoked application's organization */
+	/* bans: the same groups, looked up by the revoked application's applicant */
 	for (i = 0; i < r->nrevocations; i++) {
 		const struct revocation *rv = &r->revocations[i];
 		const struct application *key, *target = rv->res_app;
 		const struct application **hit;
 		date_t until;
 		if (!rv->res_ground || !rv->res_ground->ban_years || rv->decided.v == DATE_NONE ||
-		    !target || !target->organization.v)
+		    !target || !application_applicant(target))
 			continue;
 		until = years_end(rv->decided.v, rv->res_ground->ban_years);
 		key = target;
 		hit = bsearch(&key, v, n, sizeof(*v), org_cmp);
 		if (!hit)
 			continue;
-		for (k = (size_t)(hit - v); k > 0 && !strcmp(v[k - 1]->organization.v, target->organization.v); k--)
+		for (k = (size_t)(hit - v); k > 0 && application_same_applicant(v[k - 1], target); k--)
 			;
-		for (; k < n && !strcmp(v[k]->organization.v, target->organization.v); k++) {
+		for (; k < n && application_same_applicant(v[k], target); k++) {
 			const struct application *a = v[k];
 			if (program_of(a) != program_of(target) || a->submitted.v < rv->decided.v ||
 			    a->submitted.v > until)
 				continue;
 			ERROR(c, a->path, a->submitted.pos, "ban",
-			      "organization %s is banned from program \"%s\" from %s to %s by revocation "
-			      "\"%s\" (%s)", a->organization.v, program_of(a)->id.v, fmt_date(rv->decided.v, d1),
+			      "%s %s is banned from program \"%s\" from %s to %s by revocation "
+			      "\"%s\" (%s)", who(a), application_applicant(a), program_of(a)->id.v, fmt_date(rv->decided.v, d1),
 			      fmt_date(until, d2), rv->id.v, rv->res_ground->article);
 		}
 	}
@@ -898,6 +959,8 @@ static int d_prize(const struct program *p, struct buf *out)
 	for (i = 0; i < p->ntiers; i++) {
 		const struct tier *t = &p->tiers[i];
 		buf_printf(out, "%s%s %ld yuan (%s)", i ? "; " : "", t->name, t->prize_yuan, t->prize_article);
+		if (t->individual_yuan >= 0)
+			buf_printf(out, ", %ld yuan for an individual", t->individual_yuan);
 		if (t->repeat_yuan >= 0)
 			buf_printf(out, ", %ld yuan for a repeat win (%s)", t->repeat_yuan, t->repeat_article);
 	}
@@ -912,6 +975,33 @@ static int d_years(const struct program *p, struct buf *out)
 		buf_printf(out, "%s%s at least %ld operating years (%s)", i ? "; " : "", p->tiers[i].name,
 			   p->tiers[i].min_years, p->tiers[i].eligibility_article);
 	return p->ntiers > 0;
+}
+
+static int d_awardees(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		buf_printf(out, "%s%s: %s", i ? "; " : "", t->name,
+			   t->for_organizations && t->for_individuals ? "organizations and individuals"
+			   : t->for_individuals ? "individuals" : "organizations");
+		if (t->awardees_article)
+			buf_printf(out, " (%s)", t->awardees_article);
+	}
+	return p->ntiers > 0;
+}
+
+static int d_individual_years(const struct program *p, struct buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->ntiers; i++)
+		if (p->tiers[i].individual_min_years)
+			buf_printf(out, "%s%s at least %ld years of quality work (%s)", n++ ? "; " : "",
+				   p->tiers[i].name, p->tiers[i].individual_min_years, p->tiers[i].individual_article);
+	return n > 0;
 }
 
 static int d_requires(const struct program *p, struct buf *out)
@@ -1115,6 +1205,11 @@ const struct check_rule check_rules[] = {
 	{ "application-window", "error", "applications are submitted within the round's period", NULL },
 	{ "one-application", "error", "an organization applies once a round", NULL },
 	{ "stage-order", "error", "review stages follow the procedure, in date order, none after a failure", d_stages },
+	{ "applicant", "error", "an application names one applicant: an organization or an individual", NULL },
+	{ "resident-id", "error", "an individual's private ID number is a citizen's identity number with the right check character (GB 11643-1999)", NULL },
+	{ "individual-id", "error", "an individual's id repeats no digits of their private ID or phone number", NULL },
+	{ "awardee-kind", "error", "a tier goes only to the kinds of awardee it is open to", d_awardees },
+	{ "individual-years", "error", "individuals have done quality work long enough for the tier", d_individual_years },
 	{ "operating-years", "error", "applicants have operated long enough for the tier", d_years },
 	{ "result", "error", "results are consistent: awarded with tier and certificate, not after withdrawal or failure", NULL },
 	{ "requires-stage", "error", "a tier reserved for applicants that passed a stage goes only to them", d_requires },

@@ -31,7 +31,7 @@
 
 enum record_kind {
 	KIND_PROGRAM, KIND_ORGANIZATION, KIND_ROUND, KIND_APPLICATION,
-	KIND_NOTICE, KIND_OBJECTION, KIND_REVOCATION, KIND_CALENDAR,
+	KIND_NOTICE, KIND_OBJECTION, KIND_REVOCATION, KIND_INDIVIDUAL, KIND_CALENDAR,
 	KIND_COUNT, KIND_NONE = KIND_COUNT
 };
 
@@ -85,12 +85,18 @@ struct tier {
 	bool cap_soft;               /* 原则上: exceeding it is a warning */
 	const char *cap_article;
 	long prize_yuan;
+	long individual_yuan;        /* -1: an individual gets prize_yuan */
 	long repeat_yuan;            /* -1: a repeat win gets prize_yuan */
 	const char *prize_article, *repeat_article;
 	const char **prize_items;    /* "奖牌", "证书"... */
 	size_t nprize_items;
 	long min_years;              /* operating years to apply */
 	const char *eligibility_article;
+	bool for_organizations;      /* awardees: who may apply for the tier */
+	bool for_individuals;
+	const char *awardees_article;
+	long individual_min_years;   /* years of quality work; 0: none */
+	const char *individual_article;
 	const char *requires_stage;  /* NULL: none */
 	const char *requires_article;
 	long validity_years;         /* 0: no stated validity */
@@ -185,6 +191,15 @@ struct organization {
 	struct fdate established;
 };
 
+/* A person who applies (data/individuals/): public name, employer and
+ * position; everything that identifies them further stays private. */
+struct individual {
+	const char *path;
+	struct fstr id;              /* chosen by the office, never the ID number */
+	const char *name;
+	struct fdate work_since;     /* private.quality_work_since */
+};
+
 struct schedule_item {
 	struct fstr stage;
 	struct fdate start, end;
@@ -225,6 +240,7 @@ struct application {
 	struct fint prize;
 	struct round *res_round;
 	struct organization *res_org;
+	struct individual *res_ind;
 	const struct tier *res_tier, *res_result_tier;
 	struct revocation *res_revoked; /* a revocation of its award */
 };
@@ -283,6 +299,7 @@ struct record {
 	struct notice *notices;             size_t nnotices;
 	struct objection *objections;       size_t nobjections;
 	struct revocation *revocations;     size_t nrevocations;
+	struct individual *individuals;     size_t nindividuals;
 	struct calendar calendar;
 	size_t nfiles;                      /* files read */
 	struct arena_chunk *arena;          /* owns every string and array */
@@ -305,6 +322,12 @@ struct application *record_find_application(const struct record *r, const char *
 struct notice *record_find_notice(const struct record *r, const char *id);
 struct objection *record_find_objection(const struct record *r, const char *id);
 struct revocation *record_find_revocation(const struct record *r, const char *id);
+struct individual *record_find_individual(const struct record *r, const char *id);
+
+/* The applicant's id (a credit code or an individual's id), and whether
+ * two applications have the same applicant. */
+const char *application_applicant(const struct application *a);
+bool application_same_applicant(const struct application *a, const struct application *b);
 
 const struct tier *program_find_tier(const struct program *p, const char *id);
 const struct ground *program_find_ground(const struct program *p, const char *id);

@@ -417,14 +417,16 @@ END_TEST
  * rules_describe_the_base_programs. */
 static int gap(const char *rule)
 {
-	return !strcmp(rule, "measures-expired") || !strcmp(rule, "objection-window") || !strcmp(rule, "group-cap");
+	return !strcmp(rule, "measures-expired") || !strcmp(rule, "objection-window") || !strcmp(rule, "group-cap") ||
+	       !strcmp(rule, "individual-years");
 }
 
-/* Rules whose parameter none of the five seed measures has: no cap over
- * a group of tiers or a kind of awardee (the demo's sixth program has). */
+/* Rules whose parameter none of the five seed measures has, for none of
+ * them awards individuals: no cap over a group of tiers or a kind of
+ * awardee, no years of quality work (the demo's Nanjing program has both). */
 static int base_gap(const char *rule)
 {
-	return !strcmp(rule, "group-cap");
+	return !strcmp(rule, "group-cap") || !strcmp(rule, "individual-years");
 }
 
 /* Every rule with describe() describes at least one program of r,
