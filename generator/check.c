@@ -596,7 +596,8 @@ static void check_history(struct ctx *c, const struct application **v)
 						before = v[k];
 				want = before && t->repeat_yuan >= 0 ? t->repeat_yuan
 				       : a->individual.v && t->individual_yuan >= 0 ? t->individual_yuan : t->prize_yuan;
-				if (a->prize.v != want) {
+				/* a prize the measures do not state cannot be checked */
+				if (want >= 0 && a->prize.v != want) {
 					if (before && t->repeat_yuan >= 0)
 						ERROR(c, a->path, a->prize.pos, "prize",
 						      "prize is %ld yuan, but %s %s already won %s "
@@ -754,6 +755,13 @@ static void check_awards(struct ctx *c, const struct notice **best)
 	}
 }
 
+/* No award for an entry with an upheld objection is the point of a 公示,
+ * whether or not the measures say it in an article. */
+static const char *upheld_article(const struct program *p)
+{
+	return p->upheld_article ? p->upheld_article : "the measures cite no article";
+}
+
 static void check_objections(struct ctx *c)
 {
 	const struct record *r = c->r;
@@ -790,17 +798,17 @@ static void check_objections(struct ctx *c)
 			if (b->status == OBJ_UNDER_REVIEW)
 				ERROR(c, a->path, a->result_pos, "award-objection",
 				      "awarded while objection \"%s\" against it is undecided (%s)",
-				      b->id.v, p->upheld_article);
+				      b->id.v, upheld_article(p));
 			else if (b->outcome == OUT_UPHELD)
 				ERROR(c, a->path, a->result_pos, "award-objection",
 				      "awarded although objection \"%s\" against it was upheld on %s (%s)",
-				      b->id.v, fmt_date(b->decided.v, d1), p->upheld_article);
+				      b->id.v, fmt_date(b->decided.v, d1), upheld_article(p));
 			else if (b->decided.v != DATE_NONE && a->result_date.v != DATE_NONE &&
 				 b->decided.v >= a->result_date.v)
 				ERROR(c, a->path, a->result_date.pos, "award-objection",
 				      "awarded on %s, not after objection \"%s\" against it was decided on %s (%s)",
 				      fmt_date(a->result_date.v, d1), b->id.v, fmt_date(b->decided.v, d2),
-				      p->upheld_article);
+				      upheld_article(p));
 		}
 		if (!p)
 			continue;
@@ -958,7 +966,12 @@ static int d_prize(const struct program *p, struct buf *out)
 
 	for (i = 0; i < p->ntiers; i++) {
 		const struct tier *t = &p->tiers[i];
-		buf_printf(out, "%s%s %ld yuan (%s)", i ? "; " : "", t->name, t->prize_yuan, t->prize_article);
+		if (t->prize_yuan < 0)
+			buf_printf(out, "%s%s prize not stated%s%s%s", i ? "; " : "", t->name,
+				   t->prize_article ? " (" : "", t->prize_article ? t->prize_article : "",
+				   t->prize_article ? ")" : "");
+		else
+			buf_printf(out, "%s%s %ld yuan (%s)", i ? "; " : "", t->name, t->prize_yuan, t->prize_article);
 		if (t->individual_yuan >= 0)
 			buf_printf(out, ", %ld yuan for an individual", t->individual_yuan);
 		if (t->repeat_yuan >= 0)
@@ -970,11 +983,13 @@ static int d_prize(const struct program *p, struct buf *out)
 static int d_years(const struct program *p, struct buf *out)
 {
 	size_t i;
+	int n = 0;
 
 	for (i = 0; i < p->ntiers; i++)
-		buf_printf(out, "%s%s at least %ld operating years (%s)", i ? "; " : "", p->tiers[i].name,
-			   p->tiers[i].min_years, p->tiers[i].eligibility_article);
-	return p->ntiers > 0;
+		if (p->tiers[i].min_years)
+			buf_printf(out, "%s%s at least %ld operating years (%s)", n++ ? "; " : "", p->tiers[i].name,
+				   p->tiers[i].min_years, p->tiers[i].eligibility_article);
+	return n > 0;
 }
 
 static int d_awardees(const struct program *p, struct buf *out)
@@ -1097,7 +1112,8 @@ static int d_award_notice(const struct program *p, struct buf *out)
 
 static int d_upheld(const struct program *p, struct buf *out)
 {
-	buf_printf(out, "no award for an entry with an upheld or undecided objection (%s)", p->upheld_article);
+	buf_printf(out, "no award for an entry with an upheld or undecided objection (%s)",
+		   p->upheld_article ? p->upheld_article : "article not stated");
 	return 1;
 }
 

@@ -347,7 +347,7 @@ static void load_program(struct loader *L, const cJSON *o)
 		t->cap_soft = !strcmp(json_get_string(cap, "strength") ? json_get_string(cap, "strength") : "",
 				      "in_principle");
 		t->cap_article = str(L, cap, "article");
-		t->prize_yuan = int_of(pr, "yuan", 0);
+		t->prize_yuan = int_of(pr, "yuan", -1);
 		t->individual_yuan = int_of(pr, "individual_yuan", -1);
 		t->repeat_yuan = int_of(pr, "repeat_yuan", -1);
 		t->prize_article = str(L, pr, "article");

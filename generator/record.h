@@ -84,13 +84,13 @@ struct tier {
 	long cap;                    /* at most this many a round */
 	bool cap_soft;               /* 原则上: exceeding it is a warning */
 	const char *cap_article;
-	long prize_yuan;
+	long prize_yuan;             /* -1: the measures do not state it */
 	long individual_yuan;        /* -1: an individual gets prize_yuan */
 	long repeat_yuan;            /* -1: a repeat win gets prize_yuan */
 	const char *prize_article, *repeat_article;
 	const char **prize_items;    /* "奖牌", "证书"... */
 	size_t nprize_items;
-	long min_years;              /* operating years to apply */
+	long min_years;              /* operating years to apply; 0: none stated */
 	const char *eligibility_article;
 	bool for_organizations;      /* awardees: who may apply for the tier */
 	bool for_individuals;
@@ -169,7 +169,7 @@ struct program {
 	size_t ncaps;
 	struct notice_rule *notice_rules;
 	size_t nnotice_rules;
-	const char *upheld_article;
+	const char *upheld_article;  /* NULL: the measures cite none */
 	const char *window_article;  /* NULL: objections any time */
 	unsigned identity[2];        /* bitmask of identity_field for
 	                                individual [0] and organization [1] */

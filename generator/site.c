@@ -547,6 +547,17 @@ static cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
 	return o;
 }
 
+/* Whether the measures leave an award's money prize unstated (and the
+ * record gives none paid): shown as not stated, never as 0. */
+static bool prize_unknown(const struct application *a)
+{
+	const struct tier *t = a->res_result_tier;
+
+	if (a->prize.set || !t)
+		return false;
+	return a->individual.v && t->individual_yuan >= 0 ? false : t->prize_yuan < 0;
+}
+
 static cJSON *award_summary(struct site *S, cJSON *arr, const struct application *a)
 {
 	const struct program *p = program_of(a);
@@ -569,6 +580,8 @@ static cJSON *award_summary(struct site *S, cJSON *arr, const struct application
 	if (a->prize.set) {
 		text_money(money, sizeof(money), a->prize.v);
 		put_str(o, "prize_zh", money);
+	} else if (prize_unknown(a)) {
+		put_bool(o, "prize_unknown", true);
 	}
 	put_award_status(S, o, a);
 	return o;
@@ -978,9 +991,9 @@ static void program_rules(const struct program *p, cJSON *arr)
 			snprintf(items + strlen(items), sizeof(items) - strlen(items), "%s%s", j ? "、" : "",
 				 t->prize_items[j]);
 		text_money(money, sizeof(money), t->prize_yuan);
-		if (t->prize_yuan && *items)
+		if (t->prize_yuan > 0 && *items)
 			rule(arr, t->prize_article, "%s：颁发%s，奖励%s", t->name, items, money);
-		else if (t->prize_yuan)
+		else if (t->prize_yuan > 0)
 			rule(arr, t->prize_article, "%s：奖励%s", t->name, money);
 		else if (*items)
 			rule(arr, t->prize_article, "%s：颁发%s", t->name, items);
@@ -991,7 +1004,8 @@ static void program_rules(const struct program *p, cJSON *arr)
 			else
 				rule(arr, t->repeat_article, "再次获得%s的，不再给予奖励资金", t->name);
 		}
-		rule(arr, t->eligibility_article, "申报%s须正常经营%ld年以上", t->name, t->min_years);
+		if (t->min_years)
+			rule(arr, t->eligibility_article, "申报%s须正常经营%ld年以上", t->name, t->min_years);
 		if (t->requires_stage) {
 			int k = program_stage_index(p, t->requires_stage);
 			rule(arr, t->requires_article, "%s仅授予通过%s的组织", t->name,
@@ -1027,7 +1041,8 @@ static void program_rules(const struct program *p, cJSON *arr)
 	if (p->has_decision)
 		rule(arr, p->decision_article, "自收到异议材料之日起%ld%s内审查处理", p->decision_within,
 		     unit_zh(p->decision_unit));
-	rule(arr, p->upheld_article, "经公示无异议或异议不成立的，方可报请批准");
+	if (p->upheld_article)
+		rule(arr, p->upheld_article, "经公示无异议或异议不成立的，方可报请批准");
 	for (i = 0; i < p->ngrounds; i++) {
 		const struct ground *g = &p->grounds[i];
 		char rec[256] = "", ban[64] = "";
@@ -1037,6 +1052,34 @@ static void program_rules(const struct program *p, cJSON *arr)
 			snprintf(ban, sizeof(ban), "，%ld年内不得申报", g->ban_years);
 		rule(arr, g->article, "%s：%s%s%s%s%s", g->name, g->requires_award ? "撤销荣誉" : "不予受理",
 		     *rec ? "，收回" : "", rec, g->announce ? "，并向社会公告" : "", ban);
+	}
+}
+
+/* Each tier's awardees and prizes, for the template to word; a prize the
+ * measures do not state is flagged, never shown as a figure. */
+static void put_tier_facts(const struct program *p, cJSON *arr)
+{
+	char money[64];
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		cJSON *o = push_obj(arr);
+		put_str(o, "name", t->name);
+		put_bool(o, "organizations", t->for_organizations);
+		put_bool(o, "individuals", t->for_individuals);
+		put_bool(o, "prize_unknown", t->prize_yuan < 0);
+		if (t->prize_yuan >= 0) {
+			text_money(money, sizeof(money), t->prize_yuan);
+			put_str(o, "prize_zh", t->prize_yuan ? money : NULL);
+			put_bool(o, "no_prize", t->prize_yuan == 0);
+		}
+		if (t->for_individuals && t->individual_yuan >= 0) {
+			text_money(money, sizeof(money), t->individual_yuan);
+			put_str(o, "individual_prize_zh", t->individual_yuan ? money : NULL);
+		}
+		put_str(o, "article", t->prize_article);
+		put_bool(o, "years_unknown", t->for_organizations && !t->min_years);
 	}
 }
 
@@ -1080,6 +1123,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 		put_bool(o, "lapsed", S->o->today > until);
 	}
 	program_rules(p, add_arr(o, "rules"));
+	put_tier_facts(p, add_arr(o, "tiers"));
 	put_history(S, o, KIND_PROGRAM, p->id.v);
 	if (p->measures.text.v) {
 		char mpath[MAX_URL];
@@ -1264,7 +1308,12 @@ static int page_round(struct site *S, const struct round *x)
 		size_t n = 0;
 		put_str(to, "tier_name", t->name);
 		text_money(money, sizeof(money), t->prize_yuan);
-		put_str(to, "prize_zh", t->prize_yuan ? money : NULL);
+		put_str(to, "prize_zh", t->prize_yuan > 0 ? money : NULL);
+		put_bool(to, "prize_unknown", t->prize_yuan < 0);
+		if (t->for_individuals && t->individual_yuan > 0) {
+			text_money(money, sizeof(money), t->individual_yuan);
+			put_str(to, "individual_prize_zh", money);
+		}
 		for (j = 0; j < napps; j++) {
 			const struct application *a = apps[j];
 			if (a->awarded && a->res_result_tier == t) {
@@ -2771,10 +2820,16 @@ static int csv_field(struct buf *b, const char *s, bool last)
 static int downloads(struct site *S)
 {
 	const struct record *r = S->r;
-	struct buf csv = BUF_INIT, all = BUF_INIT;
+	struct buf csv = BUF_INIT, all = BUF_INIT, unstated = BUF_INIT;
 	char d[11], money[32];
 	size_t i, k;
 	int error = 0;
+
+	/* what a prize the measures do not state reads as, in the theme's words */
+	if ((error = mustache_render(S->theme, "csv-unstated", NULL, &unstated)) < 0)
+		return error;
+	while (unstated.len && (unstated.ptr[unstated.len - 1] == '\n' || unstated.ptr[unstated.len - 1] == '\r'))
+		unstated.ptr[--unstated.len] = '\0';
 
 	/* UTF-8 with a byte-order mark: spreadsheet software then reads Chinese right */
 	buf_puts(&csv, "\xEF\xBB\xBF");
@@ -2797,7 +2852,8 @@ static int downloads(struct site *S)
 		    (error = csv_field(&csv, program_of(a) ? program_of(a)->name : "", false)) < 0 ||
 		    (error = csv_field(&csv, a->res_round ? a->res_round->name : "", false)) < 0 ||
 		    (error = csv_field(&csv, a->result_date.v != DATE_NONE ? fmt_iso(d, a->result_date.v) : "", false)) < 0 ||
-		    (error = csv_field(&csv, a->prize.set ? money : "", false)) < 0)
+		    (error = csv_field(&csv, a->prize.set ? money : prize_unknown(a) ? buf_cstr(&unstated) : "",
+				       false)) < 0)
 			;
 		else if ((error = csv_field(&csv, json_get_string(o, "status_zh"), false)) >= 0)
 			error = csv_field(&csv, a->individual.v ? "个人" : "组织", true);
@@ -2857,6 +2913,7 @@ static int downloads(struct site *S)
 		error = output_write(&S->out, "downloads/record.json", all.ptr, all.len);
 	buf_release(&csv);
 	buf_release(&all);
+	buf_release(&unstated);
 	return error;
 }
 

@@ -998,6 +998,39 @@ def individual_pages():
             assert secret.encode() not in everything, secret
 
 
+@test
+def unstated_is_not_zero():
+    """A prize the measures do not state, and operating years they do not
+    ask: the pages and awards.csv say 未载明, never 0 or an invented figure
+    (issue #17 item 6)."""
+    def mutate(repo):
+        def program(doc):
+            del doc["tiers"][0]["prize"]["yuan"]
+            del doc["tiers"][0]["eligibility"]["min_operating_years"]
+        edit_json(repo, "data/programs/lhasa.json", program)
+        for app in ("lhasa-2024-hongsheng", "lhasa-2022-nianqing", "lhasa-2022-riguang"):
+            edit_json(repo, "data/applications/%s.json" % app, lambda d: d["result"].pop("prize_yuan"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        repo = make_repo(tmp, mutate=mutate)
+        p = check(repo)
+        assert p.returncode == 0, p.stdout
+        build(repo, out)
+        rnd = open(os.path.join(out, "rounds/lhasa-2024/index.html"), encoding="utf-8").read()
+        assert "<h3>拉萨市政府质量奖 <small>（奖金未载明）</small></h3>" in rnd
+        assert "<h3>拉萨市质量管理优秀奖 <small>（奖励10万元）</small></h3>" in rnd
+        award = open(os.path.join(out, "awards/LSQA-2024-01/index.html"), encoding="utf-8").read()
+        assert "<dt>奖励</dt><dd>未载明</dd>" in award
+        prog = open(os.path.join(out, "programs/lhasa/index.html"), encoding="utf-8").read()
+        assert "<tr><td>拉萨市政府质量奖</td><td>组织</td><td>未载明" in prog, re.findall("<tr><td>拉萨.{0,120}", prog)
+        assert "申报拉萨市政府质量奖须正常经营" not in prog and "经营0年" not in prog
+        csv = open(os.path.join(out, "downloads/awards.csv"), encoding="utf-8-sig").read().splitlines()
+        row = [r for r in csv if r.startswith("LSQA-2024-01,")]
+        assert row and row[0].split(",")[7] == "未载明", row
+        row = [r for r in csv if r.startswith("LSQE-2024-01,")]
+        assert row and row[0].split(",")[7] == "100000", row
+
+
 def edit_json(repo, path, fn):
     p = os.path.join(repo, path)
     doc = json.load(open(p, encoding="utf-8"))
