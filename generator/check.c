@@ -42,6 +42,13 @@ static date_t years_end(date_t from, long years)
 	return date_period_end(from, (int)years, 0);
 }
 
+/* An article the record may leave out, where the measures (or the text
+ * the office has of them) cite none. */
+static const char *article_or_none(const char *article)
+{
+	return article ? article : "article not stated";
+}
+
 static const char *unit_name(enum period_unit u)
 {
 	return u == UNIT_WORKING_DAYS ? "working days" : "days";
@@ -324,12 +331,12 @@ static void check_application(struct ctx *c, const struct application *a)
 		if (failed) {
 			ERROR(c, a->path, s->stage.pos, "stage-order",
 			      "stage \"%s\" comes after a failed stage; an application that fails a stage "
-			      "goes no further (%s)", s->stage.v, p->procedure_article);
+			      "goes no further (%s)", s->stage.v, article_or_none(p->procedure_article));
 			break;
 		} else if (k <= last)
 			ERROR(c, a->path, s->stage.pos, "stage-order",
 			      "stage \"%s\" is out of order: the procedure runs it before \"%s\" (%s)",
-			      s->stage.v, p->stages[last].id, p->procedure_article);
+			      s->stage.v, p->stages[last].id, article_or_none(p->procedure_article));
 		else if (s->date.v != DATE_NONE && prev != DATE_NONE && s->date.v < prev)
 			ERROR(c, a->path, s->date.pos, "stage-order",
 			      "stage \"%s\" is dated %s, before %s", s->stage.v, fmt_date(s->date.v, d1),
@@ -1055,7 +1062,7 @@ static int d_cadence(const struct program *p, struct buf *out)
 
 static int d_status(const struct program *p, struct buf *out)
 {
-	buf_printf(out, "measures %s (%s)", p->measures.status, p->measures.status_article);
+	buf_printf(out, "measures %s (%s)", p->measures.status, article_or_none(p->measures.status_article));
 	return 1;
 }
 
@@ -1182,7 +1189,7 @@ static int d_stages(const struct program *p, struct buf *out)
 
 	for (i = 0; i < p->nstages; i++)
 		buf_printf(out, "%s%s", i ? " → " : "", p->stages[i].id);
-	buf_printf(out, " (%s)", p->procedure_article);
+	buf_printf(out, " (%s)", article_or_none(p->procedure_article));
 	return 1;
 }
 

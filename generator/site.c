@@ -1083,6 +1083,23 @@ static void put_tier_facts(const struct program *p, cJSON *arr)
 	}
 }
 
+/* The caps over groups of tiers or kinds of awardee, for the template. */
+static void put_group_caps(const struct program *p, cJSON *arr)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncaps; i++) {
+		const struct group_cap *g = &p->caps[i];
+		cJSON *o = push_obj(arr);
+		put_str(o, "name", g->name);
+		put_bool(o, "organizations", g->awardees == AWARDEE_ORGANIZATION);
+		put_bool(o, "individuals", g->awardees == AWARDEE_INDIVIDUAL);
+		put_num(o, "max", (double)g->max);
+		put_bool(o, "in_principle", g->soft);
+		put_str(o, "article", g->article);
+	}
+}
+
 static const char *status_zh(const char *s)
 {
 	if (!s)
@@ -1124,6 +1141,8 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	}
 	program_rules(p, add_arr(o, "rules"));
 	put_tier_facts(p, add_arr(o, "tiers"));
+	put_group_caps(p, add_arr(o, "caps"));
+	put_bool(o, "has_caps", p->ncaps > 0);
 	put_history(S, o, KIND_PROGRAM, p->id.v);
 	if (p->measures.text.v) {
 		char mpath[MAX_URL];

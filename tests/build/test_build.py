@@ -146,11 +146,11 @@ def demo_every_page_type():
         want = ["index.html", "programs/index.html", "organizations/index.html", "awards/index.html",
                 "revocations/index.html", "objections/index.html", "stats/index.html", "feed.xml",
                 "notices.xml", "sitemap.xml", "robots.txt", "404.html", "downloads/awards.csv",
-                "downloads/record.json", "SHA256SUMS"]
+                "downloads/record.json", "SHA256SUMS", "individuals/index.html"]
         data = os.path.join(ROOT, "data")
         for kind, section in (("programs", "programs"), ("rounds", "rounds"), ("notices", "notices"),
                               ("organizations", "organizations"), ("revocations", "revocations"),
-                              ("objections", "objections")):
+                              ("objections", "objections"), ("individuals", "individuals")):
             for f in os.listdir(os.path.join(data, kind)):
                 want.append("%s/%s/index.html" % (section, f[:-5]))
                 want.append("%s/%s/index.json" % (section, f[:-5]))
