@@ -285,7 +285,7 @@ static void check_applicant(struct ctx *c, const struct application *a)
 		else if (a->organization.v && !t->for_organizations)
 			ERROR(c, a->path, i ? a->result_tier.pos : a->organization.pos, "awardee-kind",
 			      "%s is for individuals only, not organizations (%s)", t->name,
-			      t->awardees_article ? t->awardees_article : "");
+			      article_or_none(t->awardees_article));
 		if (p && t->individual_min_years && a->submitted.v != DATE_NONE) {
 			int years = p->work_since.v == DATE_NONE ? -1
 				    : date_years_between(p->work_since.v, a->submitted.v);

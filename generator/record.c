@@ -489,6 +489,7 @@ static void load_individual(struct loader *L, const cJSON *o)
 	p->path = L->path;
 	get_str(L, o, "id", &p->id);
 	p->name = str(L, o, "name");
+	get_str(L, o, "employer_organization", &p->employer);
 	get_date(L, priv ? priv : o, "quality_work_since", &p->work_since);
 	if (!json_get(priv, "quality_work_since"))
 		p->work_since.v = DATE_NONE;
@@ -975,6 +976,12 @@ static int link_all(struct record *r, struct diags *d)
 					       s->v, x->res_program->id.v)) < 0)
 				return error;
 		}
+	}
+	for (i = 0; i < r->nindividuals; i++) {
+		struct individual *x = &r->individuals[i];
+		if (x->employer.v && !(x->res_employer = record_find_organization(r, x->employer.v)) &&
+		    (error = missing(d, x->path, &x->employer, "employer_organization", "organization")) < 0)
+			return error;
 	}
 	for (i = 0; i < r->napplications; i++) {
 		struct application *a = &r->applications[i];

@@ -197,7 +197,9 @@ struct individual {
 	const char *path;
 	struct fstr id;              /* chosen by the office, never the ID number */
 	const char *name;
+	struct fstr employer;        /* employer_organization: a credit code */
 	struct fdate work_since;     /* private.quality_work_since */
+	struct organization *res_employer;
 };
 
 struct schedule_item {

@@ -1712,6 +1712,8 @@ static int page_individual(struct site *S, const struct individual *p, cJSON *li
 	o = add_obj(ctx, "individual");
 	cJSON_AddItemReferenceToObject(o, "record", doc.root);
 	put_history(S, o, KIND_INDIVIDUAL, p->id.v);
+	if (p->res_employer)
+		put_href(o, "employer_href", "organizations", p->res_employer->id.v);
 	napps = group_find(&S->apps_by_ind, p->id.v, &apps);
 	nawards = put_applicant_record(S, o, apps, napps);
 	sum = push_obj(list);

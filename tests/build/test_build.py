@@ -935,7 +935,8 @@ def add_individuals(repo):
         t["eligibility"]["individual"] = {"min_years_quality_work": 10, "article": "第十条（一）"}
     edit_json(repo, "data/programs/lhasa.json", program)
     people = {
-        "lhasa-zhuoma": {"name": "卓玛（虚构）", "employer": "拉萨示例藏药有限公司（虚构）", "position": "质量部部长"},
+        "lhasa-zhuoma": {"name": "卓玛（虚构）", "employer": "拉萨日光城藏药制药有限公司",
+                         "employer_organization": "91540100550813727F", "position": "质量部部长"},
         "lhasa-dawa": {"name": "达瓦（虚构）", "employer": "拉萨示例乳业有限公司（虚构）"},
     }
     for i, (pid, pub) in enumerate(sorted(people.items())):
@@ -978,7 +979,8 @@ def individual_pages():
         assert p.returncode == 0, p.stdout
         build(repo, out)
         page = open(os.path.join(out, "individuals/lhasa-zhuoma/index.html"), encoding="utf-8").read()
-        for text in ("卓玛（虚构）", "拉萨示例藏药有限公司（虚构）", "质量部部长", "LSQE-2024-02"):
+        for text in ("卓玛（虚构）", "质量部部长", "LSQE-2024-02",
+                     '<a href="../../organizations/91540100550813727F/index.html">拉萨日光城藏药制药有限公司</a>'):
             assert text in page, text
         award = open(os.path.join(out, "awards/LSQE-2024-02/index.html"), encoding="utf-8").read()
         assert "<dd>2万元</dd>" in award and "individuals/lhasa-zhuoma/index.html" in award
