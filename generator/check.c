@@ -104,6 +104,13 @@ static date_t years_end(date_t from, long years)
 	return date_period_end(from, (int)years, 0);
 }
 
+/* An article the record may leave out, where the measures (or the text
+ * the office has of them) cite none. */
+static const char *article_or_none(const char *article)
+{
+	return article ? article : "article not stated";
+}
+
 static const char *unit_name(enum period_unit u)
 {
 	return u == UNIT_WORKING_DAYS ? "working days" : "days";
@@ -188,11 +195,21 @@ static void check_programs(struct ctx *c)
 				ERROR(c, p->path, t->pos, "program-rules",
 				      "tier \"%s\" requires stage \"%s\", which is not in the procedure",
 				      t->id, t->requires_stage);
+			if ((t->individual_yuan >= 0 || t->individual_min_years) && !t->for_individuals)
+				ERROR(c, p->path, t->pos, "program-rules",
+				      "tier \"%s\" sets a prize or a condition for individuals, but its "
+				      "\"awardees\" do not include individuals", t->id);
 			if (t->repeat_yuan >= 0 && !t->repeat_article)
 				ERROR(c, p->path, t->pos, "program-rules",
 				      "tier \"%s\" sets \"repeat_yuan\" without the \"repeat_article\" it comes from",
 				      t->id);
 		}
+		for (j = 0; j < p->ncaps; j++)
+			for (k = 0; k < p->caps[j].ntiers; k++)
+				if (p->caps[j].tiers[k] && !program_find_tier(p, p->caps[j].tiers[k]))
+					ERROR(c, p->path, p->caps[j].pos, "program-rules",
+					      "a cap counts tier \"%s\", which the program does not have",
+					      p->caps[j].tiers[k]);
 		for (j = 0; j < p->nnotice_rules; j++) {
 			const struct notice_rule *nr = &p->notice_rules[j];
 			for (k = 0; k < j; k++)
@@ -310,6 +327,45 @@ static void check_cadence(struct ctx *c)
 
 /* ---- applications ---- */
 
+/* A tier goes only to the kinds of awardee it names, and a person is
+ * held to the program's rules for individuals, never to an
+ * organization's operating years. */
+static void check_applicant(struct ctx *c, const struct application *a)
+{
+	const struct tier *ts[2] = { a->res_tier, a->awarded ? a->res_result_tier : NULL };
+	const struct individual *p = a->res_ind;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const struct tier *t = ts[i];
+		if (!t || (i && t == ts[0]))
+			continue;
+		if (a->individual.v && !t->for_individuals)
+			ERROR(c, a->path, i ? a->result_tier.pos : a->individual.pos, "awardee-kind",
+			      "%s is not open to individuals%s%s%s", t->name, t->awardees_article ? " (" : "",
+			      t->awardees_article ? t->awardees_article : "", t->awardees_article ? ")" : "");
+		else if (a->organization.v && !t->for_organizations)
+			ERROR(c, a->path, i ? a->result_tier.pos : a->organization.pos, "awardee-kind",
+			      "%s is for individuals only, not organizations (%s)", t->name,
+			      article_or_none(t->awardees_article));
+		if (p && t->individual_min_years && a->submitted.v != DATE_NONE) {
+			int years = p->work_since.v == DATE_NONE ? -1
+				    : date_years_between(p->work_since.v, a->submitted.v);
+			if (years < 0)
+				ERROR(c, a->path, a->individual.pos, "individual-years",
+				      "%s requires %ld years of quality work (%s); give individual %s's "
+				      "private.quality_work_since", t->name, t->individual_min_years,
+				      t->individual_article, p->id.v);
+			else if (years < t->individual_min_years)
+				ERROR(c, a->path, a->individual.pos, "individual-years",
+				      "individual %s had %d year%s of quality work (private.quality_work_since) "
+				      "when applying; %s requires at least %ld (%s)", p->id.v, years,
+				      years == 1 ? "" : "s", t->name, t->individual_min_years,
+				      t->individual_article);
+		}
+	}
+}
+
 static void check_application(struct ctx *c, const struct application *a)
 {
 	const struct program *p = program_of(a);
@@ -337,12 +393,12 @@ static void check_application(struct ctx *c, const struct application *a)
 		if (failed) {
 			ERROR(c, a->path, s->stage.pos, "stage-order",
 			      "stage \"%s\" comes after a failed stage; an application that fails a stage "
-			      "goes no further (%s)", s->stage.v, p->procedure_article);
+			      "goes no further (%s)", s->stage.v, article_or_none(p->procedure_article));
 			break;
 		} else if (k <= last)
 			ERROR(c, a->path, s->stage.pos, "stage-order",
 			      "stage \"%s\" is out of order: the procedure runs it before \"%s\" (%s)",
-			      s->stage.v, p->stages[last].id, p->procedure_article);
+			      s->stage.v, p->stages[last].id, article_or_none(p->procedure_article));
 		else if (s->date.v != DATE_NONE && prev != DATE_NONE && s->date.v < prev)
 			ERROR(c, a->path, s->date.pos, "stage-order",
 			      "stage \"%s\" is dated %s, before %s", s->stage.v, fmt_date(s->date.v, d1),
@@ -367,6 +423,7 @@ static void check_application(struct ctx *c, const struct application *a)
 			      ts[i]->eligibility_article);
 		}
 	}
+	check_applicant(c, a);
 	if (!a->has_result)
 		return;
 	if (a->awarded) {
@@ -436,18 +493,94 @@ static int cert_cmp(const void *a, const void *b)
 	return k ? k : app_id_cmp(a, b);
 }
 
-/* By organization, then submission date: bans, waits, repeat wins. */
+/* "organization" or "individual": what a message calls the applicant. */
+static const char *who(const struct application *a)
+{
+	return a->individual.v ? "individual" : "organization";
+}
+
+/* Organizations, then individuals, by id: one applicant's applications together. */
+static int applicant_cmp(const struct application *x, const struct application *y)
+{
+	if (!x->individual.v != !y->individual.v)
+		return x->individual.v ? 1 : -1;
+	return strcmp(application_applicant(x), application_applicant(y));
+}
+
+/* By applicant, then submission date: bans, waits, repeat wins. */
 static int org_cmp(const void *a, const void *b)
 {
 	const struct application *x = *(const struct application *const *)a;
 	const struct application *y = *(const struct application *const *)b;
-	int k = strcmp(x->organization.v, y->organization.v);
+	int k = applicant_cmp(x, y);
 
 	if (k)
 		return k;
 	if (x->submitted.v != y->submitted.v)
 		return x->submitted.v < y->submitted.v ? -1 : 1;
 	return app_id_cmp(a, b);
+}
+
+/* A cap of a round exceeded: an error; for a cap set only in principle
+ * (原则上), a warning unless the round says why (its page shows why). */
+static void cap_exceeded(struct ctx *c, const struct round *x, const char *rule, const char *what,
+			 size_t count, const struct buf *ids, long max, bool soft, const char *article)
+{
+	struct json_pos pos = x->approval.v != DATE_NONE ? x->approval.pos : x->id.pos;
+
+	if (!soft)
+		ERROR(c, x->path, pos, rule,
+		      "round \"%s\" awards %zu %s (%s); program \"%s\" allows at most %ld a round (%s)",
+		      x->id.v, count, what, buf_cstr(ids), x->res_program->id.v, max, article);
+	else if (!x->cap_reason)
+		report(c, DIAG_WARNING, x->path, pos, rule,
+		       "round \"%s\" awards %zu %s (%s), over the %ld a round program \"%s\" sets "
+		       "in principle (原则上, %s); give the reason in the round's \"cap_exceeded\"",
+		       x->id.v, count, what, buf_cstr(ids), max, x->res_program->id.v, article);
+}
+
+/* "每届获奖总数 of tiers gold, silver to individuals" */
+static int group_cap_what(const struct group_cap *g, struct buf *out)
+{
+	size_t k;
+	int error = buf_puts(out, g->name ? g->name : "awards");
+
+	for (k = 0; k < g->ntiers && error >= 0; k++)
+		error = buf_printf(out, "%s%s", k ? ", " : " of tiers ", g->tiers[k]);
+	if (error >= 0 && g->awardees != AWARDEE_ANY)
+		error = buf_puts(out, g->awardees == AWARDEE_ORGANIZATION ? " to organizations" : " to individuals");
+	return error;
+}
+
+/* Caps over a group of tiers or a kind of awardee (caps[]); v holds the
+ * awarded applications sorted by round. */
+static void check_group_caps(struct ctx *c, const struct application **v, size_t n)
+{
+	size_t i, j, k, m;
+
+	for (i = 0; i < n; i = j) {
+		const struct round *x = v[i]->res_round;
+		const struct program *p = x ? x->res_program : NULL;
+		for (j = i; j < n && v[j]->res_round == x; j++)
+			;
+		for (k = 0; p && k < p->ncaps; k++) {
+			const struct group_cap *g = &p->caps[k];
+			struct buf ids = BUF_INIT, what = BUF_INIT;
+			size_t count = 0;
+			for (m = i; m < j; m++)
+				if (group_cap_counts(g, v[m]) &&
+				    buf_printf(&ids, "%s%s", count++ ? ", " : "", v[m]->id.v) < 0)
+					c->error = error_nomem();
+			if (count > (size_t)g->max) {
+				if (buf_puts(&what, "under the cap on ") < 0 || group_cap_what(g, &what) < 0)
+					c->error = error_nomem();
+				cap_exceeded(c, x, "group-cap", buf_cstr(&what), count, &ids, g->max, g->soft,
+					     g->article);
+			}
+			buf_release(&ids);
+			buf_release(&what);
+		}
+	}
 }
 
 static void check_caps_and_certificates(struct ctx *c, const struct application **v)
@@ -467,11 +600,10 @@ static void check_caps_and_certificates(struct ctx *c, const struct application 
 			if (buf_printf(&ids, "%s%s", j > i ? ", " : "", v[j]->id.v) < 0)
 				c->error = error_nomem();
 		if (x && t->cap >= 0 && j - i > (size_t)t->cap)
-			ERROR(c, x->path, x->approval.v != DATE_NONE ? x->approval.pos : x->id.pos, "tier-cap",
-			      "round \"%s\" awards %zu %s (%s); program \"%s\" allows at most %ld a round (%s)",
-			      x->id.v, j - i, t->name, buf_cstr(&ids), x->res_program->id.v, t->cap, t->cap_article);
+			cap_exceeded(c, x, "tier-cap", t->name, j - i, &ids, t->cap, t->cap_soft, t->cap_article);
 		buf_release(&ids);
 	}
+	check_group_caps(c, v, n);
 	for (i = n = 0; i < r->napplications; i++)
 		if (r->applications[i].certificate.v)
 			v[n++] = &r->applications[i];
@@ -490,13 +622,13 @@ static void check_history(struct ctx *c, const struct application **v)
 	char d1[11], d2[11];
 
 	for (i = 0; i < r->napplications; i++)
-		if (r->applications[i].organization.v && r->applications[i].submitted.v != DATE_NONE &&
+		if (application_applicant(&r->applications[i]) && r->applications[i].submitted.v != DATE_NONE &&
 		    program_of(&r->applications[i]))
 			v[n++] = &r->applications[i];
 	qsort(v, n, sizeof(*v), org_cmp);
-	/* one group per organization; groups are small, so pairs are cheap */
+	/* one group per applicant; groups are small, so pairs are cheap */
 	for (lo = 0; lo < n; lo = j) {
-		for (j = lo; j < n && !strcmp(v[j]->organization.v, v[lo]->organization.v); j++)
+		for (j = lo; j < n && application_same_applicant(v[j], v[lo]); j++)
 			;
 		for (i = lo; i < j; i++) {
 			const struct application *a = v[i];
@@ -507,17 +639,17 @@ static void check_history(struct ctx *c, const struct application **v)
 					continue;
 				/* one application per round */
 				if (k < i && b->res_round == a->res_round)
-					ERROR(c, a->path, a->organization.pos, "one-application",
-					      "organization %s already applied to round \"%s\" (application \"%s\")",
-					      a->organization.v, a->round.v, b->id.v);
+					ERROR(c, a->path, a->individual.v ? a->individual.pos : a->organization.pos,
+					      "one-application", "%s %s already applied to round \"%s\" (application \"%s\")",
+					      who(a), application_applicant(a), a->round.v, b->id.v);
 				/* re-application wait after a win */
 				if (b->awarded && !b->res_revoked && b->res_result_tier &&
 				    b->res_result_tier->reapply_years && b->result_date.v != DATE_NONE &&
 				    a->submitted.v > b->result_date.v &&
 				    a->submitted.v <= years_end(b->result_date.v, b->res_result_tier->reapply_years))
 					ERROR(c, a->path, a->submitted.pos, "reapply-wait",
-					      "organization %s won %s on %s (application \"%s\") and may not apply "
-					      "again to the program until after %s (%s)", a->organization.v,
+					      "%s %s won %s on %s (application \"%s\") and may not apply "
+					      "again to the program until after %s (%s)", who(a), application_applicant(a),
 					      b->res_result_tier->name, fmt_date(b->result_date.v, d1), b->id.v,
 					      fmt_date(years_end(b->result_date.v, b->res_result_tier->reapply_years), d2),
 					      b->res_result_tier->reapply_article);
@@ -531,46 +663,50 @@ static void check_history(struct ctx *c, const struct application **v)
 					if (v[k] != a && v[k]->awarded && v[k]->res_result_tier == t &&
 					    v[k]->result_date.v != DATE_NONE && v[k]->result_date.v < a->result_date.v)
 						before = v[k];
-				want = before && t->repeat_yuan >= 0 ? t->repeat_yuan : t->prize_yuan;
-				if (a->prize.v != want) {
+				want = before && t->repeat_yuan >= 0 ? t->repeat_yuan
+				       : a->individual.v && t->individual_yuan >= 0 ? t->individual_yuan : t->prize_yuan;
+				/* a prize the measures do not state cannot be checked */
+				if (want >= 0 && a->prize.v != want) {
 					if (before && t->repeat_yuan >= 0)
 						ERROR(c, a->path, a->prize.pos, "prize",
-						      "prize is %ld yuan, but organization %s already won %s "
+						      "prize is %ld yuan, but %s %s already won %s "
 						      "(application \"%s\"), so the prize is %ld yuan (%s)",
-						      a->prize.v, a->organization.v, t->name, before->id.v, want,
+						      a->prize.v, who(a), application_applicant(a), t->name, before->id.v, want,
 						      t->repeat_article);
 					else
 						ERROR(c, a->path, a->prize.pos, "prize",
-						      "prize is %ld yuan; %s carries %ld yuan (%s)",
-						      a->prize.v, t->name, want, t->prize_article);
+						      "prize is %ld yuan; %s carries %ld yuan%s (%s)",
+						      a->prize.v, t->name, want,
+						      a->individual.v && t->individual_yuan >= 0 ? " for an individual" : "",
+						      t->prize_article);
 				}
 			}
 		}
 	}
-	/* bans: the same groups, looked up by the revoked application's organization */
+	/* bans: the same groups, looked up by the revoked application's applicant */
 	for (i = 0; i < r->nrevocations; i++) {
 		const struct revocation *rv = &r->revocations[i];
 		const struct application *key, *target = rv->res_app;
 		const struct application **hit;
 		date_t until;
 		if (!rv->res_ground || !rv->res_ground->ban_years || rv->decided.v == DATE_NONE ||
-		    !target || !target->organization.v)
+		    !target || !application_applicant(target))
 			continue;
 		until = years_end(rv->decided.v, rv->res_ground->ban_years);
 		key = target;
 		hit = bsearch(&key, v, n, sizeof(*v), org_cmp);
 		if (!hit)
 			continue;
-		for (k = (size_t)(hit - v); k > 0 && !strcmp(v[k - 1]->organization.v, target->organization.v); k--)
+		for (k = (size_t)(hit - v); k > 0 && application_same_applicant(v[k - 1], target); k--)
 			;
-		for (; k < n && !strcmp(v[k]->organization.v, target->organization.v); k++) {
+		for (; k < n && application_same_applicant(v[k], target); k++) {
 			const struct application *a = v[k];
 			if (program_of(a) != program_of(target) || a->submitted.v < rv->decided.v ||
 			    a->submitted.v > until)
 				continue;
 			ERROR(c, a->path, a->submitted.pos, "ban",
-			      "organization %s is banned from program \"%s\" from %s to %s by revocation "
-			      "\"%s\" (%s)", a->organization.v, program_of(a)->id.v, fmt_date(rv->decided.v, d1),
+			      "%s %s is banned from program \"%s\" from %s to %s by revocation "
+			      "\"%s\" (%s)", who(a), application_applicant(a), program_of(a)->id.v, fmt_date(rv->decided.v, d1),
 			      fmt_date(until, d2), rv->id.v, rv->res_ground->article);
 		}
 	}
@@ -697,6 +833,13 @@ static void check_awards(struct ctx *c, const struct notice **best)
 	}
 }
 
+/* No award for an entry with an upheld objection is the point of a 公示,
+ * whether or not the measures say it in an article. */
+static const char *upheld_article(const struct program *p)
+{
+	return p->upheld_article ? p->upheld_article : "the measures cite no article";
+}
+
 static void check_objections(struct ctx *c)
 {
 	const struct record *r = c->r;
@@ -733,17 +876,17 @@ static void check_objections(struct ctx *c)
 			if (b->status == OBJ_UNDER_REVIEW)
 				ERROR(c, a->path, a->result_pos, "award-objection",
 				      "awarded while objection \"%s\" against it is undecided (%s)",
-				      b->id.v, p->upheld_article);
+				      b->id.v, upheld_article(p));
 			else if (b->outcome == OUT_UPHELD)
 				ERROR(c, a->path, a->result_pos, "award-objection",
 				      "awarded although objection \"%s\" against it was upheld on %s (%s)",
-				      b->id.v, fmt_date(b->decided.v, d1), p->upheld_article);
+				      b->id.v, fmt_date(b->decided.v, d1), upheld_article(p));
 			else if (b->decided.v != DATE_NONE && a->result_date.v != DATE_NONE &&
 				 b->decided.v >= a->result_date.v)
 				ERROR(c, a->path, a->result_date.pos, "award-objection",
 				      "awarded on %s, not after objection \"%s\" against it was decided on %s (%s)",
 				      fmt_date(a->result_date.v, d1), b->id.v, fmt_date(b->decided.v, d2),
-				      p->upheld_article);
+				      upheld_article(p));
 		}
 		if (!p)
 			continue;
@@ -979,9 +1122,23 @@ static int d_cap(const struct program *p, struct buf *out)
 	size_t i;
 
 	for (i = 0; i < p->ntiers; i++)
-		buf_printf(out, "%s%s at most %ld a round (%s)", i ? "; " : "", p->tiers[i].name,
-			   p->tiers[i].cap, p->tiers[i].cap_article);
+		buf_printf(out, "%s%s at most %ld a round%s (%s)", i ? "; " : "", p->tiers[i].name,
+			   p->tiers[i].cap, p->tiers[i].cap_soft ? " in principle (原则上)" : "",
+			   p->tiers[i].cap_article);
 	return p->ntiers > 0;
+}
+
+static int d_group_cap(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncaps; i++) {
+		buf_puts(out, i ? "; " : "");
+		group_cap_what(&p->caps[i], out);
+		buf_printf(out, " at most %ld a round%s (%s)", p->caps[i].max,
+			   p->caps[i].soft ? " in principle (原则上)" : "", p->caps[i].article);
+	}
+	return p->ncaps > 0;
 }
 
 static int d_prize(const struct program *p, struct buf *out)
@@ -990,7 +1147,14 @@ static int d_prize(const struct program *p, struct buf *out)
 
 	for (i = 0; i < p->ntiers; i++) {
 		const struct tier *t = &p->tiers[i];
-		buf_printf(out, "%s%s %ld yuan (%s)", i ? "; " : "", t->name, t->prize_yuan, t->prize_article);
+		if (t->prize_yuan < 0)
+			buf_printf(out, "%s%s prize not stated%s%s%s", i ? "; " : "", t->name,
+				   t->prize_article ? " (" : "", t->prize_article ? t->prize_article : "",
+				   t->prize_article ? ")" : "");
+		else
+			buf_printf(out, "%s%s %ld yuan (%s)", i ? "; " : "", t->name, t->prize_yuan, t->prize_article);
+		if (t->individual_yuan >= 0)
+			buf_printf(out, ", %ld yuan for an individual", t->individual_yuan);
 		if (t->repeat_yuan >= 0)
 			buf_printf(out, ", %ld yuan for a repeat win (%s)", t->repeat_yuan, t->repeat_article);
 	}
@@ -1000,11 +1164,40 @@ static int d_prize(const struct program *p, struct buf *out)
 static int d_years(const struct program *p, struct buf *out)
 {
 	size_t i;
+	int n = 0;
 
 	for (i = 0; i < p->ntiers; i++)
-		buf_printf(out, "%s%s at least %ld operating years (%s)", i ? "; " : "", p->tiers[i].name,
-			   p->tiers[i].min_years, p->tiers[i].eligibility_article);
+		if (p->tiers[i].min_years)
+			buf_printf(out, "%s%s at least %ld operating years (%s)", n++ ? "; " : "", p->tiers[i].name,
+				   p->tiers[i].min_years, p->tiers[i].eligibility_article);
+	return n > 0;
+}
+
+static int d_awardees(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		buf_printf(out, "%s%s: %s", i ? "; " : "", t->name,
+			   t->for_organizations && t->for_individuals ? "organizations and individuals"
+			   : t->for_individuals ? "individuals" : "organizations");
+		if (t->awardees_article)
+			buf_printf(out, " (%s)", t->awardees_article);
+	}
 	return p->ntiers > 0;
+}
+
+static int d_individual_years(const struct program *p, struct buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->ntiers; i++)
+		if (p->tiers[i].individual_min_years)
+			buf_printf(out, "%s%s at least %ld years of quality work (%s)", n++ ? "; " : "",
+				   p->tiers[i].name, p->tiers[i].individual_min_years, p->tiers[i].individual_article);
+	return n > 0;
 }
 
 static int d_requires(const struct program *p, struct buf *out)
@@ -1043,7 +1236,7 @@ static int d_cadence(const struct program *p, struct buf *out)
 
 static int d_status(const struct program *p, struct buf *out)
 {
-	buf_printf(out, "measures %s (%s)", p->measures.status, p->measures.status_article);
+	buf_printf(out, "measures %s (%s)", p->measures.status, article_or_none(p->measures.status_article));
 	return 1;
 }
 
@@ -1100,7 +1293,8 @@ static int d_award_notice(const struct program *p, struct buf *out)
 
 static int d_upheld(const struct program *p, struct buf *out)
 {
-	buf_printf(out, "no award for an entry with an upheld or undecided objection (%s)", p->upheld_article);
+	buf_printf(out, "no award for an entry with an upheld or undecided objection (%s)",
+		   p->upheld_article ? p->upheld_article : "article not stated");
 	return 1;
 }
 
@@ -1169,7 +1363,7 @@ static int d_stages(const struct program *p, struct buf *out)
 
 	for (i = 0; i < p->nstages; i++)
 		buf_printf(out, "%s%s", i ? " → " : "", p->stages[i].id);
-	buf_printf(out, " (%s)", p->procedure_article);
+	buf_printf(out, " (%s)", article_or_none(p->procedure_article));
 	return 1;
 }
 
@@ -1208,10 +1402,16 @@ const struct check_rule check_rules[] = {
 	{ "application-window", "error", "applications are submitted within the round's period", NULL },
 	{ "one-application", "error", "an organization applies once a round", NULL },
 	{ "stage-order", "error", "review stages follow the procedure, in date order, none after a failure", d_stages },
+	{ "applicant", "error", "an application names one applicant: an organization or an individual", NULL },
+	{ "resident-id", "error", "an individual's private ID number is a citizen's identity number with the right check character (GB 11643-1999)", NULL },
+	{ "individual-id", "error", "an individual's id repeats no digits of their private ID or phone number", NULL },
+	{ "awardee-kind", "error", "a tier goes only to the kinds of awardee it is open to", d_awardees },
+	{ "individual-years", "error", "individuals have done quality work long enough for the tier", d_individual_years },
 	{ "operating-years", "error", "applicants have operated long enough for the tier", d_years },
 	{ "result", "error", "results are consistent: awarded with tier and certificate, not after withdrawal or failure", NULL },
 	{ "requires-stage", "error", "a tier reserved for applicants that passed a stage goes only to them", d_requires },
-	{ "tier-cap", "error", "at most the cap of each tier in a round", d_cap },
+	{ "tier-cap", "error", "at most the cap of each tier in a round (a warning for a cap set in principle, 原则上)", d_cap },
+	{ "group-cap", "error", "at most the cap of a group of tiers, or of one kind of awardee, in a round", d_group_cap },
 	{ "certificate-duplicate", "error", "certificate numbers are unique", NULL },
 	{ "reapply-wait", "error", "winners wait before applying again", d_reapply },
 	{ "prize", "error", "the prize is the tier's, or the repeat-win prize", d_prize },

@@ -19,7 +19,7 @@
 #include "history.h"
 #include "sign.h"
 
-#define CACHE_VERSION "gongshi-history-4"
+#define CACHE_VERSION "gongshi-history-5"
 
 /* ---- memory: one arena per history ----
  *

@@ -8,18 +8,19 @@
 #include "error.h"
 #include "record.h"
 #include "schema.h"
+#include "resid.h"
 #include "uscc.h"
 
 /* ---- kinds ---- */
 
 static const char *const kind_dirs[KIND_COUNT] = {
 	"programs", "organizations", "rounds", "applications",
-	"notices", "objections", "revocations", "calendars"
+	"notices", "objections", "revocations", "individuals", "calendars"
 };
 static const char *const kind_schemas[KIND_COUNT] = {
 	"program.schema.json", "organization.schema.json", "round.schema.json",
 	"application.schema.json", "notice.schema.json", "objection.schema.json",
-	"revocation.schema.json", "calendar.schema.json"
+	"revocation.schema.json", "individual.schema.json", "calendar.schema.json"
 };
 static const char *const notice_kinds[NOTICE_KIND_COUNT] = {
 	"county_list", "acceptance_list", "proposed_winners", "result", "revocation"
@@ -86,7 +87,7 @@ struct loader {
 static const size_t kind_size[KIND_COUNT] = {
 	sizeof(struct program), sizeof(struct organization), sizeof(struct round),
 	sizeof(struct application), sizeof(struct notice), sizeof(struct objection),
-	sizeof(struct revocation), 0
+	sizeof(struct revocation), sizeof(struct individual), 0
 };
 
 static size_t *kind_count(struct record *r, enum record_kind k)
@@ -99,6 +100,7 @@ static size_t *kind_count(struct record *r, enum record_kind k)
 	case KIND_NOTICE: return &r->nnotices;
 	case KIND_OBJECTION: return &r->nobjections;
 	case KIND_REVOCATION: return &r->nrevocations;
+	case KIND_INDIVIDUAL: return &r->nindividuals;
 	default: return NULL;
 	}
 }
@@ -220,6 +222,44 @@ static int kind_index(const char *const *names, int n, const cJSON *v)
 	return cJSON_IsString(v) ? lookup_name(names, n, v->valuestring) : -1;
 }
 
+/* Who may apply for a tier (awardees) and what a person needs (eligibility.individual). */
+static void load_awardees(struct loader *L, struct tier *t, const cJSON *aw, const cJSON *ind)
+{
+	const cJSON *k;
+
+	t->for_organizations = !aw; /* organizations alone, as before individuals */
+	cJSON_ArrayForEach(k, json_get(aw, "kinds")) {
+		if (cJSON_IsString(k) && !strcmp(k->valuestring, "organization"))
+			t->for_organizations = true;
+		else if (cJSON_IsString(k) && !strcmp(k->valuestring, "individual"))
+			t->for_individuals = true;
+	}
+	t->awardees_article = str(L, aw, "article");
+	t->individual_min_years = int_of(ind, "min_years_quality_work", 0);
+	t->individual_article = str(L, ind, "article");
+}
+
+static void load_group_caps(struct loader *L, struct program *p, const cJSON *x)
+{
+	static const char *const awardees[] = { "organization", "individual" };
+	const cJSON *obj;
+
+	p->caps = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*p->caps));
+	cJSON_ArrayForEach(obj, x) {
+		struct group_cap *g = &p->caps[p->ncaps++];
+		const char *s = json_get_string(obj, "strength");
+		int k = kind_index(awardees, 2, json_get(obj, "awardees"));
+		g->pos = pos_of(L, obj);
+		g->name = str(L, obj, "name");
+		if (json_get(obj, "tiers"))
+			g->tiers = strings_of(L, json_get(obj, "tiers"), &g->ntiers);
+		g->awardees = k < 0 ? AWARDEE_ANY : k ? AWARDEE_INDIVIDUAL : AWARDEE_ORGANIZATION;
+		g->max = int_of(obj, "max", 0);
+		g->soft = s && !strcmp(s, "in_principle");
+		g->article = str(L, obj, "article");
+	}
+}
+
 static void load_program(struct loader *L, const cJSON *o)
 {
 	struct program *p = new_entity(L, KIND_PROGRAM);
@@ -270,14 +310,18 @@ static void load_program(struct loader *L, const cJSON *o)
 		t->name = str(L, obj, "name");
 		t->pos = pos_of(L, obj);
 		t->cap = int_of(cap, "max", -1);
+		t->cap_soft = !strcmp(json_get_string(cap, "strength") ? json_get_string(cap, "strength") : "",
+				      "in_principle");
 		t->cap_article = str(L, cap, "article");
-		t->prize_yuan = int_of(pr, "yuan", 0);
+		t->prize_yuan = int_of(pr, "yuan", -1);
+		t->individual_yuan = int_of(pr, "individual_yuan", -1);
 		t->repeat_yuan = int_of(pr, "repeat_yuan", -1);
 		t->prize_article = str(L, pr, "article");
 		t->repeat_article = str(L, pr, "repeat_article");
 		t->prize_items = strings_of(L, json_get(pr, "items"), &t->nprize_items);
 		t->min_years = int_of(el, "min_operating_years", 0);
 		t->eligibility_article = str(L, el, "article");
+		load_awardees(L, t, json_get(obj, "awardees"), json_get(el, "individual"));
 		t->requires_stage = str(L, rs, "stage");
 		t->requires_article = str(L, rs, "article");
 		t->validity_years = int_of(va, "years", 0);
@@ -286,6 +330,7 @@ static void load_program(struct loader *L, const cJSON *o)
 		t->reapply_years = int_of(rw, "years", 0);
 		t->reapply_article = str(L, rw, "article");
 	}
+	load_group_caps(L, p, json_get(o, "caps"));
 	x = json_get(o, "notices");
 	p->notice_rules = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*p->notice_rules));
 	cJSON_ArrayForEach(obj, x) {
@@ -352,6 +397,71 @@ static void load_organization(struct loader *L, const cJSON *o)
 	get_date(L, o, "established", &g->established);
 }
 
+/* Whether id holds a run of 6 or more digits of s: an id made from an ID
+ * number or a phone number would publish it in every URL. */
+static bool id_exposes(const char *id, const char *s)
+{
+	size_t i, j, n;
+
+	for (i = 0; s && s[i]; i++)
+		for (j = 0; id[j]; j++) {
+			for (n = 0; s[i + n] && id[j + n] && s[i + n] >= '0' && s[i + n] <= '9' &&
+				    s[i + n] == id[j + n]; n++)
+				;
+			if (n >= 6)
+				return true;
+		}
+	return false;
+}
+
+/* The private part of an individual is checked, never quoted: a message
+ * names the field, not its value. */
+static void check_individual_private(struct loader *L, const struct individual *p, const cJSON *priv)
+{
+	static const char *const problem[] = {
+		NULL,
+		"is not a citizen's identity number (公民身份号码): 17 digits, then a digit or X",
+		"does not hold a real date of birth in characters 7 to 14",
+		"has the wrong check character (GB 11643-1999)"
+	};
+	static const char *const exposing[] = { "id_number", "phone" };
+	const cJSON *v = json_get(priv, "id_number");
+	enum resid_problem e;
+	size_t i;
+
+	if (cJSON_IsString(v) && (e = resid_check(v->valuestring)) != RESID_OK) {
+		struct json_pos pos = pos_of(L, v);
+		if (diags_add(L->d, DIAG_ERROR, L->path, pos.line, pos.col, "resident-id",
+			      "private.id_number %s; the number is not shown", problem[e]) < 0)
+			L->error = error_nomem();
+	}
+	for (i = 0; p->id.v && i < 2; i++) {
+		v = json_get(priv, exposing[i]);
+		if (cJSON_IsString(v) && id_exposes(p->id.v, v->valuestring) &&
+		    diags_add(L->d, DIAG_ERROR, L->path, p->id.pos.line, p->id.pos.col, "individual-id",
+			      "the id repeats digits of private.%s, and ids are published in URLs; "
+			      "choose an id that says nothing private (rename the file with it)", exposing[i]) < 0)
+			L->error = error_nomem();
+	}
+}
+
+static void load_individual(struct loader *L, const cJSON *o)
+{
+	struct individual *p = new_entity(L, KIND_INDIVIDUAL);
+	const cJSON *priv = json_get(o, "private");
+
+	if (!p)
+		return;
+	p->path = L->path;
+	get_str(L, o, "id", &p->id);
+	p->name = str(L, o, "name");
+	get_str(L, o, "employer_organization", &p->employer);
+	get_date(L, priv ? priv : o, "quality_work_since", &p->work_since);
+	if (!json_get(priv, "quality_work_since"))
+		p->work_since.v = DATE_NONE;
+	check_individual_private(L, p, priv);
+}
+
 static void load_round(struct loader *L, const cJSON *o)
 {
 	struct round *r = new_entity(L, KIND_ROUND);
@@ -376,6 +486,7 @@ static void load_round(struct loader *L, const cJSON *o)
 	if (!json_get(o, "call"))
 		r->call_published.v = DATE_NONE;
 	r->cancelled = json_get(o, "cancelled") != NULL;
+	r->cap_reason = str(L, json_get(o, "cap_exceeded"), "reason");
 	x = json_get(o, "schedule");
 	r->schedule = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*r->schedule));
 	cJSON_ArrayForEach(s, x) {
@@ -397,6 +508,7 @@ static void load_application(struct loader *L, const cJSON *o)
 	get_str(L, o, "id", &a->id);
 	get_str(L, o, "round", &a->round);
 	get_str(L, o, "organization", &a->organization);
+	get_str(L, o, "individual", &a->individual);
 	get_str(L, o, "tier", &a->tier);
 	get_date(L, o, "submitted", &a->submitted);
 	x = json_get(o, "stages");
@@ -678,6 +790,7 @@ static int load_file(struct loader *L, const struct source *src, size_t i,
 	case KIND_NOTICE: load_notice(L, doc.root); break;
 	case KIND_OBJECTION: load_objection(L, doc.root); break;
 	case KIND_REVOCATION: load_revocation(L, doc.root); break;
+	case KIND_INDIVIDUAL: load_individual(L, doc.root); break;
 	default: break;
 	}
 	load_lapses(L, doc.root);
@@ -762,6 +875,7 @@ FINDER(application, application, applications)
 FINDER(notice, notice, notices)
 FINDER(objection, objection, objections)
 FINDER(revocation, revocation, revocations)
+FINDER(individual, individual, individuals)
 
 const struct tier *program_find_tier(const struct program *p, const char *id)
 {
@@ -803,6 +917,39 @@ const struct notice_rule *program_notice_rule(const struct program *p, enum noti
 	return NULL;
 }
 
+const char *application_applicant(const struct application *a)
+{
+	return a->individual.v ? a->individual.v : a->organization.v;
+}
+
+bool application_same_applicant(const struct application *a, const struct application *b)
+{
+	const char *x = application_applicant(a), *y = application_applicant(b);
+
+	return x && y && !a->individual.v == !b->individual.v && !strcmp(x, y);
+}
+
+enum awardee_kind application_awardee(const struct application *a)
+{
+	return a->individual.v ? AWARDEE_INDIVIDUAL : AWARDEE_ORGANIZATION;
+}
+
+bool group_cap_counts(const struct group_cap *g, const struct application *a)
+{
+	size_t k;
+
+	if (!a->awarded || !a->res_result_tier)
+		return false;
+	if (g->awardees != AWARDEE_ANY && g->awardees != application_awardee(a))
+		return false;
+	if (!g->tiers)
+		return true;
+	for (k = 0; k < g->ntiers; k++)
+		if (g->tiers[k] && a->res_result_tier->id && !strcmp(g->tiers[k], a->res_result_tier->id))
+			return true;
+	return false;
+}
+
 /* ---- linking ---- */
 
 static int missing(struct diags *d, const char *path, const struct fstr *f,
@@ -835,6 +982,12 @@ static int link_all(struct record *r, struct diags *d)
 				return error;
 		}
 	}
+	for (i = 0; i < r->nindividuals; i++) {
+		struct individual *x = &r->individuals[i];
+		if (x->employer.v && !(x->res_employer = record_find_organization(r, x->employer.v)) &&
+		    (error = missing(d, x->path, &x->employer, "employer_organization", "organization")) < 0)
+			return error;
+	}
 	for (i = 0; i < r->napplications; i++) {
 		struct application *a = &r->applications[i];
 		struct program *p = NULL;
@@ -843,6 +996,16 @@ static int link_all(struct record *r, struct diags *d)
 			return error;
 		if (a->organization.v && !(a->res_org = record_find_organization(r, a->organization.v)) &&
 		    (error = missing(d, a->path, &a->organization, "organization", "organization")) < 0)
+			return error;
+		if (a->individual.v && !(a->res_ind = record_find_individual(r, a->individual.v)) &&
+		    (error = missing(d, a->path, &a->individual, "individual", "individual")) < 0)
+			return error;
+		if (!a->organization.v == !a->individual.v &&
+		    (error = diags_add(d, DIAG_ERROR, a->path, a->id.pos.line, a->id.pos.col, "applicant",
+				       a->organization.v ? "an application names its applicant once: an "
+				       "\"organization\" or an \"individual\", not both"
+				       : "an application names its applicant: an \"organization\" "
+				       "(credit code) or an \"individual\"")) < 0)
 			return error;
 		if (!a->res_round || !(p = a->res_round->res_program))
 			continue;
@@ -984,6 +1147,7 @@ int record_load(struct record *r, const struct source *src, struct diags *d)
 	r->notices = L.arr[KIND_NOTICE];
 	r->objections = L.arr[KIND_OBJECTION];
 	r->revocations = L.arr[KIND_REVOCATION];
+	r->individuals = L.arr[KIND_INDIVIDUAL];
 	memset(L.arr, 0, sizeof(L.arr));
 	error = link_all(r, d);
 done:
@@ -1004,6 +1168,7 @@ void record_release(struct record *r)
 	free(r->objections);
 	free(r->revocations);
 	free(r->lapses);
+	free(r->individuals);
 	calendar_release(&r->calendar);
 	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));

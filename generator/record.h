@@ -30,7 +30,7 @@
 
 enum record_kind {
 	KIND_PROGRAM, KIND_ORGANIZATION, KIND_ROUND, KIND_APPLICATION,
-	KIND_NOTICE, KIND_OBJECTION, KIND_REVOCATION, KIND_CALENDAR,
+	KIND_NOTICE, KIND_OBJECTION, KIND_REVOCATION, KIND_INDIVIDUAL, KIND_CALENDAR,
 	KIND_COUNT, KIND_NONE = KIND_COUNT
 };
 
@@ -81,14 +81,21 @@ struct tier {
 	const char *id, *name;
 	struct json_pos pos;         /* of its object in the program file */
 	long cap;                    /* at most this many a round */
+	bool cap_soft;               /* 原则上: exceeding it is a warning */
 	const char *cap_article;
-	long prize_yuan;
+	long prize_yuan;             /* -1: the measures do not state it */
+	long individual_yuan;        /* -1: an individual gets prize_yuan */
 	long repeat_yuan;            /* -1: a repeat win gets prize_yuan */
 	const char *prize_article, *repeat_article;
 	const char **prize_items;    /* "奖牌", "证书"... */
 	size_t nprize_items;
-	long min_years;              /* operating years to apply */
+	long min_years;              /* operating years to apply; 0: none stated */
 	const char *eligibility_article;
+	bool for_organizations;      /* awardees: who may apply for the tier */
+	bool for_individuals;
+	const char *awardees_article;
+	long individual_min_years;   /* years of quality work; 0: none */
+	const char *individual_article;
 	const char *requires_stage;  /* NULL: none */
 	const char *requires_article;
 	long validity_years;         /* 0: no stated validity */
@@ -96,6 +103,21 @@ struct tier {
 	const char *validity_article;
 	long reapply_years;          /* 0: may re-apply at once */
 	const char *reapply_article;
+};
+
+/* Awardees a cap counts (caps[].awardees). */
+enum awardee_kind { AWARDEE_ANY, AWARDEE_ORGANIZATION, AWARDEE_INDIVIDUAL };
+
+/* A cap over a group of tiers, or over one kind of awardee (caps[]). */
+struct group_cap {
+	struct json_pos pos;         /* of its object in the program file */
+	const char *name;            /* NULL: none given */
+	const char **tiers;          /* NULL: every tier */
+	size_t ntiers;
+	enum awardee_kind awardees;
+	long max;
+	bool soft;
+	const char *article;
 };
 
 struct notice_rule {
@@ -142,9 +164,11 @@ struct program {
 	size_t nstages;
 	struct tier *tiers;
 	size_t ntiers;
+	struct group_cap *caps;
+	size_t ncaps;
 	struct notice_rule *notice_rules;
 	size_t nnotice_rules;
-	const char *upheld_article;
+	const char *upheld_article;  /* NULL: the measures cite none */
 	const char *window_article;  /* NULL: objections any time */
 	unsigned identity[2];        /* bitmask of identity_field for
 	                                individual [0] and organization [1] */
@@ -166,6 +190,17 @@ struct organization {
 	struct fdate established;
 };
 
+/* A person who applies (data/individuals/): public name, employer and
+ * position; everything that identifies them further stays private. */
+struct individual {
+	const char *path;
+	struct fstr id;              /* chosen by the office, never the ID number */
+	const char *name;
+	struct fstr employer;        /* employer_organization: a credit code */
+	struct fdate work_since;     /* private.quality_work_since */
+	struct organization *res_employer;
+};
+
 struct schedule_item {
 	struct fstr stage;
 	struct fdate start, end;
@@ -178,6 +213,7 @@ struct round {
 	struct fint year;
 	struct fdate apps_start, apps_end, call_published, approval;
 	bool cancelled;
+	const char *cap_reason;      /* cap_exceeded.reason; NULL: none */
 	struct schedule_item *schedule;
 	size_t nschedule;
 	struct program *res_program;
@@ -192,6 +228,7 @@ struct stage_result {
 struct application {
 	const char *path;
 	struct fstr id, round, organization, tier;
+	struct fstr individual;      /* the applicant, when a person */
 	struct fdate submitted;
 	struct stage_result *stages;
 	size_t nstages;
@@ -204,6 +241,7 @@ struct application {
 	struct fint prize;
 	struct round *res_round;
 	struct organization *res_org;
+	struct individual *res_ind;
 	const struct tier *res_tier, *res_result_tier;
 	struct revocation *res_revoked; /* a revocation of its award */
 };
@@ -271,6 +309,7 @@ struct record {
 	struct notice *notices;             size_t nnotices;
 	struct objection *objections;       size_t nobjections;
 	struct revocation *revocations;     size_t nrevocations;
+	struct individual *individuals;     size_t nindividuals;
 	struct calendar calendar;
 	struct record_lapse *lapses;        size_t nlapses; /* in file order */
 	size_t nfiles;                      /* files read */
@@ -294,6 +333,12 @@ struct application *record_find_application(const struct record *r, const char *
 struct notice *record_find_notice(const struct record *r, const char *id);
 struct objection *record_find_objection(const struct record *r, const char *id);
 struct revocation *record_find_revocation(const struct record *r, const char *id);
+struct individual *record_find_individual(const struct record *r, const char *id);
+
+/* The applicant's id (a credit code or an individual's id), and whether
+ * two applications have the same applicant. */
+const char *application_applicant(const struct application *a);
+bool application_same_applicant(const struct application *a, const struct application *b);
 
 const struct tier *program_find_tier(const struct program *p, const char *id);
 const struct ground *program_find_ground(const struct program *p, const char *id);
@@ -303,6 +348,10 @@ const struct notice_rule *program_notice_rule(const struct program *p, enum noti
 
 /* The override of rule recorded in the file at path, or NULL. */
 const struct record_lapse *record_find_lapse(const struct record *r, const char *path, const char *rule);
+/* The kind of awardee an application is for. */
+enum awardee_kind application_awardee(const struct application *a);
+/* Whether an awarded application counts toward cap g. */
+bool group_cap_counts(const struct group_cap *g, const struct application *a);
 
 void record_release(struct record *r);
 

@@ -79,7 +79,7 @@ struct site {
 	const char *base_url;    /* normalized to end in '/', or NULL */
 	char css[64];            /* fingerprinted stylesheet path */
 	char today_zh[32];
-	struct group apps_by_round, apps_by_org, notices_by_round, objs_by_notice,
+	struct group apps_by_round, apps_by_org, apps_by_ind, notices_by_round, objs_by_notice,
 		objs_by_app, revs_by_app, rounds_by_program;
 	struct buf scratch;
 	struct buf html, json;   /* a page and a record's JSON as written:
@@ -274,6 +274,7 @@ static size_t group_find(const struct group *g, const char *k, const void *const
 	static const char *name(const void *p) { const struct type *x = p; return expr; }
 KEYFN(key_app_round, application, x->round.v)
 KEYFN(key_app_org, application, x->organization.v)
+KEYFN(key_app_ind, application, x->individual.v)
 KEYFN(key_notice_round, notice, x->round.v)
 KEYFN(key_obj_notice, objection, x->notice.v)
 KEYFN(key_obj_app, objection, x->application.v)
@@ -514,6 +515,28 @@ static void put_org_ref(cJSON *o, const struct organization *g, const char *id)
 		put_href(o, "org_href", "organizations", g->id.v);
 }
 
+/* The applicant, organization or person, under the keys templates use
+ * for both (org_*); a person is named and linked, nothing more. */
+static void put_applicant_ref(cJSON *o, const struct application *a)
+{
+	if (!a->individual.v) {
+		put_org_ref(o, a->res_org, a->organization.v);
+		return;
+	}
+	put_str(o, "org_id", a->individual.v);
+	put_str(o, "org_name", a->res_ind && a->res_ind->name ? a->res_ind->name : a->individual.v);
+	put_bool(o, "individual", true);
+	if (a->res_ind)
+		put_href(o, "org_href", "individuals", a->res_ind->id.v);
+}
+
+static const char *applicant_name(const struct application *a)
+{
+	if (a->individual.v)
+		return a->res_ind && a->res_ind->name ? a->res_ind->name : a->individual.v;
+	return a->res_org && a->res_org->name ? a->res_org->name : a->organization.v;
+}
+
 static cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
 {
 	cJSON *o = push_obj(arr);
@@ -539,6 +562,17 @@ static cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
 	return o;
 }
 
+/* Whether the measures leave an award's money prize unstated (and the
+ * record gives none paid): shown as not stated, never as 0. */
+static bool prize_unknown(const struct application *a)
+{
+	const struct tier *t = a->res_result_tier;
+
+	if (a->prize.set || !t)
+		return false;
+	return a->individual.v && t->individual_yuan >= 0 ? false : t->prize_yuan < 0;
+}
+
 static cJSON *award_summary(struct site *S, cJSON *arr, const struct application *a)
 {
 	const struct program *p = program_of(a);
@@ -547,7 +581,7 @@ static cJSON *award_summary(struct site *S, cJSON *arr, const struct application
 
 	put_str(o, "certificate", a->certificate.v);
 	put_href(o, "href", "awards", a->certificate.v);
-	put_org_ref(o, a->res_org, a->organization.v);
+	put_applicant_ref(o, a);
 	put_str(o, "tier_name", tier_name(a->res_result_tier));
 	if (p) {
 		put_str(o, "program_name", p->name);
@@ -561,6 +595,8 @@ static cJSON *award_summary(struct site *S, cJSON *arr, const struct application
 	if (a->prize.set) {
 		text_money(money, sizeof(money), a->prize.v);
 		put_str(o, "prize_zh", money);
+	} else if (prize_unknown(a)) {
+		put_bool(o, "prize_unknown", true);
 	}
 	put_award_status(S, o, a);
 	return o;
@@ -970,9 +1006,9 @@ static void program_rules(const struct program *p, cJSON *arr)
 			snprintf(items + strlen(items), sizeof(items) - strlen(items), "%s%s", j ? "、" : "",
 				 t->prize_items[j]);
 		text_money(money, sizeof(money), t->prize_yuan);
-		if (t->prize_yuan && *items)
+		if (t->prize_yuan > 0 && *items)
 			rule(arr, t->prize_article, "%s：颁发%s，奖励%s", t->name, items, money);
-		else if (t->prize_yuan)
+		else if (t->prize_yuan > 0)
 			rule(arr, t->prize_article, "%s：奖励%s", t->name, money);
 		else if (*items)
 			rule(arr, t->prize_article, "%s：颁发%s", t->name, items);
@@ -983,7 +1019,8 @@ static void program_rules(const struct program *p, cJSON *arr)
 			else
 				rule(arr, t->repeat_article, "再次获得%s的，不再给予奖励资金", t->name);
 		}
-		rule(arr, t->eligibility_article, "申报%s须正常经营%ld年以上", t->name, t->min_years);
+		if (t->min_years)
+			rule(arr, t->eligibility_article, "申报%s须正常经营%ld年以上", t->name, t->min_years);
 		if (t->requires_stage) {
 			int k = program_stage_index(p, t->requires_stage);
 			rule(arr, t->requires_article, "%s仅授予通过%s的组织", t->name,
@@ -1019,7 +1056,8 @@ static void program_rules(const struct program *p, cJSON *arr)
 	if (p->has_decision)
 		rule(arr, p->decision_article, "自收到异议材料之日起%ld%s内审查处理", p->decision_within,
 		     unit_zh(p->decision_unit));
-	rule(arr, p->upheld_article, "经公示无异议或异议不成立的，方可报请批准");
+	if (p->upheld_article)
+		rule(arr, p->upheld_article, "经公示无异议或异议不成立的，方可报请批准");
 	for (i = 0; i < p->ngrounds; i++) {
 		const struct ground *g = &p->grounds[i];
 		char rec[256] = "", ban[64] = "";
@@ -1029,6 +1067,51 @@ static void program_rules(const struct program *p, cJSON *arr)
 			snprintf(ban, sizeof(ban), "，%ld年内不得申报", g->ban_years);
 		rule(arr, g->article, "%s：%s%s%s%s%s", g->name, g->requires_award ? "撤销荣誉" : "不予受理",
 		     *rec ? "，收回" : "", rec, g->announce ? "，并向社会公告" : "", ban);
+	}
+}
+
+/* Each tier's awardees and prizes, for the template to word; a prize the
+ * measures do not state is flagged, never shown as a figure. */
+static void put_tier_facts(const struct program *p, cJSON *arr)
+{
+	char money[64];
+	size_t i;
+
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		cJSON *o = push_obj(arr);
+		put_str(o, "name", t->name);
+		put_bool(o, "organizations", t->for_organizations);
+		put_bool(o, "individuals", t->for_individuals);
+		put_bool(o, "prize_unknown", t->prize_yuan < 0);
+		if (t->prize_yuan >= 0) {
+			text_money(money, sizeof(money), t->prize_yuan);
+			put_str(o, "prize_zh", t->prize_yuan ? money : NULL);
+			put_bool(o, "no_prize", t->prize_yuan == 0);
+		}
+		if (t->for_individuals && t->individual_yuan >= 0) {
+			text_money(money, sizeof(money), t->individual_yuan);
+			put_str(o, "individual_prize_zh", t->individual_yuan ? money : NULL);
+		}
+		put_str(o, "article", t->prize_article);
+		put_bool(o, "years_unknown", t->for_organizations && !t->min_years);
+	}
+}
+
+/* The caps over groups of tiers or kinds of awardee, for the template. */
+static void put_group_caps(const struct program *p, cJSON *arr)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncaps; i++) {
+		const struct group_cap *g = &p->caps[i];
+		cJSON *o = push_obj(arr);
+		put_str(o, "name", g->name);
+		put_bool(o, "organizations", g->awardees == AWARDEE_ORGANIZATION);
+		put_bool(o, "individuals", g->awardees == AWARDEE_INDIVIDUAL);
+		put_num(o, "max", (double)g->max);
+		put_bool(o, "in_principle", g->soft);
+		put_str(o, "article", g->article);
 	}
 }
 
@@ -1072,6 +1155,9 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 		put_bool(o, "lapsed", S->o->today > until);
 	}
 	program_rules(p, add_arr(o, "rules"));
+	put_tier_facts(p, add_arr(o, "tiers"));
+	put_group_caps(p, add_arr(o, "caps"));
+	put_bool(o, "has_caps", p->ncaps > 0);
 	put_history(S, o, KIND_PROGRAM, p->id.v);
 	if (p->measures.text.v) {
 		char mpath[MAX_URL];
@@ -1297,6 +1383,45 @@ static int put_past_lapses(struct site *S, cJSON *o, const struct notice *n)
 	return 0;
 }
 
+static void put_cap_exceeded(cJSON *arr, const char *name, enum awardee_kind k, size_t count, long max,
+			     const char *article)
+{
+	cJSON *c = push_obj(arr);
+
+	put_str(c, "name", name);
+	put_bool(c, "organizations", k == AWARDEE_ORGANIZATION);
+	put_bool(c, "individuals", k == AWARDEE_INDIVIDUAL);
+	put_num(c, "count", (double)count);
+	put_num(c, "max", (double)max);
+	put_str(c, "article", article);
+}
+
+/* Caps set in principle (原则上) that the round exceeds: its page says so,
+ * and why (the round's cap_exceeded, which the template reads). */
+static void put_caps_exceeded(cJSON *o, const struct round *x, const void *const *apps, size_t napps)
+{
+	const struct program *p = x->res_program;
+	cJSON *arr = add_arr(o, "caps_exceeded");
+	size_t i, j, n;
+
+	for (i = 0; i < p->ntiers; i++) {
+		const struct tier *t = &p->tiers[i];
+		for (j = n = 0; j < napps; j++)
+			n += ((const struct application *)apps[j])->awarded &&
+			     ((const struct application *)apps[j])->res_result_tier == t;
+		if (t->cap_soft && t->cap >= 0 && n > (size_t)t->cap)
+			put_cap_exceeded(arr, t->name, AWARDEE_ANY, n, t->cap, t->cap_article);
+	}
+	for (i = 0; i < p->ncaps; i++) {
+		const struct group_cap *g = &p->caps[i];
+		for (j = n = 0; j < napps; j++)
+			n += group_cap_counts(g, apps[j]);
+		if (g->soft && n > (size_t)g->max)
+			put_cap_exceeded(arr, g->name, g->awardees, n, g->max, g->article);
+	}
+	put_bool(o, "any_cap_exceeded", cJSON_GetArraySize(arr) > 0);
+}
+
 static int page_round(struct site *S, const struct round *x)
 {
 	const struct program *p = x->res_program;
@@ -1388,7 +1513,7 @@ static int page_round(struct site *S, const struct round *x)
 					continue;
 				n++;
 				if (a->stages[k].passed)
-					put_org_ref(push_obj(passed), a->res_org, a->organization.v);
+					put_applicant_ref(push_obj(passed), a);
 				else
 					failed++;
 			}
@@ -1406,7 +1531,12 @@ static int page_round(struct site *S, const struct round *x)
 		size_t n = 0;
 		put_str(to, "tier_name", t->name);
 		text_money(money, sizeof(money), t->prize_yuan);
-		put_str(to, "prize_zh", t->prize_yuan ? money : NULL);
+		put_str(to, "prize_zh", t->prize_yuan > 0 ? money : NULL);
+		put_bool(to, "prize_unknown", t->prize_yuan < 0);
+		if (t->for_individuals && t->individual_yuan > 0) {
+			text_money(money, sizeof(money), t->individual_yuan);
+			put_str(to, "individual_prize_zh", money);
+		}
 		for (j = 0; j < napps; j++) {
 			const struct application *a = apps[j];
 			if (a->awarded && a->res_result_tier == t) {
@@ -1416,11 +1546,12 @@ static int page_round(struct site *S, const struct round *x)
 		}
 		put_bool(to, "any", n > 0);
 	}
+	put_caps_exceeded(o, x, apps, napps);
 	arr = add_arr(o, "applications");
 	for (j = 0; j < napps; j++) {
 		const struct application *a = apps[j];
 		cJSON *ao = push_obj(arr);
-		put_org_ref(ao, a->res_org, a->organization.v);
+		put_applicant_ref(ao, a);
 		put_str(ao, "tier_name", tier_name(a->res_tier));
 		put_date(ao, "submitted", a->submitted.v);
 		put_date(ao, "withdrawn", a->withdrawn.v);
@@ -1555,7 +1686,7 @@ static int page_notice(struct site *S, const struct notice *n)
 		cJSON *je = cJSON_GetArrayItem(json_get(doc.root, "entries"), (int)i);
 		put_num(eo, "number", (double)(i + 1));
 		if (a)
-			put_org_ref(eo, a->res_org, a->organization.v);
+			put_applicant_ref(eo, a);
 		put_str(eo, "tier_name", t ? t->name : NULL);
 		put_str(eo, "note", json_get_string(je, "note"));
 		for (k = 0; k < nobj; k++) {
@@ -1644,7 +1775,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 		cJSON *eo = push_obj(arr);
 		put_num(eo, "number", (double)++i);
 		if (a)
-			put_org_ref(eo, a->res_org, a->organization.v);
+			put_applicant_ref(eo, a);
 		else
 			put_str(eo, "org_name", json_get_string(x, "application"));
 		put_str(eo, "tier", json_get_string(x, "tier"));
@@ -1674,22 +1805,12 @@ static const char *org_kind_zh(const char *k)
 	return k;
 }
 
-static int page_organization(struct site *S, const struct organization *g, cJSON *list)
+/* An applicant's applications, awards and bans, organization or person. */
+static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *apps, size_t napps)
 {
-	struct json_doc doc = JSON_DOC_INIT;
-	const void *const *apps;
-	size_t i, j, napps;
-	cJSON *ctx = cJSON_CreateObject(), *o, *arr, *awards, *bans, *sum;
-	int error;
+	cJSON *arr, *awards, *bans;
+	size_t i, j;
 
-	if ((error = load_public(S, g->path, &doc)) < 0)
-		goto done;
-	o = add_obj(ctx, "organization");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
-	put_str(o, "kind_zh", org_kind_zh(json_get_string(doc.root, "kind")));
-	put_date(o, "established", g->established.v);
-	put_history(S, o, KIND_ORGANIZATION, g->id.v);
-	napps = group_find(&S->apps_by_org, g->id.v, &apps);
 	arr = add_arr(o, "applications");
 	awards = add_arr(o, "awards");
 	bans = add_arr(o, "bans");
@@ -1744,12 +1865,70 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	}
 	put_bool(o, "has_awards", cJSON_GetArraySize(awards) > 0);
 	put_bool(o, "has_bans", cJSON_GetArraySize(bans) > 0);
+	return (size_t)cJSON_GetArraySize(awards);
+}
+
+static int page_organization(struct site *S, const struct organization *g, cJSON *list)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	const void *const *apps;
+	size_t napps, nawards;
+	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
+	int error;
+
+	if ((error = load_public(S, g->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "organization");
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_str(o, "kind_zh", org_kind_zh(json_get_string(doc.root, "kind")));
+	put_date(o, "established", g->established.v);
+	put_history(S, o, KIND_ORGANIZATION, g->id.v);
+	napps = group_find(&S->apps_by_org, g->id.v, &apps);
+	nawards = put_applicant_record(S, o, apps, napps);
 	sum = push_obj(list);
 	put_org_ref(sum, g, g->id.v);
 	put_str(sum, "district", json_get_string(doc.root, "district"));
 	put_num(sum, "applications", (double)napps);
-	put_num(sum, "awards", (double)cJSON_GetArraySize(awards));
+	put_num(sum, "awards", (double)nawards);
 	error = emit_record(S, "organizations", g->id.v, "organization", g->name, NULL, doc.root, ctx);
+	ctx = NULL;
+done:
+	cJSON_Delete(ctx);
+	json_doc_release(&doc);
+	return error;
+}
+
+
+/* ---- individual ---- */
+
+/* A person's page shows what award notices publish (the record's public
+ * part: name, employer, position) and their applications; its URL is
+ * the id the office chose. */
+static int page_individual(struct site *S, const struct individual *p, cJSON *list)
+{
+	struct json_doc doc = JSON_DOC_INIT;
+	const void *const *apps;
+	size_t napps, nawards;
+	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
+	int error;
+
+	if ((error = load_public(S, p->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "individual");
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_history(S, o, KIND_INDIVIDUAL, p->id.v);
+	if (p->res_employer)
+		put_href(o, "employer_href", "organizations", p->res_employer->id.v);
+	napps = group_find(&S->apps_by_ind, p->id.v, &apps);
+	nawards = put_applicant_record(S, o, apps, napps);
+	sum = push_obj(list);
+	put_str(sum, "name", p->name);
+	put_href(sum, "href", "individuals", p->id.v);
+	put_str(sum, "employer", json_get_string(doc.root, "employer"));
+	put_str(sum, "position", json_get_string(doc.root, "position"));
+	put_num(sum, "applications", (double)napps);
+	put_num(sum, "awards", (double)nawards);
+	error = emit_record(S, "individuals", p->id.v, "individual", p->name, NULL, doc.root, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -1793,7 +1972,7 @@ static cJSON *revocation_summary(struct site *S, cJSON *arr, const struct revoca
 	put_str(o, "id", v->id.v);
 	put_href(o, "href", "revocations", v->id.v);
 	if (a) {
-		put_org_ref(o, a->res_org, a->organization.v);
+		put_applicant_ref(o, a);
 		put_str(o, "tier_name", tier_name(a->res_result_tier));
 		put_str(o, "certificate", a->certificate.v);
 		put_href(o, "award_href", "awards", a->certificate.v);
@@ -1875,7 +2054,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 		put_str(o, "notice_kind_zh", notice_kind_zh(n->kind));
 	}
 	if (b->res_app)
-		put_org_ref(o, b->res_app->res_org, b->res_app->organization.v);
+		put_applicant_ref(o, b->res_app);
 	if (p) {
 		put_str(o, "program_name", p->name);
 		put_str(o, "upheld_article", p->upheld_article);
@@ -1898,7 +2077,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	put_str(sum, "outcome_zh", json_get_string(o, "outcome_zh"));
 	put_str(sum, "summary", json_get_string(doc.root, "summary"));
 	if (b->res_app)
-		put_org_ref(sum, b->res_app->res_org, b->res_app->organization.v);
+		put_applicant_ref(sum, b->res_app);
 	error = emit_record(S, "objections", b->id.v, "objection", "异议处理结果", "objections/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
@@ -1919,12 +2098,13 @@ static const char *section_of(enum record_kind k)
 	case KIND_OBJECTION: return "objections";
 	case KIND_REVOCATION: return "revocations";
 	case KIND_APPLICATION: return "awards";
+	case KIND_INDIVIDUAL: return "individuals";
 	default: return NULL;
 	}
 }
 
 static const char *const kind_zh[KIND_COUNT] = {
-	"评选项目", "组织", "届次", "申报", "公示公告", "异议", "撤销决定", "工作日历"
+	"评选项目", "组织", "届次", "申报", "公示公告", "异议", "撤销决定", "个人", "工作日历"
 };
 
 static bool exists_now(const struct record *r, enum record_kind k, const char *id)
@@ -1937,6 +2117,7 @@ static bool exists_now(const struct record *r, enum record_kind k, const char *i
 	case KIND_OBJECTION: return record_find_objection(r, id);
 	case KIND_REVOCATION: return record_find_revocation(r, id);
 	case KIND_APPLICATION: return record_find_application(r, id);
+	case KIND_INDIVIDUAL: return record_find_individual(r, id);
 	default: return true;
 	}
 }
@@ -2109,6 +2290,8 @@ static void put_record_href(struct site *S, cJSON *o, enum record_kind k, const 
 	if (k == KIND_APPLICATION) {
 		if ((a = record_find_application(S->r, id)) && a->awarded && a->certificate.v)
 			put_href(o, "href", "awards", a->certificate.v);
+		else if (a && a->individual.v)
+			put_href(o, "href", "individuals", a->individual.v);
 		else if (a)
 			put_href(o, "href", "organizations", a->organization.v);
 		return;
@@ -2807,8 +2990,8 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		if (x->decided.v == DATE_NONE || (only && program_of(x->res_app) != only))
 			continue;
 		o = v[n++] = cJSON_CreateObject();
-		snprintf(t, sizeof(t), "撤销决定：%s", x->res_app && x->res_app->res_org && x->res_app->res_org->name
-							 ? x->res_app->res_org->name : x->id.v);
+		snprintf(t, sizeof(t), "撤销决定：%s", x->res_app && applicant_name(x->res_app)
+							 ? applicant_name(x->res_app) : x->id.v);
 		put_str(o, "title", t);
 		put_str(o, "kind_zh", "撤销决定");
 		put_href(o, "href", "revocations", x->id.v);
@@ -2895,14 +3078,20 @@ static int csv_field(struct buf *b, const char *s, bool last)
 static int downloads(struct site *S)
 {
 	const struct record *r = S->r;
-	struct buf csv = BUF_INIT, all = BUF_INIT;
+	struct buf csv = BUF_INIT, all = BUF_INIT, unstated = BUF_INIT;
 	char d[11], money[32];
 	size_t i, k;
 	int error = 0;
 
+	/* what a prize the measures do not state reads as, in the theme's words */
+	if ((error = mustache_render(S->theme, "csv-unstated", NULL, &unstated)) < 0)
+		return error;
+	while (unstated.len && (unstated.ptr[unstated.len - 1] == '\n' || unstated.ptr[unstated.len - 1] == '\r'))
+		unstated.ptr[--unstated.len] = '\0';
+
 	/* UTF-8 with a byte-order mark: spreadsheet software then reads Chinese right */
 	buf_puts(&csv, "\xEF\xBB\xBF");
-	buf_puts(&csv, "证书编号,组织名称,统一社会信用代码,奖项,评选项目,届次,授奖日期,奖励金额（元）,状态\r\n");
+	buf_puts(&csv, "证书编号,组织名称,统一社会信用代码,奖项,评选项目,届次,授奖日期,奖励金额（元）,状态,获奖者类别\r\n");
 	for (i = 0; i < r->napplications && error >= 0; i++) {
 		const struct application *a = &r->applications[i];
 		cJSON *tmp, *o;
@@ -2915,35 +3104,37 @@ static int downloads(struct site *S)
 		o = award_summary(S, tmp, a);
 		snprintf(money, sizeof(money), "%ld", a->prize.set ? a->prize.v : 0);
 		if ((error = csv_field(&csv, a->certificate.v, false)) < 0 ||
-		    (error = csv_field(&csv, a->res_org ? a->res_org->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, applicant_name(a), false)) < 0 ||
 		    (error = csv_field(&csv, a->organization.v, false)) < 0 ||
 		    (error = csv_field(&csv, tier_name(a->res_result_tier), false)) < 0 ||
 		    (error = csv_field(&csv, program_of(a) ? program_of(a)->name : "", false)) < 0 ||
 		    (error = csv_field(&csv, a->res_round ? a->res_round->name : "", false)) < 0 ||
 		    (error = csv_field(&csv, a->result_date.v != DATE_NONE ? fmt_iso(d, a->result_date.v) : "", false)) < 0 ||
-		    (error = csv_field(&csv, a->prize.set ? money : "", false)) < 0)
+		    (error = csv_field(&csv, a->prize.set ? money : prize_unknown(a) ? buf_cstr(&unstated) : "",
+				       false)) < 0)
 			;
-		else
-			error = csv_field(&csv, json_get_string(o, "status_zh"), true);
+		else if ((error = csv_field(&csv, json_get_string(o, "status_zh"), false)) >= 0)
+			error = csv_field(&csv, a->individual.v ? "个人" : "组织", true);
 		cJSON_Delete(tmp);
 	}
 	if (error >= 0)
 		error = output_write(&S->out, "downloads/awards.csv", csv.ptr, csv.len);
 	buf_clear(&csv);
 	buf_puts(&csv, "\xEF\xBB\xBF");
-	buf_puts(&csv, "申报编号,组织名称,统一社会信用代码,评选项目,届次,申报奖项,申报日期,结果\r\n");
+	buf_puts(&csv, "申报编号,组织名称,统一社会信用代码,评选项目,届次,申报奖项,申报日期,结果,申报者类别\r\n");
 	for (i = 0; i < r->napplications && error >= 0; i++) {
 		const struct application *a = &r->applications[i];
 		const char *res = a->withdrawn.v != DATE_NONE ? "已撤回" : !a->has_result ? "评审中"
 				  : a->awarded ? tier_name(a->res_result_tier) : "未获奖";
 		if ((error = csv_field(&csv, a->id.v, false)) < 0 ||
-		    (error = csv_field(&csv, a->res_org ? a->res_org->name : "", false)) < 0 ||
+		    (error = csv_field(&csv, applicant_name(a), false)) < 0 ||
 		    (error = csv_field(&csv, a->organization.v, false)) < 0 ||
 		    (error = csv_field(&csv, program_of(a) ? program_of(a)->name : "", false)) < 0 ||
 		    (error = csv_field(&csv, a->res_round ? a->res_round->name : "", false)) < 0 ||
 		    (error = csv_field(&csv, tier_name(a->res_tier), false)) < 0 ||
 		    (error = csv_field(&csv, a->submitted.v != DATE_NONE ? fmt_iso(d, a->submitted.v) : "", false)) < 0 ||
-		    (error = csv_field(&csv, res, true)) < 0)
+		    (error = csv_field(&csv, res, false)) < 0 ||
+		    (error = csv_field(&csv, a->individual.v ? "个人" : "组织", true)) < 0)
 			break;
 	}
 	if (error >= 0)
@@ -2980,6 +3171,7 @@ static int downloads(struct site *S)
 		error = output_write(&S->out, "downloads/record.json", all.ptr, all.len);
 	buf_release(&csv);
 	buf_release(&all);
+	buf_release(&unstated);
 	return error;
 }
 
@@ -3339,6 +3531,7 @@ static size_t count_pages(struct site *S)
 	size_t n = 9, i, j, k, m; /* five lists, home, stats, 404, downloads */
 
 	n += r->nprograms + r->nnotices + r->norganizations + r->nrevocations + r->nobjections;
+	n += r->nindividuals ? r->nindividuals + 1 : 0;
 	for (i = 0; i < r->nrounds; i++)
 		n += r->rounds[i].res_program != NULL;
 	for (i = 0; i < r->napplications; i++)
@@ -3742,7 +3935,7 @@ static int path_cmp(const void *a, const void *b)
 static int pages_all(struct site *S)
 {
 	const struct record *r = S->r;
-	cJSON *programs = NULL, *orgs = NULL, *revs = NULL, *objs = NULL, *awards = NULL;
+	cJSON *programs = NULL, *orgs = NULL, *revs = NULL, *objs = NULL, *awards = NULL, *people = NULL;
 	size_t i, n;
 	enum unit k;
 	int error = 0;
@@ -3770,13 +3963,17 @@ static int pages_all(struct site *S)
 	/* this process's own lists, made after the fork: a worker leaves by
 	 * _exit(), and what it held of them would count as leaked */
 	if (!(programs = cJSON_CreateArray()) || !(orgs = cJSON_CreateArray()) || !(revs = cJSON_CreateArray()) ||
-	    !(objs = cJSON_CreateArray()) || !(awards = cJSON_CreateArray())) {
+	    !(objs = cJSON_CreateArray()) || !(awards = cJSON_CreateArray()) || !(people = cJSON_CreateArray())) {
 		error = fail_nomem();
 		goto done;
 	}
 	/* this process's own pages first: the workers take more units meanwhile */
 	for (i = 0; i < r->nprograms && error >= 0; i++)
 		error = page_program(S, &r->programs[i], programs);
+	for (i = 0; i < r->nindividuals && error >= 0; i++)
+		error = page_individual(S, &r->individuals[i], people);
+	if (error >= 0 && r->nindividuals)
+		error = emit_list(S, "individuals/index.html", "individuals", "申报个人", "individuals", people);
 	if (error >= 0)
 		error = pages_content(S);
 	if (error >= 0)
@@ -3833,6 +4030,7 @@ done:
 	cJSON_Delete(revs);
 	cJSON_Delete(objs);
 	cJSON_Delete(awards);
+	cJSON_Delete(people);
 	return error;
 }
 
@@ -3976,6 +4174,8 @@ int site_build(const struct record *r, const struct source *src,
 				 sizeof(*r->applications), key_app_round)) < 0 ||
 	    (error = group_build(&S.apps_by_org, r->applications, r->napplications,
 				 sizeof(*r->applications), key_app_org)) < 0 ||
+	    (error = group_build(&S.apps_by_ind, r->applications, r->napplications,
+				 sizeof(*r->applications), key_app_ind)) < 0 ||
 	    (error = group_build(&S.notices_by_round, r->notices, r->nnotices, sizeof(*r->notices),
 				 key_notice_round)) < 0 ||
 	    (error = group_build(&S.objs_by_notice, r->objections, r->nobjections,
@@ -4038,6 +4238,7 @@ static void site_release(struct site *S)
 	free(S->paths);
 	group_release(&S->apps_by_round);
 	group_release(&S->apps_by_org);
+	group_release(&S->apps_by_ind);
 	group_release(&S->notices_by_round);
 	group_release(&S->objs_by_notice);
 	group_release(&S->objs_by_app);

@@ -146,11 +146,11 @@ def demo_every_page_type():
         want = ["index.html", "programs/index.html", "organizations/index.html", "awards/index.html",
                 "revocations/index.html", "objections/index.html", "stats/index.html", "feed.xml",
                 "notices.xml", "sitemap.xml", "robots.txt", "404.html", "downloads/awards.csv",
-                "downloads/record.json", "SHA256SUMS"]
+                "downloads/record.json", "SHA256SUMS", "individuals/index.html"]
         data = os.path.join(ROOT, "data")
         for kind, section in (("programs", "programs"), ("rounds", "rounds"), ("notices", "notices"),
                               ("organizations", "organizations"), ("revocations", "revocations"),
-                              ("objections", "objections")):
+                              ("objections", "objections"), ("individuals", "individuals")):
             for f in os.listdir(os.path.join(data, kind)):
                 want.append("%s/%s/index.html" % (section, f[:-5]))
                 want.append("%s/%s/index.json" % (section, f[:-5]))
@@ -870,7 +870,9 @@ def control_characters_never_published():
 
 @test
 def private_never_leaks():
-    """A unique marker in every private field appears nowhere in the output."""
+    """A unique marker in every private field appears nowhere in the output;
+    individuals' ID numbers and dates, which must stay valid to be checked,
+    are markers as they are (issue #17)."""
     markers = []
 
     def mark(node, path):
@@ -880,6 +882,10 @@ def private_never_leaks():
                 if k == "private" and isinstance(v, dict):
                     pv = {}
                     for pk, val in v.items():
+                        if pk in INDIVIDUAL_PRIVATE:
+                            # checked values stay valid; they, in every form, are the markers
+                            pv[pk] = val
+                            continue
                         m = "PRIVMARK%05d" % len(markers)
                         markers.append(m)
                         pv[pk] = True if isinstance(val, bool) else m
@@ -892,6 +898,7 @@ def private_never_leaks():
         return node
 
     def mutate(repo):
+        add_individuals(repo)
         for base, dirs, files in os.walk(os.path.join(repo, "data")):
             for f in files:
                 p = os.path.join(base, f)
@@ -901,12 +908,163 @@ def private_never_leaks():
                 if "private" not in doc and "/objections/" not in p:
                     doc["private"] = {"notes": "x"}
                 json.dump(mark(doc, []), open(p, "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+        markers.extend(INDIVIDUAL_PRIVATE_FORMS)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "site")
         build(make_repo(tmp, mutate=mutate), out)
         assert len(markers) > 30, "too few private fields marked (%d)" % len(markers)
+        assert os.path.exists(os.path.join(out, "individuals/lhasa-zhuoma/index.html"))
         leaks = [(p, m) for p, data in tree(out).items() for m in markers if m.encode() in data]
         assert not leaks, leaks[:5]
+
+
+# A person's values that must never be published, kept valid so that the
+# record checks (an ID number with its check character, a real date).
+INDIVIDUAL_PRIVATE = {"id_number": "15010219750315999X", "quality_work_since": "1987-02-13"}
+INDIVIDUAL_PRIVATE_FORMS = ["15010219750315999X", "150102197503159", "1987-02-13", "1987年2月13日"]
+
+
+def add_individuals(repo):
+    """Lhasa's 优秀奖 opened to individuals (a rule written for the tests,
+    not Lhasa's measures), with 20,000 yuan for a person; a person awarded
+    it in 2024, another who applied and was not."""
+    def program(doc):
+        t = doc["tiers"][1]
+        t["awardees"] = {"kinds": ["organization", "individual"], "article": "第十三条"}
+        t["prize"]["individual_yuan"] = 20000
+        t["eligibility"]["individual"] = {"min_years_quality_work": 10, "article": "第十条（一）"}
+    edit_json(repo, "data/programs/lhasa.json", program)
+    people = {
+        "lhasa-zhuoma": {"name": "卓玛（虚构）", "employer": "拉萨日光城藏药制药有限公司",
+                         "employer_organization": "91540100550813727F", "position": "质量部部长"},
+        "lhasa-dawa": {"name": "达瓦（虚构）", "employer": "拉萨示例乳业有限公司（虚构）"},
+    }
+    for i, (pid, pub) in enumerate(sorted(people.items())):
+        doc = {"id": pid}
+        doc.update(pub)
+        doc["private"] = dict(INDIVIDUAL_PRIVATE, phone="0891-000000%d" % i, address="拉萨市城关区示例路%d号" % i)
+        os.makedirs(os.path.join(repo, "data/individuals"), exist_ok=True)
+        json.dump(doc, open(os.path.join(repo, "data/individuals/%s.json" % pid), "w", encoding="utf-8"),
+                  ensure_ascii=False, indent=2)
+    stages = [{"stage": s, "outcome": "passed", "date": d} for s, d in (
+        ("qualification", "2024-06-11"), ("material", "2024-07-08"), ("defense", "2024-08-19"),
+        ("onsite", "2024-09-09"), ("evaluation", "2024-10-21"))]
+    apps = {
+        "lhasa-2024-zhuoma": {"individual": "lhasa-zhuoma", "stages": stages,
+                              "result": {"outcome": "awarded", "tier": "excellence", "date": "2024-12-09",
+                                         "certificate": "LSQE-2024-02", "prize_yuan": 20000}},
+        "lhasa-2024-dawa": {"individual": "lhasa-dawa", "stages": stages[:2],
+                            "result": {"outcome": "not_awarded", "date": "2024-12-09"}},
+    }
+    for aid, body in apps.items():
+        doc = {"id": aid, "round": "lhasa-2024", "tier": "excellence", "submitted": "2024-05-13"}
+        doc.update(body)
+        json.dump(doc, open(os.path.join(repo, "data/applications/%s.json" % aid), "w", encoding="utf-8"),
+                  ensure_ascii=False, indent=2)
+    for n in ("lhasa-2024-proposed", "lhasa-2024-result"):
+        edit_json(repo, "data/notices/%s.json" % n,
+                  lambda d: d["entries"].append({"application": "lhasa-2024-zhuoma", "tier": "excellence"}))
+
+
+@test
+def individual_pages():
+    """A person who applies: a page at the id the office chose, with what
+    award notices publish (name, employer, position) and nothing private;
+    the round, the award and the downloads name them as an individual,
+    with the individual's prize (issue #17 item 1)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        repo = make_repo(tmp, mutate=add_individuals)
+        p = check(repo)
+        assert p.returncode == 0, p.stdout
+        build(repo, out)
+        page = open(os.path.join(out, "individuals/lhasa-zhuoma/index.html"), encoding="utf-8").read()
+        for text in ("卓玛（虚构）", "质量部部长", "LSQE-2024-02",
+                     '<a href="../../organizations/91540100550813727F/index.html">拉萨日光城藏药制药有限公司</a>'):
+            assert text in page, text
+        award = open(os.path.join(out, "awards/LSQE-2024-02/index.html"), encoding="utf-8").read()
+        assert "<dd>2万元</dd>" in award and "individuals/lhasa-zhuoma/index.html" in award
+        public = json.load(open(os.path.join(out, "individuals/lhasa-zhuoma/index.json"), encoding="utf-8"))
+        assert "private" not in public and public["name"] == "卓玛（虚构）", public
+        people = open(os.path.join(out, "individuals/index.html"), encoding="utf-8").read()
+        assert "卓玛（虚构）" in people and "达瓦（虚构）" in people
+        rnd = open(os.path.join(out, "rounds/lhasa-2024/index.html"), encoding="utf-8").read()
+        assert 'href="../../individuals/lhasa-zhuoma/index.html"' in rnd, "the round links the person's page"
+        csv = open(os.path.join(out, "downloads/awards.csv"), encoding="utf-8-sig").read().splitlines()
+        row = [r for r in csv if r.startswith("LSQE-2024-02,")]
+        assert row == ["LSQE-2024-02,卓玛（虚构）,,拉萨市质量管理优秀奖,拉萨市政府质量奖,2024年度拉萨市政府质量奖,"
+                       "2024-12-09,20000,有效,个人"], row
+        assert csv[0].endswith(",获奖者类别")
+        everything = b"".join(tree(out).values())
+        for secret in INDIVIDUAL_PRIVATE_FORMS + ["0891-0000000", "示例路0号"]:
+            assert secret.encode() not in everything, secret
+
+
+@test
+def unstated_is_not_zero():
+    """A prize the measures do not state, and operating years they do not
+    ask: the pages and awards.csv say 未载明, never 0 or an invented figure
+    (issue #17 item 6)."""
+    def mutate(repo):
+        def program(doc):
+            del doc["tiers"][0]["prize"]["yuan"]
+            del doc["tiers"][0]["eligibility"]["min_operating_years"]
+        edit_json(repo, "data/programs/lhasa.json", program)
+        for app in ("lhasa-2024-hongsheng", "lhasa-2022-nianqing", "lhasa-2022-riguang"):
+            edit_json(repo, "data/applications/%s.json" % app, lambda d: d["result"].pop("prize_yuan"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        repo = make_repo(tmp, mutate=mutate)
+        p = check(repo)
+        assert p.returncode == 0, p.stdout
+        build(repo, out)
+        rnd = open(os.path.join(out, "rounds/lhasa-2024/index.html"), encoding="utf-8").read()
+        assert "<h3>拉萨市政府质量奖 <small>（奖金未载明）</small></h3>" in rnd
+        assert "<h3>拉萨市质量管理优秀奖 <small>（奖励10万元）</small></h3>" in rnd
+        award = open(os.path.join(out, "awards/LSQA-2024-01/index.html"), encoding="utf-8").read()
+        assert "<dt>奖励</dt><dd>未载明</dd>" in award
+        prog = open(os.path.join(out, "programs/lhasa/index.html"), encoding="utf-8").read()
+        assert "<tr><td>拉萨市政府质量奖</td><td>组织</td><td>未载明" in prog, re.findall("<tr><td>拉萨.{0,120}", prog)
+        assert "申报拉萨市政府质量奖须正常经营" not in prog and "经营0年" not in prog
+        csv = open(os.path.join(out, "downloads/awards.csv"), encoding="utf-8-sig").read().splitlines()
+        row = [r for r in csv if r.startswith("LSQA-2024-01,")]
+        assert row and row[0].split(",")[7] == "未载明", row
+        row = [r for r in csv if r.startswith("LSQE-2024-01,")]
+        assert row and row[0].split(",")[7] == "100000", row
+
+
+def edit_json(repo, path, fn):
+    p = os.path.join(repo, path)
+    doc = json.load(open(p, encoding="utf-8"))
+    fn(doc)
+    json.dump(doc, open(p, "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+
+
+@test
+def soft_cap_shown():
+    """A cap set in principle (原则上) that a round exceeds: the round's page
+    says by how much, and why from the round's cap_exceeded, or that no
+    reason is given (issue #17 item 3)."""
+    def mutate(repo, reason):
+        def soften(doc):
+            doc["tiers"][0]["cap"] = {"max": 1, "strength": "in_principle", "article": "第十二条"}
+            doc["caps"] = [{"tiers": ["award"], "awardees": "organization", "max": 1, "strength": "in_principle",
+                            "article": "第十三条"}]
+        edit_json(repo, "data/programs/lhasa.json", soften)
+        if reason:
+            edit_json(repo, "data/rounds/lhasa-2022.json",
+                      lambda d: d.update(cap_exceeded={"reason": "两家组织得分并列第一"}))
+    for reason in (True, False):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "site")
+            build(make_repo(tmp, mutate=lambda r: mutate(r, reason)), out)
+            text = open(os.path.join(out, "rounds/lhasa-2022/index.html"), encoding="utf-8").read()
+            assert "拉萨市政府质量奖原则上每届不超过1个（第十二条），本届为2个" in text
+            assert "获奖组织原则上每届不超过1个（第十三条），本届为2个" in text
+            assert ("超出的理由：两家组织得分并列第一" in text) == reason
+            assert ("超出的理由：未载明" in text) == (not reason)
+            other = open(os.path.join(out, "rounds/lhasa-2024/index.html"), encoding="utf-8").read()
+            assert "原则上每届" not in other and "超出的理由" not in other
 
 
 def check(repo, *args):

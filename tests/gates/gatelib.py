@@ -362,7 +362,8 @@ def poisoned_repo(tmp):
 
 def private_repo(tmp):
     """test_build.private_never_leaks' record: a unique marker in every
-    private field (one is added where a file has none).  Returns (repo, markers)."""
+    private field (one is added where a file has none), and individuals
+    whose ID numbers and dates are markers as they are.  Returns (repo, markers)."""
     markers = []
 
     def mark(node):
@@ -372,6 +373,9 @@ def private_repo(tmp):
                 if k == "private" and isinstance(v, dict):
                     pv = {}
                     for pk, val in v.items():
+                        if pk in test_build.INDIVIDUAL_PRIVATE:
+                            pv[pk] = val  # valid values, markers as they are
+                            continue
                         m = "PRIVMARK%05d" % len(markers)
                         markers.append(m)
                         pv[pk] = True if isinstance(val, bool) else m
@@ -384,6 +388,8 @@ def private_repo(tmp):
         return node
 
     def mutate(repo):
+        test_build.add_individuals(repo)
+        markers.extend(test_build.INDIVIDUAL_PRIVATE_FORMS)
         for base, dirs, files in os.walk(os.path.join(repo, "data")):
             for f in files:
                 p = os.path.join(base, f)

@@ -26,11 +26,14 @@ DATA = os.path.join(ROOT, "data")
 OFFICES = {
     "lhasa": "拉萨市质量强市办", "ganzhou": "甘州区质量奖秘书处", "lanzhou": "兰州市市场监管局",
     "baoshan": "保山市质量兴市办", "hohhot": "呼和浩特市市场监管局",
+    "nanjing": "南京市市场监管局",
 }
 
 
 def load(kind):
     out = {}
+    if not os.path.isdir(os.path.join(DATA, kind)):
+        return out
     for f in sorted(os.listdir(os.path.join(DATA, kind))):
         if f.endswith(".json"):
             out[f[:-5]] = json.load(open(os.path.join(DATA, kind, f), encoding="utf-8"))
@@ -90,6 +93,7 @@ def main():
     shutil.copytree(os.path.join(ROOT, "content"), os.path.join(out, "content"))
 
     programs, orgs, rounds = load("programs"), load("organizations"), load("rounds")
+    people = load("individuals")
     apps, notices = load("applications"), load("notices")
     objections, revocations = load("objections"), load("revocations")
     events = []   # (date, order, author, message, function)
@@ -120,14 +124,16 @@ def main():
     for aid in sorted(apps, key=lambda a: apps[a]["submitted"]):
         a = apps[aid]
         office = OFFICES[program_of(a["round"])]
-        org = a["organization"]
+        # a person applies as themselves: their record is published with the application
+        org = a.get("organization") or a["individual"]
+        kind, who = ("organizations", orgs) if "organization" in a else ("individuals", people)
 
-        def submit(r, aid=aid, a=a, org=org):
-            r.put("data/organizations/%s.json" % org, orgs[org])
+        def submit(r, aid=aid, a=a, org=org, kind=kind, who=who):
+            r.put("data/%s/%s.json" % (kind, org), who[org])
             first = {k: v for k, v in a.items() if k not in ("result", "withdrawn")}
             first["stages"] = []
             r.put("data/applications/%s.json" % aid, first)
-        ev(a["submitted"], 3, office, "受理申报：%s" % orgs[org]["name"], submit)
+        ev(a["submitted"], 3, office, "受理申报：%s" % who[org]["name"], submit)
         seen_orgs.add(org)
         for i, st in enumerate(a["stages"]):
             def stage(r, aid=aid, a=a, i=i):
@@ -137,7 +143,7 @@ def main():
             names = {x["id"]: x["name"] for x in programs[program_of(a["round"])]["procedure"]["stages"]}
             ev(st["date"], 4, office, "%s：%s结果" % (rounds[a["round"]]["name"], names.get(st["stage"], st["stage"])), stage)
         if "withdrawn" in a:
-            ev(a["withdrawn"]["date"], 4, office, "申报组织撤回申报：%s" % orgs[org]["name"],
+            ev(a["withdrawn"]["date"], 4, office, "申报组织撤回申报：%s" % who[org]["name"],
                lambda r, aid=aid, a=a: r.put("data/applications/%s.json" % aid, a))
         if "result" in a:
             ev(a["result"]["date"], 5, office, "%s评选结果" % rounds[a["round"]]["name"],

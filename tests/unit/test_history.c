@@ -507,13 +507,13 @@ START_TEST(cache_of_another_version_ignored)
 	cache = tmp_path("history.cache");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(history_load(&H, &src, cache), 0);
-	ck_assert(file_starts(cache, "gongshi-history-4\n"));
+	ck_assert(file_starts(cache, "gongshi-history-5\n"));
 	overwrite_start(cache, "gongshi-history-0\n");
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 5);
 	same_history(&H, &h2);
 	/* and rewritten in this version */
-	ck_assert(file_starts(cache, "gongshi-history-4\n"));
+	ck_assert(file_starts(cache, "gongshi-history-5\n"));
 	history_release(&h2);
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 0);
@@ -1078,7 +1078,7 @@ static char *slurp(const char *path, size_t *len)
  * line; the test's record has no such text). */
 static size_t segments(const char *path)
 {
-	const char *v = "gongshi-history-4\n";
+	const char *v = "gongshi-history-5\n";
 	size_t len, i, n = 0;
 	char *p = slurp(path, &len);
 

@@ -567,11 +567,11 @@ END_TEST
 START_TEST(kind_names)
 {
 	static const char *const dirs[] = { "programs", "organizations", "rounds", "applications",
-					    "notices", "objections", "revocations", "calendars" };
+					    "notices", "objections", "revocations", "individuals", "calendars" };
 	static const char *const schemas[] = {
 		"program.schema.json", "organization.schema.json", "round.schema.json",
 		"application.schema.json", "notice.schema.json", "objection.schema.json",
-		"revocation.schema.json", "calendar.schema.json"
+		"revocation.schema.json", "individual.schema.json", "calendar.schema.json"
 	};
 	int k;
 	char path[64];
