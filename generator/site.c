@@ -652,7 +652,8 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 	put_str(ctx, "root", root);
 	put_str(ctx, "title", title);
 	put_str(ctx, "path", path);
-	if (S->base_url) {
+	/* the 404 page stands for no address of its own */
+	if (S->base_url && strcmp(path, "404.html")) {
 		const char *slash = strrchr(path, '/');
 		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 		/* canonical URLs drop index.html: servers serve the folder */

@@ -254,7 +254,7 @@ static int string_words(const struct record *r, const struct program *p, const c
 	if (among(key, enum_keys, sizeof(enum_keys) / sizeof(enum_keys[0])) && (name = enum_label(s)))
 		return node_set(o, "text", cJSON_CreateString(name));
 	if (among(key, markdown_keys, sizeof(markdown_keys) / sizeof(markdown_keys[0])) && strpbrk(s, "\n*#_`[")) {
-		if ((error = markdown_render(s, strlen(s), 3, &html)) == 0)
+		if ((error = markdown_render(s, strlen(s), 2, &html)) == 0) /* under the history's h2 */
 			error = node_set(o, "html", cJSON_CreateString(buf_cstr(&html)));
 		buf_release(&html);
 		return error;
