@@ -206,7 +206,7 @@ static cJSON *node_new(const char *label)
 	if ((label ? !cJSON_AddStringToObject(o, "label", label) : !cJSON_AddFalseToObject(o, "label")) ||
 	    !cJSON_AddFalseToObject(o, "text") || !cJSON_AddFalseToObject(o, "href") ||
 	    !cJSON_AddFalseToObject(o, "html") || !cJSON_AddFalseToObject(o, "items") ||
-	    !cJSON_AddFalseToObject(o, "list") ||
+	    !cJSON_AddFalseToObject(o, "list") || !cJSON_AddFalseToObject(o, "empty") ||
 	    !cJSON_AddFalseToObject(o, "cut")) {
 		cJSON_Delete(o);
 		return NULL;
@@ -287,7 +287,7 @@ static int items_words(const struct record *r, const struct program *p, const ch
 		if ((error = value_words(r, p, c->string ? c->string : key, c, depth + 1, item)) < 0)
 			return error;
 	}
-	return cJSON_GetArraySize(items) ? node_set(o, "list", cJSON_CreateTrue()) : 0;
+	return node_set(o, cJSON_GetArraySize(items) ? "list" : "empty", cJSON_CreateTrue());
 }
 
 static int value_words(const struct record *r, const struct program *p, const char *key, const cJSON *v,
@@ -366,8 +366,19 @@ cJSON *words_value(const struct record *r, const struct program *p, const char *
 	len = strlen(text);
 	/* jsondiff.c ends a value it cut with "…" */
 	cut = len >= 3 && !strcmp(text + len - 3, "…");
-	if (text[0] == '{' || text[0] == '[' || !strcmp(text, "true") || !strcmp(text, "false") ||
-	    (text[0] >= '0' && text[0] <= '9' && strspn(text, "0123456789.-") == len) || text[0] == '-')
+	/* a number reads as its digits (a credit code of digits only is a
+	 * string, and no double holds it); amounts of money read in yuan */
+	if (strstr(key, "yuan") && len && strspn(text, "0123456789") == len) {
+		char money[64];
+		text_money(money, sizeof(money), strtol(text, NULL, 10));
+		error = node_set(o, "text", cJSON_CreateString(money));
+		if (error < 0) {
+			cJSON_Delete(o);
+			return NULL;
+		}
+		return o;
+	}
+	if (text[0] == '{' || text[0] == '[' || !strcmp(text, "true") || !strcmp(text, "false"))
 		v = cJSON_ParseWithOpts(text, NULL, 1); /* the whole text, or it is a string */
 	if (v)
 		error = value_words(r, p, key, v, 0, o);
@@ -408,7 +419,7 @@ int words_label(const struct record *r, const struct program *p, const char *pat
 			    (error = buf_puts(out, name ? name : strspn(id, "0123456789") == strlen(id) ? "" : id)) < 0)
 				break;
 			if (!name && strspn(id, "0123456789") == strlen(id))
-				error = buf_printf(out, "第%ld项", strtol(id, NULL, 10) + 1);
+				error = buf_printf(out, "第%ld项", strtol(id, NULL, 10)); /* jsondiff counts from 1 */
 			if (error >= 0)
 				error = buf_puts(out, "）");
 		}

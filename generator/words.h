@@ -13,7 +13,8 @@
  * has none (so that a template's lookup never falls through to an outer
  * node's member of the same name): "label" (a part's field name), "text",
  * "href" (site-relative), "html" (rendered Markdown), "items" (an array
- * of nodes), "list" (true when items has any), "cut" (true: the value was longer than the history keeps,
+ * of nodes), "list" (true when items has any), "empty" (true for an
+ * empty list or object), "cut" (true: the value was longer than the history keeps,
  * and only its beginning is known).
  */
 #ifndef GONGSHI_WORDS_H

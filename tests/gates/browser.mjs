@@ -305,6 +305,25 @@ async function printGate(context) {
   console.log(`ok   ${corrected} printed: ${pages.length} A4 page(s), ${file}`);
 }
 
+// The large-text, high-contrast mode for older readers (适老化): the
+// header's link turns it on with no script (scripts are off here, as the
+// site's CSP has them), the text grows, and the link back turns it off.
+async function careGate(context, path) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(urlOf(path));
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('main p, main li')).fontSize));
+  const before = await size();
+  await page.click('a.care-on');
+  const on = await size();
+  const switched = await page.evaluate(() => getComputedStyle(document.querySelector('a.care-off')).display !== 'none');
+  await page.click('a.care-off');
+  const off = await size();
+  check(on >= before * 1.2 && switched && off === before, `${path}: large-text mode on and off without script`,
+    `text ${before} px, ${on} px with the mode, ${off} px after`);
+  await page.close();
+}
+
 async function pagesGate(browser) {
   const context = await newContext(browser, { viewport: { width: 360, height: 800 } });
   const types = pageTypes();
@@ -364,6 +383,7 @@ async function pagesGate(browser) {
     `${pdf.length} bytes, ${pdfPages} pages`);
   console.log(`ok   ${types.notice} printed: ${pdfPages} A4 page(s), ${join(shots, 'notice-print.pdf')}`);
   await printGate(context);
+  await careGate(context, types.notice);
   await context.close();
 }
 
