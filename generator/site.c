@@ -780,6 +780,15 @@ static void put_fields(struct site *S, cJSON *o, const struct jd_changes *f, enu
 	struct buf label = BUF_INIT;
 	size_t i, n = 0;
 
+	/* a record no longer there names its programme by its round */
+	for (i = 0; !p && i < f->n; i++) {
+		const struct round *x;
+		if (strcmp(f->v[i].path, "round") || f->v[i].kind == JD_PRIVATE)
+			continue;
+		x = record_find_round(S->r, f->v[i].new ? f->v[i].new : f->v[i].old ? f->v[i].old : "");
+		p = x ? x->res_program : NULL;
+	}
+
 	for (i = 0; i < f->n; i++) {
 		bool priv = f->v[i].kind == JD_PRIVATE;
 		cJSON *x;
