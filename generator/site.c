@@ -31,6 +31,7 @@
 #include "sign.h"
 #include "site.h"
 #include "svg.h"
+#include "words.h"
 #include "text.h"
 
 #define MAX_URL 512
@@ -592,7 +593,8 @@ static cJSON *award_summary(struct site *S, cJSON *arr, const struct application
 		put_href(o, "round_href", "rounds", a->res_round->id.v);
 	}
 	put_date(o, "date", a->result_date.v);
-	if (a->prize.set) {
+	/* no money is no prize of 0 yuan: the measures' items are the prize */
+	if (a->prize.set && a->prize.v) {
 		text_money(money, sizeof(money), a->prize.v);
 		put_str(o, "prize_zh", money);
 	} else if (prize_unknown(a)) {
@@ -691,13 +693,18 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 	if (!ctx)
 		return fail_nomem();
 	root_of(path, root, sizeof(root));
-	/* the 404 page is served at any depth: only absolute links work there */
-	if (!strcmp(path, "404.html") && S->base_url)
-		snprintf(root, sizeof(root), "%s", S->base_url);
+	/* The 404 page is served at any depth, so its links are absolute;
+	 * but only in path: on a preview, a mirror or a local copy the host
+	 * is another one, and the links must stay on it. */
+	if (!strcmp(path, "404.html") && S->base_url) {
+		const char *host = strstr(S->base_url, "://"), *p = host ? strchr(host + 3, '/') : NULL;
+		snprintf(root, sizeof(root), "%s", p ? p : "/");
+	}
 	put_str(ctx, "root", root);
 	put_str(ctx, "title", title);
 	put_str(ctx, "path", path);
-	if (S->base_url) {
+	/* the 404 page stands for no address of its own */
+	if (S->base_url && strcmp(path, "404.html")) {
 		const char *slash = strrchr(path, '/');
 		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 		/* canonical URLs drop index.html: servers serve the folder */
@@ -814,25 +821,57 @@ static void put_commit(cJSON *o, const struct history_commit *c)
 	put_str(o, "signer_key", c->sig == SIGN_GOOD ? c->signer_key : NULL);
 }
 
-static void put_fields(cJSON *o, const struct jd_changes *f)
+/* The fields a change made, in words (words.h): each value a node for
+ * the theme, the record's schema reference left out. */
+static void put_fields(struct site *S, cJSON *o, const struct jd_changes *f, enum record_kind kind,
+		       const char *id)
 {
+	const struct program *p = words_program_of(S->r, kind, id);
 	cJSON *arr = add_arr(o, "fields");
-	size_t i;
+	struct buf label = BUF_INIT;
+	size_t i, n = 0;
+
+	/* a record no longer there names its programme by its round */
+	for (i = 0; !p && i < f->n; i++) {
+		const struct round *x;
+		if (strcmp(f->v[i].path, "round") || f->v[i].kind == JD_PRIVATE)
+			continue;
+		x = record_find_round(S->r, f->v[i].new ? f->v[i].new : f->v[i].old ? f->v[i].old : "");
+		p = x ? x->res_program : NULL;
+	}
 
 	for (i = 0; i < f->n; i++) {
-		cJSON *x = push_obj(arr);
-		put_str(x, "label", f->v[i].label);
+		bool priv = f->v[i].kind == JD_PRIVATE;
+		cJSON *x;
+		/* the schema reference, an id the page names in words, the
+		 * file name of a text the page shows: nothing for a citizen */
+		if (!strcmp(f->v[i].path, "$schema") || (!strcmp(f->v[i].path, "id") && kind != KIND_ORGANIZATION) ||
+		    !strcmp(f->v[i].path, "measures.text"))
+			continue;
+		x = push_obj(arr);
+		n++;
+		buf_clear(&label);
+		put_str(x, "label", words_label(S->r, p, f->v[i].path, &label) < 0 ? f->v[i].label : buf_cstr(&label));
 		put_str(x, "path", f->v[i].path);
-		put_bool(x, "private", f->v[i].kind == JD_PRIVATE);
-		put_str(x, "old", f->v[i].kind == JD_PRIVATE ? NULL : f->v[i].old);
-		put_str(x, "new", f->v[i].kind == JD_PRIVATE ? NULL : f->v[i].new);
+		put_bool(x, "private", priv);
+		if (!priv && f->v[i].old)
+			cJSON_AddItemToObject(x, "old", words_value(S->r, p, f->v[i].path, f->v[i].old));
+		else
+			cJSON_AddFalseToObject(x, "old");
+		if (!priv && f->v[i].new)
+			cJSON_AddItemToObject(x, "new", words_value(S->r, p, f->v[i].path, f->v[i].new));
+		else
+			cJSON_AddFalseToObject(x, "new");
 		put_bool(x, "arrow", f->v[i].old && f->v[i].new);
 	}
-	put_bool(o, "has_fields", f->n > 0);
+	buf_release(&label);
+	put_bool(o, "has_fields", n > 0);
 }
 
 /* Adds "history" to o: the changes refs (newest first) of record id, and
  * of others (record_id names them). */
+static const char *const kind_zh[KIND_COUNT];
+
 static void put_refs(struct site *S, cJSON *o, const struct history_ref *refs, size_t n, const char *id)
 {
 	cJSON *arr = add_arr(o, "history");
@@ -844,9 +883,14 @@ static void put_refs(struct site *S, cJSON *o, const struct history_ref *refs, s
 		cJSON *x = push_obj(arr);
 		put_commit(x, c);
 		put_str(x, "status_zh", hist_status_zh(e->status));
-		if (strcmp(e->id, id))
+		if (strcmp(e->id, id)) {
+			char h[MAX_URL];
+			const char *name = words_record_name(S->r, e->kind, e->id, h);
 			put_str(x, "record_id", e->id);
-		put_fields(x, &e->fields);
+			put_str(x, "record_kind_zh", kind_zh[e->kind]);
+			put_str(x, "record_name", name ? name : e->id);
+		}
+		put_fields(S, x, &e->fields, e->kind, e->id);
 	}
 	put_bool(o, "has_history", true);
 	if (S->hist.boundary[0]) {
@@ -1487,6 +1531,14 @@ static int page_round(struct site *S, const struct round *x)
 	}
 	if (x->approval.v != DATE_NONE)
 		spans[nspans++] = (struct svg_span){ "批准", x->approval.v, x->approval.v, SVG_SPAN_APPROVAL };
+	/* rows in date order (stable: the same start keeps the order above) */
+	for (i = 1; i < nspans; i++) {
+		struct svg_span t = spans[i];
+		for (j = i; j > 0 && (spans[j - 1].start > t.start ||
+				      (spans[j - 1].start == t.start && spans[j - 1].end > t.end)); j--)
+			spans[j] = spans[j - 1];
+		spans[j] = t;
+	}
 	if (nspans && (error = svg_timeline(spans, nspans, S->o->today, &svg)) < 0)
 		goto done;
 	put_str(o, "timeline_svg", svg.ptr);
@@ -1611,7 +1663,7 @@ static int put_amendments(struct site *S, cJSON *o, const struct notice *n)
 			x = push_obj(arr);
 			put_commit(x, c);
 			put_str(x, "href", path);
-			put_fields(x, &e->fields);
+			put_fields(S, x, &e->fields, KIND_NOTICE, n->id.v);
 		}
 		error = page_notice_version(S, n, c, e, i == 0);
 	}
@@ -1620,32 +1672,18 @@ static int put_amendments(struct site *S, cJSON *o, const struct notice *n)
 	return error;
 }
 
-static int page_notice(struct site *S, const struct notice *n)
+/* What the notice as a document says beside its record, the same for
+ * the notice's page and each of its versions (doc: that version): the
+ * period's rule, how to object, the body. */
+static int notice_document(cJSON *o, const struct notice *n, const cJSON *doc)
 {
 	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
 	const struct notice_rule *nr = program_notice_rule(p, n->kind);
-	struct json_doc doc = JSON_DOC_INIT;
-	char text[256];
-	const void *const *objs;
-	size_t i, k, nobj;
-	cJSON *ctx = cJSON_CreateObject(), *o, *arr;
 	const cJSON *ch;
-	int error;
+	char text[256];
 
-	if ((error = load_public(S, n->path, &doc)) < 0)
-		goto done;
-	o = add_obj(ctx, "notice");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
-	notice_summary(S, add_arr(o, "summary"), n);
 	put_str(o, "kind_zh", notice_kind_zh(n->kind));
 	put_bool(o, "gongshi", n->kind <= NOTICE_PROPOSED_WINNERS);
-	put_date(o, "issued", n->issued.v);
-	put_date(o, "start", n->start.v);
-	put_date(o, "end", n->end.v);
-	put_notice_state(S, o, n);
-	if ((error = put_amendments(S, o, n)) < 0 || (error = put_past_lapses(S, o, n)) < 0)
-		goto done;
-	put_lapses(S, o, n, lapse_notice, n->path);
 	if (nr && nr->has_unit && (nr->min || nr->max)) {
 		snprintf(text, sizeof(text), nr->min == nr->max ? "%ld%s" : "不少于%ld%s",
 			 nr->min ? nr->min : nr->max, unit_zh(nr->unit));
@@ -1672,10 +1710,34 @@ static int page_notice(struct site *S, const struct notice *n)
 		put_str(o, "round_name", n->res_round->name);
 		put_href(o, "round_href", "rounds", n->res_round->id.v);
 	}
-	if ((error = put_markdown(o, "body_html", json_get_string(doc.root, "body"), 2)) < 0)
-		goto done;
-	if ((ch = json_get(doc.root, "objection_channel")))
+	if ((ch = json_get(doc, "objection_channel")))
 		cJSON_AddItemReferenceToObject(o, "channel", (cJSON *)ch);
+	return put_markdown(o, "body_html", json_get_string(doc, "body"), 2);
+}
+
+static int page_notice(struct site *S, const struct notice *n)
+{
+	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
+	struct json_doc doc = JSON_DOC_INIT;
+	const void *const *objs;
+	size_t i, k, nobj;
+	cJSON *ctx = cJSON_CreateObject(), *o, *arr;
+	int error;
+
+	if ((error = load_public(S, n->path, &doc)) < 0)
+		goto done;
+	o = add_obj(ctx, "notice");
+	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	notice_summary(S, add_arr(o, "summary"), n);
+	put_date(o, "issued", n->issued.v);
+	put_date(o, "start", n->start.v);
+	put_date(o, "end", n->end.v);
+	put_notice_state(S, o, n);
+	if ((error = put_amendments(S, o, n)) < 0 || (error = put_past_lapses(S, o, n)) < 0)
+		goto done;
+	put_lapses(S, o, n, lapse_notice, n->path);
+	if ((error = notice_document(o, n, doc.root)) < 0)
+		goto done;
 	nobj = group_find(&S->objs_by_notice, n->id.v, &objs);
 	arr = add_arr(o, "entries");
 	for (i = 0; i < n->nentries; i++) {
@@ -1754,6 +1816,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 	char path[MAX_URL];
 	const cJSON *x;
 	cJSON *ctx, *o, *arr;
+	date_t d;
 	int error, i = 0;
 
 	if ((error = load_version(S, e->new_oid, &doc)) < 0 || !doc.root)
@@ -1764,23 +1827,34 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 	put_commit(o, c);
 	put_bool(o, "current", current);
 	put_href(o, "notice_href", "notices", n->id.v);
-	put_str(o, "kind_zh", notice_kind_zh(n->kind));
-	if ((error = put_markdown(o, "body_html", json_get_string(doc.root, "body"), 2)) < 0) {
+	/* the notice as citizens saw it then: the same document, from this version */
+	if ((error = notice_document(o, n, doc.root)) < 0) {
 		cJSON_Delete(ctx);
 		goto out;
 	}
+	if (json_get_string(doc.root, "issued") && date_parse(json_get_string(doc.root, "issued"), &d) == 0)
+		put_date(o, "issued", d);
+	if (json_get_string(json_get(doc.root, "period"), "start") &&
+	    date_parse(json_get_string(json_get(doc.root, "period"), "start"), &d) == 0)
+		put_date(o, "start", d);
+	if (json_get_string(json_get(doc.root, "period"), "end") &&
+	    date_parse(json_get_string(json_get(doc.root, "period"), "end"), &d) == 0)
+		put_date(o, "end", d);
 	arr = add_arr(o, "entries");
 	cJSON_ArrayForEach(x, json_get(doc.root, "entries")) {
 		const struct application *a = record_find_application(S->r, json_get_string(x, "application"));
+		const struct program *p = n->res_round ? n->res_round->res_program : NULL;
+		const struct tier *t = p ? program_find_tier(p, json_get_string(x, "tier")) : NULL;
 		cJSON *eo = push_obj(arr);
 		put_num(eo, "number", (double)++i);
 		if (a)
 			put_applicant_ref(eo, a);
 		else
 			put_str(eo, "org_name", json_get_string(x, "application"));
-		put_str(eo, "tier", json_get_string(x, "tier"));
+		put_str(eo, "tier_name", t ? t->name : json_get_string(x, "tier"));
 		put_str(eo, "note", json_get_string(x, "note"));
 	}
+	put_bool(o, "has_entries", i > 0);
 	snprintf(path, sizeof(path), "notices/%s/v/%s/index.html", n->id.v, c->id);
 	error = emit(S, path, "notice-version", json_get_string(doc.root, "title"), NULL, ctx);
 out:
@@ -1811,6 +1885,8 @@ static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *
 	cJSON *arr, *awards, *bans;
 	size_t i, j;
 
+	/* the award table leaves out the column that would only repeat the name */
+	put_bool(o, "in_org", true);
 	arr = add_arr(o, "applications");
 	awards = add_arr(o, "awards");
 	bans = add_arr(o, "bans");
@@ -1950,6 +2026,17 @@ static int page_award(struct site *S, const struct application *a)
 	o = award_summary(S, add_arr(ctx, "awards"), a);
 	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
 	cJSON_AddItemReferenceToObject(cJSON_GetObjectItem(ctx, "award"), "record", doc.root);
+	if (a->res_result_tier && a->res_result_tier->nprize_items) {
+		const struct tier *t = a->res_result_tier;
+		cJSON *aw = cJSON_GetObjectItem(ctx, "award"), *items = add_arr(aw, "prize_items");
+		size_t i;
+		put_bool(aw, "has_prize_items", true);
+		for (i = 0; i < t->nprize_items; i++) {
+			cJSON *it = push_obj(items);
+			put_str(it, "name", t->prize_items[i]);
+			put_bool(it, "first", i == 0);
+		}
+	}
 	if ((error = put_award_history(S, cJSON_GetObjectItem(ctx, "award"), a->id.v, a->certificate.v)) < 0)
 		goto done;
 	snprintf(title, sizeof(title), "证书 %s", a->certificate.v);
@@ -2214,6 +2301,8 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 	const struct history_change *e = &c->changes[refs[0].change];
 	struct json_doc doc = JSON_DOC_INIT;
 	struct jd_changes f = JD_CHANGES_INIT;
+	struct buf label = BUF_INIT;
+	const struct program *p;
 	char path[MAX_URL], title[300];
 	const char *section = section_of(e->kind), *slug = e->id;
 	cJSON *ctx = NULL, *o, *arr;
@@ -2233,17 +2322,32 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 	o = add_obj(ctx, "withdrawn");
 	put_str(o, "kind_zh", kind_zh[e->kind]);
 	put_str(o, "id", e->id);
+	{
+		const struct organization *g = doc.root ? record_find_organization(S->r, json_get_string(doc.root, "organization") ?
+						  json_get_string(doc.root, "organization") : "") : NULL;
+		const char *name = doc.root ? json_get_string(doc.root, "title") : NULL;
+		name = name ? name : doc.root ? json_get_string(doc.root, "name") : NULL;
+		put_str(o, "name", name ? name : g && g->name ? g->name : e->id);
+	}
 	put_commit(o, c);
 	arr = add_arr(o, "last");
 	if (doc.root && (error = jsondiff_flatten(doc.root, &f)) < 0)
 		goto done;
+	if (!(p = words_program_of(S->r, e->kind, e->id)) && doc.root) {
+		const struct round *x = record_find_round(S->r, json_get_string(doc.root, "round") ?
+						       json_get_string(doc.root, "round") : "");
+		p = x ? x->res_program : NULL;
+	}
 	for (i = 0; i < f.n; i++) {
 		cJSON *x;
-		if (f.v[i].kind == JD_PRIVATE)
+		if (f.v[i].kind == JD_PRIVATE || !strcmp(f.v[i].path, "id") || !strcmp(f.v[i].path, "$schema"))
 			continue;
 		x = push_obj(arr);
-		put_str(x, "label", f.v[i].label);
-		put_str(x, "value", f.v[i].new);
+		buf_clear(&label);
+		if ((error = words_label(S->r, p, f.v[i].path, &label)) < 0)
+			goto done;
+		put_str(x, "label", buf_cstr(&label));
+		cJSON_AddItemToObject(x, "value", words_value(S->r, p, f.v[i].path, f.v[i].new));
 	}
 	if (e->kind != KIND_APPLICATION)
 		put_history(S, o, e->kind, e->id);
@@ -2256,6 +2360,7 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 done:
 	cJSON_Delete(ctx);
 	jd_changes_release(&f);
+	buf_release(&label);
 	json_doc_release(&doc);
 	return error;
 }
@@ -2316,12 +2421,17 @@ static cJSON *commit_fill(struct site *S, cJSON *o, const struct history_commit 
 		cJSON *x = push_obj(ch);
 		put_str(x, "kind_zh", kind_zh[e->kind]);
 		put_str(x, "id", e->id);
+		{
+			char h[MAX_URL];
+			const char *name = words_record_name(S->r, e->kind, e->id, h);
+			put_str(x, "name", name ? name : e->id);
+		}
 		put_str(x, "status_zh", hist_status_zh(e->status));
 		put_str(x, "path", e->path);
 		put_str(x, "old_path", e->old_path);
 		put_record_href(S, x, e->kind, e->id);
 		if (fields)
-			put_fields(x, &e->fields);
+			put_fields(S, x, &e->fields, e->kind, e->id);
 	}
 	return o;
 }
@@ -2342,6 +2452,11 @@ static cJSON *publications_view(struct site *S)
 		date_t d;
 		x = cJSON_GetArrayItem(S->publications, i);
 		put_str(o, "commit", json_get_string(x, "commit"));
+		if (json_get_string(x, "commit")) {
+			char short_id[8];
+			snprintf(short_id, sizeof(short_id), "%.7s", json_get_string(x, "commit"));
+			put_str(o, "commit_short", short_id);
+		}
 		if (json_get_string(x, "date") && date_parse(json_get_string(x, "date"), &d) == 0)
 			put_date(o, "date", d);
 		put_str(o, "rewrite_of", json_get_string(x, "rewrite_of"));
@@ -3474,8 +3589,19 @@ static int load_theme(struct site *S)
 }
 
 /* The stylesheet, named by its content so servers may cache it forever. */
+static bool is_default_asset(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < theme_nfiles; i++)
+		if (!strcmp(theme_files[i].name, name))
+			return true;
+	return false;
+}
+
 static int write_assets(struct site *S)
 {
+	const char *logo;
 	struct sha256_ctx sha;
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	struct buf text = BUF_INIT;
@@ -3504,6 +3630,15 @@ static int write_assets(struct site *S)
 		if ((error = theme_file(S, n, &text, &from)) == 0)
 			error = output_write(&S->out, n, buf_cstr(&text), text.len);
 	}
+	/* the settings' logo is one of them, the default theme's or the site's own */
+	logo = json_get_string(json_get(S->settings, "logo"), "src");
+	if (error >= 0 && logo && (error = theme_file(S, logo, &text, &from)) != 0) {
+		if (error > 0)
+			error = error_set(ERR_INVALID, "content/site.json: logo %s is no file of the theme", logo);
+		goto done;
+	}
+	if (error >= 0 && logo && !is_default_asset(logo))
+		error = output_write(&S->out, logo, buf_cstr(&text), text.len);
 	snprintf(path, sizeof(path), "%s", S->css);
 done:
 	buf_release(&text);

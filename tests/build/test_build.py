@@ -63,7 +63,28 @@ def build(repo, out, *args, env=None, check=True):
                        capture_output=True, env=e, timeout=600)
     if check and p.returncode != 0:
         raise AssertionError("build failed (%d): %s" % (p.returncode, p.stderr.decode()))
+    if p.returncode == 0:
+        assert_utf8(out)
     return p
+
+
+TEXT_FILES = (".html", ".xml", ".json", ".txt", ".csv", ".css", ".svg")
+
+
+def assert_utf8(out):
+    """Every text file of a site that a test builds is valid UTF-8: a
+    character cut in half is text silently lost (issue #20)."""
+    bad = []
+    for dirpath, _, names in os.walk(out):
+        for n in names:
+            if n.endswith(TEXT_FILES) or n == "SHA256SUMS":
+                path = os.path.join(dirpath, n)
+                try:
+                    open(path, "rb").read().decode("utf-8", "strict")
+                except UnicodeDecodeError as e:
+                    bad.append("%s (%s)" % (os.path.relpath(path, out), e))
+    if bad:
+        raise AssertionError("invalid UTF-8 in %d file(s): %s" % (len(bad), "; ".join(bad[:5])))
 
 
 def tree(d):
@@ -1157,7 +1178,8 @@ def renamed_award_builds():
             text = open(page, encoding="utf-8").read()
             ids = ["lhasa-2024-hongsheng", "lhasa-2024-hongsheng-a", "lhasa-2024-hongsheng-b"][:min(n, 2) + 2]
             for old in ids[:-1]:
-                assert "<code>%s</code>" % old in text, "step %d: no history of %s" % (n, old)
+                # an id no longer in the record has no name to show but its own
+                assert "（申报：%s）" % old in text, "step %d: no history of %s" % (n, old)
             assert (n == 3) == ("已撤回" in text), "step %d: withdrawn page or not" % n
             # a rebuild (with the history cache) is a clean build (without)
             build(repo, again, "--no-spare")
@@ -1213,6 +1235,83 @@ def content_errors_refused():
             p = build(repo, out, check=False)
             assert p.returncode == 1 and want in p.stderr, (mutate.__name__, p.returncode, p.stderr[-400:])
             assert not os.path.exists(out), mutate.__name__
+
+
+@test
+def not_found_page_links_by_path():
+    """The 404 page is served at any depth, so it links absolutely, but by
+    the base URL's path only: on a preview, a mirror or a local copy its
+    stylesheet and links stay on the host it was served from (issue #20)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp)
+        out = os.path.join(tmp, "site")
+        build(repo, out, "--base-url", "https://www.example.gov.cn/award/")
+        page = open(os.path.join(out, "404.html"), encoding="utf-8").read()
+        hrefs = re.findall(r'(?:href|src)="([^"]*)"', page)
+        assert 'href="/award/assets/style.' in page, hrefs[:5]
+        assert not [h for h in hrefs if "example.gov.cn" in h], hrefs
+        assert 'rel="icon" href="/award/assets/favicon.svg"' in page, hrefs
+        assert os.path.exists(os.path.join(out, "assets", "favicon.svg"))
+
+
+@test
+def government_marks_from_settings():
+    """The footer's government marks and the emblem come from the settings
+    (issue #20): the ICP and 公安备案 numbers link to their registries, the
+    党政机关 mark and the 我为政府网站找错 entry where given, the logo a file
+    of the theme; a logo the theme lacks stops the build."""
+    def settings(extra):
+        def mutate(repo):
+            path = os.path.join(repo, "content", "site.json")
+            d = json.load(open(path, encoding="utf-8"))
+            d.setdefault("footer", {}).update(extra.get("footer", {}))
+            if "logo" in extra:
+                d["logo"] = extra["logo"]
+            open(path, "w", encoding="utf-8").write(json.dumps(d, ensure_ascii=False))
+        return mutate
+
+    footer = {"icp": "甘ICP备12345678号", "psb": "甘公网安备 62010202000001号", "psb_code": "62010202000001",
+              "conac": "https://bszs.conac.cn/sitename?method=show&id=ABC", "jiucuo": "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=6201000001"}
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=settings({"footer": footer, "logo": {"src": "assets/logo.svg", "alt": "市徽"}}))
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        page = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+        assert '<a href="https://beian.miit.gov.cn/">甘ICP备12345678号</a>' in page
+        assert 'recordcode=62010202000001">甘公网安备 62010202000001号</a>' in page
+        assert 'class="conac" href="https://bszs.conac.cn/sitename?method=show&amp;id=ABC"' in page
+        assert '>我为政府网站找错</a>' in page
+        assert '<img class="logo" src="assets/logo.svg" alt="市徽"' in page
+        assert os.path.exists(os.path.join(out, "assets", "logo.svg"))
+        # the home page's heading is the site's name once, in the header
+        assert page.count("<h1") == 1 and '<h1 class="site-name">' in page
+        assert 'href="#care"' in page
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=settings({"logo": {"src": "assets/emblem.png", "alt": "市徽"}}))
+        out = os.path.join(tmp, "site")
+        p = build(repo, out, check=False)
+        assert p.returncode != 0 and b"logo assets/emblem.png" in p.stderr, (p.returncode, p.stderr)
+        assert not os.path.exists(os.path.join(out, "index.html"))
+
+
+@test
+def long_rules_whole_and_valid_utf8():
+    """A prize of many items and a long tier name: the program page shows
+    every word of its rules, and no character is cut in half."""
+    items = ["第%d号证书" % i for i in range(1, 41)]
+
+    def mutate(repo):
+        path = os.path.join(repo, "data", "programs", "lanzhou.json")
+        d = json.load(open(path, encoding="utf-8"))
+        d["tiers"][0]["prize"]["items"] = items
+        open(path, "w", encoding="utf-8").write(json.dumps(d, ensure_ascii=False, indent=2))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, mutate=mutate)
+        out = os.path.join(tmp, "site")
+        build(repo, out)  # every file valid UTF-8 (assert_utf8)
+        page = open(os.path.join(out, "programs", "lanzhou", "index.html"), encoding="utf-8").read()
+        assert items[-1] in page, "the program page cut the prize items: %s missing" % items[-1]
 
 
 def main():

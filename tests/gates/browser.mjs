@@ -4,8 +4,16 @@
 // Usage: serve.py demo -- node browser.mjs pages   every page: no console error,
 //                                                   no failed or external request,
 //                                                   no horizontal scrolling at 360 px,
-//                                                   no chart label cut off;
-//                                                   screenshots and a printed notice
+//                                                   no chart label cut off; at 360 and
+//                                                   1280 px no element wider than the
+//                                                   window, no table column under four
+//                                                   characters (unless shown as cards),
+//                                                   chart text 14-20 px; no raw data
+//                                                   ($schema, JSON, \n, record ids) in
+//                                                   any text; every file valid UTF-8;
+//                                                   screenshots and a corrected notice
+//                                                   printed to A4 (pdftotext: head first,
+//                                                   no page ending on a heading)
 //        serve.py demo -- node browser.mjs a11y    axe-core, WCAG 2.0/2.1 A and AA, every page
 //        serve.py xss  -- node browser.mjs xss     no payload of the poisoned record runs
 //
@@ -15,6 +23,7 @@
 // Closes with "browser: N passed, M failed" (a11y:, xss:) and exits 1 on failure.
 
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -81,7 +90,11 @@ async function newTab(context) {
     tab.problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => tab.problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => tab.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('requestfailed', (r) => {
+    // the icon is fetched after load, and cancelled when the tab moves on
+    if (/\/assets\/favicon\.svg$/.test(r.url()) && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    tab.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400 && !(r.status() === 404 && expected404(r.url())))
       tab.problems.push(`HTTP ${r.status()}: ${r.url()}`);
@@ -156,11 +169,168 @@ function pageTypes() {
   return types;
 }
 
+// The record's ids that stand for something with a name (a programme, a
+// round, an application, a notice, a tier): a page shows the name, never
+// the id.  Organizations' ids are their 统一社会信用代码, which pages show
+// as such.
+function recordIds() {
+  let rec;
+  try { rec = JSON.parse(readFileSync(join(site, 'downloads', 'record.json'), 'utf8')); } catch { return { tokens: [], whole: [] }; }
+  const tokens = new Set();
+  const whole = new Set();
+  for (const k of ['programs', 'rounds', 'applications', 'notices'])
+    for (const x of rec[k] || []) if (typeof x.id === 'string' && x.id.length >= 4) tokens.add(x.id);
+  for (const p of rec.programs || []) for (const t of p.tiers || []) if (typeof t.id === 'string') whole.add(t.id);
+  return { tokens: [...tokens], whole: [...whole] };
+}
+
+// What a person reading the page sees that is wrong at this width.
+function layoutAt(width) {
+  const out = [];
+  const vw = document.documentElement.clientWidth;
+  const bodyPx = parseFloat(getComputedStyle(document.body).fontSize);
+  const name = (el) => el.localName + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+  const shown = (el) => el.getClientRects().length > 0;
+  // no element wider than the window, nor reaching past its right edge
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('svg') && el.localName !== 'svg') continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || !shown(el)) continue;
+    if (r.width > vw + 0.5 || r.right > vw + 0.5) wide.push(`${name(el)} (${Math.round(r.left)}..${Math.round(r.right)})`);
+  }
+  if (wide.length) out.push(`wider than the ${vw} px window at ${width} px: ${wide.slice(0, 4).join(', ')}`);
+  // a table keeps columns four characters wide, or is shown as cards
+  if (width <= 400) {
+    const narrow = [];
+    for (const cell of document.querySelectorAll('td, th')) {
+      const table = cell.closest('table');
+      if (getComputedStyle(table).display !== 'table' || !shown(cell)) continue;
+      const cs = getComputedStyle(cell);
+      const inner = cell.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (inner < 4 * bodyPx - 0.5) narrow.push(`${cell.localName} "${cell.textContent.trim().slice(0, 12)}" ${inner.toFixed(0)} px`);
+    }
+    if (narrow.length) out.push(`table cells narrower than four characters (${4 * bodyPx} px) at ${width} px: ${narrow.slice(0, 4).join(', ')}`);
+  }
+  // chart text at the size of the text around it, whatever the width
+  const sizes = [];
+  for (const t of document.querySelectorAll('svg text')) {
+    const ctm = t.getScreenCTM();
+    const px = parseFloat(getComputedStyle(t).fontSize) * (ctm ? Math.hypot(ctm.a, ctm.b) : 1);
+    if (px < 14 || px > 20) sizes.push(`"${t.textContent.slice(0, 10)}" ${px.toFixed(1)} px`);
+  }
+  if (sizes.length) out.push(`SVG text outside 14-20 px at ${width} px: ${sizes.slice(0, 4).join(', ')}`);
+  return out;
+}
+
+// Text a citizen reads that is raw data: JSON, an escape, a schema, an id.
+function rawText(ids) {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const token = new RegExp('(^|[^A-Za-z0-9_-])(' + ids.tokens.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') + ')(?![A-Za-z0-9_-])');
+  const whole = new Set(ids.whole);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const t = n.nodeValue;
+    const where = n.parentElement ? n.parentElement.localName : '';
+    // a code block, and a record file's name where a commit moved it
+    if (where === 'pre' || (where === 'code' && (n.parentElement.closest('pre') || n.parentElement.classList.contains('path')))) continue;
+    if (t.includes('$schema')) out.push(`"$schema" in <${where}>: ${t.trim().slice(0, 60)}`);
+    if (t.includes('{"')) out.push(`JSON in <${where}>: ${t.trim().slice(0, 60)}`);
+    if (t.includes('\\n')) out.push(`an escaped line break in <${where}>: ${t.trim().slice(0, 60)}`);
+    if (ids.tokens.length && token.test(t)) out.push(`a record id in <${where}>: ${t.trim().slice(0, 60)}`);
+    if (whole.has(t.trim())) out.push(`a tier id in <${where}>: ${t.trim()}`);
+  }
+  return out;
+}
+
+// Every text file of the site is valid UTF-8 (a cut multi-byte character
+// would show as U+FFFD in the browser, which does not complain).
+function utf8Gate() {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let bad = 0;
+  for (const f of files) {
+    if (!/\.(html|xml|json|txt|csv|css|svg)$/.test(f) && f !== 'SHA256SUMS') continue;
+    try { decoder.decode(readFileSync(join(site, f))); } catch {
+      bad++;
+      check(false, `${f} is valid UTF-8`);
+    }
+  }
+  check(bad === 0, 'every text file valid UTF-8');
+}
+
+// A corrected notice printed as its recipients file it: the notice itself
+// (head first, its correction history after it), and no page ending on
+// a heading, checked in the PDF's own text (pdftotext, poppler-utils).
+async function printGate(context) {
+  const corrected = htmlPages.find((p) => /^notices\/[^/]+\/index\.html$/.test(p) &&
+    readFileSync(join(site, p), 'utf8').includes('class="amended'));
+  if (!check(corrected, 'a corrected notice to print', 'none in the site')) return;
+  const page = await context.newPage();
+  await page.goto(urlOf(corrected));
+  const dom = await page.evaluate(() => ({
+    issuer: document.querySelector('.issuer-mark').textContent.trim(),
+    title: document.querySelector('.document h1').textContent.trim(),
+    headings: [...document.querySelectorAll('h1, h2, h3, h4, caption, th')].map((h) => h.textContent.replace(/\s+/g, '')),
+  }));
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  await page.close();
+  const file = join(shots, 'notice-corrected-print.pdf');
+  writeFileSync(file, pdf);
+  let text = '';
+  try { text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }); } catch (e) {
+    check(false, 'pdftotext', String(e.message));
+    return;
+  }
+  const pages = text.split('\f').filter((p, i, all) => p.trim() || i < all.length - 1)
+    .map((p) => p.split('\n').map((l) => l.replace(/\s+/g, '')).filter(Boolean));
+  const first = pages[0] || [];
+  check(first.length && dom.issuer.replace(/\s+/g, '').startsWith(first[0]) && first[0].length > 1,
+    `${corrected} printed: page 1 starts with the issuing authority`, `first line "${first[0]}", issuer "${dom.issuer}"`);
+  // the head: every line up to the title's first line
+  const titleStart = dom.title.replace(/\s+/g, '').slice(0, 4);
+  const head = [];
+  for (const l of first) { if (l.startsWith(titleStart)) break; head.push(l); }
+  check(head.every((l) => [...l].length > 1), `${corrected} printed: no one-character line in the head`, head.join(' / '));
+  const headingSet = new Set(dom.headings);
+  const thRow = (l) => dom.headings.some((h) => h && l.startsWith(h)) && [...l].length <= dom.headings.filter((h) => l.includes(h)).join('').length;
+  pages.forEach((lines, i) => {
+    const last = lines[lines.length - 1] || '';
+    check(!(headingSet.has(last) || thRow(last)), `${corrected} printed: page ${i + 1} does not end with a heading`, `ends with "${last}"`);
+  });
+  // the correction history after the notice's issuer and date
+  const all = pages.flat();
+  const sign = all.lastIndexOf(dom.issuer.replace(/\s+/g, ''));
+  const hist = all.findIndex((l) => l.startsWith('更正记录'));
+  check(hist > sign && sign > 0, `${corrected} printed: the correction history after the signature`, `signature line ${sign}, history line ${hist}`);
+  console.log(`ok   ${corrected} printed: ${pages.length} A4 page(s), ${file}`);
+}
+
+// The large-text, high-contrast mode for older readers (适老化): the
+// header's link turns it on with no script (scripts are off here, as the
+// site's CSP has them), the text grows, and the link back turns it off.
+async function careGate(context, path) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(urlOf(path));
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('main p, main li')).fontSize));
+  const before = await size();
+  await page.click('a.care-on');
+  const on = await size();
+  const switched = await page.evaluate(() => getComputedStyle(document.querySelector('a.care-off')).display !== 'none');
+  await page.click('a.care-off');
+  const off = await size();
+  check(on >= before * 1.2 && switched && off === before, `${path}: large-text mode on and off without script`,
+    `text ${before} px, ${on} px with the mode, ${off} px after`);
+  await page.close();
+}
+
 async function pagesGate(browser) {
   const context = await newContext(browser, { viewport: { width: 360, height: 800 } });
   const types = pageTypes();
   const shotOf = Object.fromEntries(Object.entries(types).map(([k, v]) => [v, k]));
+  const ids = recordIds();
   mkdirSync(shots, { recursive: true });
+  utf8Gate();
   // Every page, and a missing one (the 404 page from a deep path).
   const paths = [...htmlPages, MISSING];
   await eachPage(context, paths, async (tab, path) => {
@@ -176,8 +346,9 @@ async function pagesGate(browser) {
       // Chart and timeline labels cut off by their drawing's edge (an SVG
       // clips what lies outside its viewBox, so nothing scrolls).
       const clipped = [];
-      for (const svg of document.querySelectorAll('svg[viewBox]')) {
-        const vb = svg.viewBox.baseVal;
+      for (const svg of document.querySelectorAll('svg')) {
+        // without a viewBox a unit is a pixel and the drawing is as wide as its box
+        const vb = svg.getAttribute('viewBox') ? svg.viewBox.baseVal : { x: 0, width: svg.getBoundingClientRect().width };
         for (const t of svg.querySelectorAll('text')) {
           const b = t.getBBox();
           if (b.x < vb.x - 0.5 || b.x + b.width > vb.x + vb.width + 0.5) clipped.push(t.textContent);
@@ -189,15 +360,15 @@ async function pagesGate(browser) {
       };
     });
     if (m.scroll > m.client) problems.push(`scrolls horizontally at 360 px (${m.scroll} > ${m.client})`);
+    problems.push(...await page.evaluate(layoutAt, 360));
+    problems.push(...await page.evaluate(rawText, ids));
     if (m.clipped.length) problems.push(`SVG text cut off at the drawing's edge: ${m.clipped.slice(0, 5).join(', ')}`);
     if (!m.styled) problems.push('the stylesheet did not apply');
     const type = shotOf[path];
-    if (type) {
-      for (const width of [360, 1280]) {
-        await page.setViewportSize({ width, height: 800 });
-        await page.screenshot({ path: join(shots, `${type}-${width}.png`), fullPage: true });
-      }
-    }
+    if (type) await page.screenshot({ path: join(shots, `${type}-360.png`), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    problems.push(...await page.evaluate(layoutAt, 1280));
+    if (type) await page.screenshot({ path: join(shots, `${type}-1280.png`), fullPage: true });
     check(problems.length === 0, path, problems.join('; '));
   });
   console.log(`ok   ${paths.length} pages loaded at 360 px; screenshots of ${Object.keys(types).length} page types in ${shots}`);
@@ -211,6 +382,8 @@ async function pagesGate(browser) {
   check(pdf.subarray(0, 5).toString() === '%PDF-' && pdfPages >= 1, 'notice printed to PDF',
     `${pdf.length} bytes, ${pdfPages} pages`);
   console.log(`ok   ${types.notice} printed: ${pdfPages} A4 page(s), ${join(shots, 'notice-print.pdf')}`);
+  await printGate(context);
+  await careGate(context, types.notice);
   await context.close();
 }
 

@@ -170,7 +170,7 @@ def notice_amended_twice():
     s = site()
     t = text_of(read(s["out"], "notices/lhasa-2024-proposed/index.html"))
     assert "本公告发布后已更正2次" in t, t[:300]
-    assert "公示期.截止日期： 2024-11-22 → 2024-11-23" in t, t
+    assert "公示期·截止日期： 2024年11月22日 → 2024年11月23日" in t, t
     for k in ("initial", "amend1", "amend2"):
         v = "notices/lhasa-2024-proposed/v/%s/index.html" % s["ids"][k]
         assert os.path.isfile(os.path.join(s["out"], v)), v
@@ -184,9 +184,9 @@ def notice_amended_twice():
 def candidate_removed_after_upheld_objection():
     s = site()
     t = text_of(read(s["out"], "notices/lanzhou-2023-proposed/index.html"))
-    assert "名单[lanzhou-2023-jinggong]" in t and "已更正1次" in t, t[-1500:]
+    assert "名单（兰州陇原精工石化装备有限公司）" in t and "已更正1次" in t, t[-1500:]
     t = text_of(read(s["out"], "objections/lanzhou-2023-jinggong/index.html"))
-    assert "结果： rejected → upheld" in t, t[-800:]
+    assert "结果： 异议不成立 → 异议成立" in t, t[-800:]
 
 
 @test

@@ -101,6 +101,10 @@ def main():
     def ev(date, order, author, message, fn):
         events.append((date, order, author, message, fn))
 
+    def org_of(app_id):  # commit messages name an application by its organization
+        a = apps.get(app_id)
+        return orgs[a["organization"]]["name"] if a and a["organization"] in orgs else app_id
+
     repo = Repo(out)
 
     def first_commit(r):
@@ -158,13 +162,13 @@ def main():
         office = OFFICES[program_of(b["application"])]
         first = {k: v for k, v in b.items() if k not in ("decided", "outcome", "decision")}
         first["status"] = "under_review"
-        ev(b["received"], 4, office, "收到异议：%s" % b["id"], lambda r, bid=bid, f=first: r.put("data/objections/%s.json" % bid, f))
+        ev(b["received"], 4, office, "收到异议：%s" % org_of(b["application"]), lambda r, bid=bid, f=first: r.put("data/objections/%s.json" % bid, f))
         if b.get("decided"):
-            ev(b["decided"], 5, office, "异议处理完毕：%s（%s）" % (b["id"], {"upheld": "异议成立", "rejected": "异议不成立"}.get(b.get("outcome"), "")),
+            ev(b["decided"], 5, office, "异议处理完毕：%s（%s）" % (org_of(b["application"]), {"upheld": "异议成立", "rejected": "异议不成立"}.get(b.get("outcome"), "")),
                lambda r, bid=bid, b=b: r.put("data/objections/%s.json" % bid, b))
     for vid, v in revocations.items():
         office = OFFICES[program_of(v["application"])]
-        ev(v["decided"], 5, office, "撤销决定：%s" % v["id"], lambda r, vid=vid, v=v: r.put("data/revocations/%s.json" % vid, v))
+        ev(v["decided"], 5, office, "撤销决定：%s" % org_of(v["application"]), lambda r, vid=vid, v=v: r.put("data/revocations/%s.json" % vid, v))
 
     # --- scripted events ---
     # a notice published with mistakes, then amended twice
@@ -207,8 +211,8 @@ def main():
         wrong["status"] = "under_review"
         wrong = copy.deepcopy(wrong)
         wrong["private"]["phone"] = wrong["private"]["phone"][:-1] + "0"
-        events[:] = [e for e in events if e[3] != "收到异议：%s" % bid]
-        ev(objections[bid]["received"], 4, OFFICES["lanzhou"], "收到异议：%s" % bid,
+        events[:] = [e for e in events if e[3] != "收到异议：%s" % org_of(objections[bid]["application"])]
+        ev(objections[bid]["received"], 4, OFFICES["lanzhou"], "收到异议：%s" % org_of(objections[bid]["application"]),
            lambda r, w=wrong, bid=bid: r.put("data/objections/%s.json" % bid, w))
         fixed = copy.deepcopy(wrong)
         fixed["private"]["phone"] = objections[bid]["private"]["phone"]

@@ -2,13 +2,13 @@
 # Installs the Debian packages gongshi needs to build and to test.
 # Runs as root on Debian 12; does nothing that is already done.
 # Usage: deps.sh [gates]   "gates" adds what the quality gates of
-# tests/gates/ need (nginx, Chromium and CJK fonts, Java for the Nu
+# tests/gates/ need (nginx, Chromium and CJK fonts, pdftotext, Java for the Nu
 # checker, clang's libFuzzer, Node.js and npm), so that `make site` on a
 # fresh machine does not pull in a browser.
 set -eu
 pkgs="build-essential pkg-config git libgit2-dev libcmark-dev libcjson-dev nettle-dev libjemalloc-dev libgpgme-dev gnupg openssh-client check python3 python3-jsonschema valgrind strace mandoc"
 if [ "${1:-}" = gates ]; then
-	pkgs="$pkgs nginx chromium fonts-noto-cjk default-jre-headless clang libclang-rt-dev"
+	pkgs="$pkgs nginx chromium fonts-noto-cjk default-jre-headless clang libclang-rt-dev poppler-utils"
 	# A machine may already have Node.js from elsewhere (with its own npm,
 	# which conflicts with Debian's npm package): only install Debian's
 	# when there is no npm at all.
