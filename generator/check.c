@@ -302,6 +302,7 @@ static void check_cadence(struct ctx *c)
 	for (i = 0; i < r->nrounds; i++)
 		/* years the schema allows only: a hostile one must not overflow below */
 		if (r->rounds[i].res_program && r->rounds[i].year.set && !r->rounds[i].cancelled &&
+		    !r->rounds[i].off_cycle_by.v &&
 		    r->rounds[i].year.v >= 1900 && r->rounds[i].year.v <= 2200)
 			v[n++] = &r->rounds[i];
 	qsort(v, n, sizeof(*v), round_cmp);
@@ -796,7 +797,8 @@ static void check_notices(struct ctx *c, const struct notice **best)
 			continue;
 		for (j = 0; j < p->nnotice_rules; j++) {
 			const struct notice_rule *rule = &p->notice_rules[j];
-			if (rule->required && !(kinds[i] & (1u << rule->kind)))
+			if (rule->required && !(kinds[i] & (1u << rule->kind)) &&
+			    !(x->vacant && p->vacancy_article && rule->kind == NOTICE_PROPOSED_WINNERS))
 				ERROR(c, x->path, x->approval.pos, "notice-required",
 				      "round \"%s\" was approved without a %s (%s); program \"%s\" requires one (%s)",
 				      x->id.v, notice_kind_zh(rule->kind), notice_kind_name(rule->kind), p->id.v,
@@ -850,6 +852,7 @@ static void check_objections(struct ctx *c)
 		const struct objection *b = &r->objections[i];
 		const struct notice *n = b->res_notice;
 		const struct program *p = n && n->res_round ? n->res_round->res_program : NULL;
+		const struct fdate *held;
 		date_t due;
 		unsigned need, lack;
 		if (b->status == OBJ_DECIDED) {
@@ -913,13 +916,19 @@ static void check_objections(struct ctx *c)
 		if (!p->has_decision || b->received.v == DATE_NONE || b->status == OBJ_WITHDRAWN ||
 		    deadline(c, p->decision_unit, b->received.v, p->decision_within, &due, b->path, b->received.pos))
 			continue;
-		if (b->decided.v != DATE_NONE && b->decided.v > due)
-			ERROR(c, b->path, b->decided.pos, "objection-deadline",
-			      "decided on %s, after the deadline of %s: %ld %s from receipt on %s (%s)",
-			      fmt_date(b->decided.v, d1), fmt_date(due, d2), p->decision_within,
-			      unit_name(p->decision_unit), fmt_date(b->received.v, (char[11]){ 0 }),
-			      p->decision_article);
-		else if (b->status == OBJ_UNDER_REVIEW && c->o->today > due)
+		/* 第二十九条 (Lanzhou): the limit is for examining; deciding may take longer */
+		held = p->decision_examine && b->examined.v != DATE_NONE ? &b->examined : &b->decided;
+		if (held->v != DATE_NONE && held->v > due)
+			ERROR(c, b->path, held->pos, "objection-deadline",
+			      "%s on %s, after the deadline of %s: %ld %s from receipt on %s (%s)%s",
+			      held == &b->examined ? "examined" : "decided", fmt_date(held->v, d1),
+			      fmt_date(due, d2), p->decision_within, unit_name(p->decision_unit),
+			      fmt_date(b->received.v, (char[11]){ 0 }), p->decision_article,
+			      p->decision_examine && held == &b->decided
+				      ? "; the limit is for examining: give the \"examined\" date if it was examined in time"
+				      : "");
+		else if (b->status == OBJ_UNDER_REVIEW && c->o->today > due &&
+			 !(p->decision_examine && b->examined.v != DATE_NONE))
 			ERROR(c, b->path, b->status_pos, "objection-overdue",
 			      "undecided and overdue: received on %s, to be decided by %s, %ld %s later (%s)",
 			      fmt_date(b->received.v, d1), fmt_date(due, d2), p->decision_within,
@@ -1030,12 +1039,276 @@ static void locate(const struct record *r, struct check_lapse *l)
 		}
 }
 
+/* ---- stage gates, region, exceptions, recommenders, fraud bar (issue 17) ---- */
+
+/* The latest notice of each gate kind listing each application. */
+#define GATE_KINDS (NOTICE_PROPOSED_WINNERS + 1)
+
+static const struct notice **gate_listings(struct ctx *c)
+{
+	const struct record *r = c->r;
+	const struct notice **g = calloc(r->napplications * GATE_KINDS + 1, sizeof(*g));
+	size_t i, j;
+
+	if (!g) {
+		c->error = error_nomem();
+		return NULL;
+	}
+	for (i = 0; i < r->nnotices; i++) {
+		const struct notice *n = &r->notices[i];
+		if (n->kind >= GATE_KINDS)
+			continue;
+		for (j = 0; j < n->nentries; j++) {
+			const struct application *a = n->entries[j].res_app;
+			const struct notice **slot;
+			if (!a || a->res_round != n->res_round)
+				continue;
+			slot = &g[(size_t)(a - r->applications) * GATE_KINDS + n->kind];
+			if (!*slot || (*slot)->end.v < n->end.v)
+				*slot = n;
+		}
+	}
+	return g;
+}
+
+static const struct stage_result *stage_of(const struct application *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < a->nstages; i++)
+		if (a->stages[i].stage.v && !strcmp(a->stages[i].stage.v, id))
+			return &a->stages[i];
+	return NULL;
+}
+
+/* 第十三条②, 第十六条 (Lanzhou): a stage that follows a notice is held
+ * only for the applications it listed, after it ended, once no objection
+ * against them there stands. */
+static void check_stage_gates(struct ctx *c, const struct notice **g)
+{
+	const struct record *r = c->r;
+	char d1[11], d2[11];
+	size_t i, k;
+
+	for (i = 0; i < r->napplications; i++) {
+		const struct application *a = &r->applications[i];
+		const struct program *p = program_of(a);
+		for (k = 0; p && k < p->nstages; k++) {
+			const struct stage_def *sd = &p->stages[k];
+			const struct stage_result *s = stage_of(a, sd->id);
+			const struct notice *n;
+			if (!sd->has_gate || (!s && !a->awarded))
+				continue;
+			n = g[i * GATE_KINDS + sd->gate];
+			if (!n && s)
+				ERROR(c, a->path, s->stage.pos, "stage-after-notice",
+				      "stage \"%s\" is held only for applications listed in a %s of round \"%s\", "
+				      "and this one is not listed in any (%s)", sd->id, notice_kind_zh(sd->gate),
+				      a->round.v, sd->gate_article);
+			else if (!n)
+				ERROR(c, a->path, a->result_pos, "stage-after-notice",
+				      "awarded without being listed in a %s of round \"%s\"; stage \"%s\" and "
+				      "everything after it are only for applications listed there (%s)",
+				      notice_kind_zh(sd->gate), a->round.v, sd->id, sd->gate_article);
+			else if (s && s->date.v != DATE_NONE && n->end.v != DATE_NONE && s->date.v <= n->end.v)
+				ERROR(c, a->path, s->date.pos, "stage-after-notice",
+				      "stage \"%s\" is dated %s, not after the %s \"%s\" ended on %s (%s)",
+				      sd->id, fmt_date(s->date.v, d1), notice_kind_zh(sd->gate), n->id.v,
+				      fmt_date(n->end.v, d2), sd->gate_article);
+		}
+	}
+	/* objections against an entry of the gate notice */
+	for (i = 0; i < r->nobjections; i++) {
+		const struct objection *b = &r->objections[i];
+		const struct application *a = b->res_app;
+		const struct program *p = a ? program_of(a) : NULL;
+		if (!p || !b->res_notice || b->status == OBJ_WITHDRAWN)
+			continue;
+		for (k = 0; k < p->nstages; k++) {
+			const struct stage_def *sd = &p->stages[k];
+			const struct stage_result *s = stage_of(a, sd->id);
+			if (!sd->has_gate || sd->gate != b->res_notice->kind || !s)
+				continue;
+			if (b->status == OBJ_DECIDED && b->outcome == OUT_UPHELD)
+				ERROR(c, a->path, s->stage.pos, "stage-after-notice",
+				      "stage \"%s\" was held although objection \"%s\" against the application in "
+				      "the %s was upheld (%s)", sd->id, b->id.v, notice_kind_zh(sd->gate),
+				      sd->gate_article);
+			else if (s->date.v != DATE_NONE &&
+				 (b->status == OBJ_UNDER_REVIEW || (b->decided.v != DATE_NONE && b->decided.v > s->date.v)))
+				ERROR(c, a->path, s->date.pos, "stage-after-notice",
+				      "stage \"%s\" is dated %s, while objection \"%s\" against the application in "
+				      "the %s was still undecided (%s)", sd->id, fmt_date(s->date.v, d1), b->id.v,
+				      notice_kind_zh(sd->gate), sd->gate_article);
+		}
+	}
+}
+
+/* Characters 3 to 8 of a credit code: the registering authority's
+ * administrative division (GB 32100-2015). */
+static void check_registration(struct ctx *c)
+{
+	const struct record *r = c->r;
+	size_t i, k;
+
+	for (i = 0; i < r->napplications; i++) {
+		const struct application *a = &r->applications[i];
+		const struct program *p = program_of(a);
+		const char *code = a->res_org ? a->res_org->id.v : NULL;
+		struct buf list = BUF_INIT;
+		if (!p || !p->divisions_article || !code || strlen(code) != 18)
+			continue;
+		for (k = 0; k < p->ndivisions; k++)
+			if (!strncmp(code + 2, p->divisions[k], strlen(p->divisions[k])))
+				break;
+		if (k < p->ndivisions)
+			continue;
+		for (k = 0; k < p->ndivisions; k++)
+			if (buf_printf(&list, "%s%s", k ? ", " : "", p->divisions[k]) < 0)
+				c->error = error_nomem();
+		ERROR(c, a->path, a->organization.pos, "registration-region",
+		      "organization %s is registered in division %.6s (characters 3 to 8 of its credit code), "
+		      "outside the region of program \"%s\" (%s) (%s)", code, code + 2, p->id.v,
+		      buf_cstr(&list), p->divisions_article);
+		buf_release(&list);
+	}
+}
+
+/* 空缺, 特殊情况可经市政府批准, and who approved. */
+static void check_round_exceptions(struct ctx *c)
+{
+	const struct record *r = c->r;
+	size_t *awards = calloc(r->nrounds + 1, sizeof(*awards));
+	size_t i;
+
+	if (!awards) {
+		c->error = error_nomem();
+		return;
+	}
+	for (i = 0; i < r->napplications; i++)
+		if (r->applications[i].awarded && r->applications[i].res_round)
+			awards[r->applications[i].res_round - r->rounds]++;
+	for (i = 0; i < r->nrounds; i++) {
+		const struct round *x = &r->rounds[i];
+		const struct program *p = x->res_program;
+		if (!p)
+			continue;
+		if (x->approval_authority.v && p->authority && x->approval.v != DATE_NONE &&
+		    strcmp(x->approval_authority.v, p->authority))
+			ERROR(c, x->path, x->approval_authority.pos, "approval-authority",
+			      "results approved by %s; program \"%s\" is granted by %s, which approves them",
+			      x->approval_authority.v, p->id.v, p->authority);
+		if (x->off_cycle_by.v && !p->off_cycle_article)
+			ERROR(c, x->path, x->off_cycle_by.pos, "off-cycle",
+			      "round \"%s\" is marked off-cycle, but the measures of program \"%s\" allow no round "
+			      "off its cadence (%s); remove \"off_cycle\"", x->id.v, p->id.v, p->cadence_article);
+		else if (x->off_cycle_by.v && p->off_cycle_by && strcmp(x->off_cycle_by.v, p->off_cycle_by))
+			ERROR(c, x->path, x->off_cycle_by.pos, "off-cycle",
+			      "off-cycle round approved by %s; program \"%s\" needs the approval of %s (%s)",
+			      x->off_cycle_by.v, p->id.v, p->off_cycle_by, p->off_cycle_article);
+		if (x->cancelled)
+			continue;
+		if (x->vacant && !p->vacancy_article)
+			ERROR(c, x->path, x->vacant_pos, "vacant-round",
+			      "round \"%s\" is marked vacant, but the measures of program \"%s\" do not allow "
+			      "leaving the award vacant", x->id.v, p->id.v);
+		else if (x->vacant && awards[i])
+			ERROR(c, x->path, x->vacant_pos, "vacant-round",
+			      "round \"%s\" is marked vacant, but %zu application%s of it %s awarded", x->id.v,
+			      awards[i], awards[i] == 1 ? "" : "s", awards[i] == 1 ? "is" : "are");
+		else if (x->vacant && x->approval.v == DATE_NONE)
+			ERROR(c, x->path, x->vacant_pos, "vacant-round",
+			      "a vacant round needs the \"approval\" that left it vacant (%s)", p->vacancy_article);
+		else if (!x->vacant && !awards[i] && x->approval.v != DATE_NONE && !p->vacancy_article)
+			ERROR(c, x->path, x->approval.pos, "vacant-round",
+			      "round \"%s\" was approved with no award, but the measures of program \"%s\" do "
+			      "not allow leaving the award vacant", x->id.v, p->id.v);
+		else if (!x->vacant && !awards[i] && x->approval.v != DATE_NONE)
+			report(c, DIAG_WARNING, x->path, x->approval.pos, "vacant-round",
+			       "round \"%s\" was approved with no award; if the award was left vacant (%s), "
+			       "add \"vacant\": true", x->id.v, p->vacancy_article);
+	}
+	free(awards);
+}
+
+/* 报市人民政府批准后向社会公布 (Lhasa 第十一条（八）): not before. */
+static void check_result_notices(struct ctx *c)
+{
+	const struct record *r = c->r;
+	char d1[11], d2[11];
+	size_t i;
+
+	for (i = 0; i < r->nnotices; i++) {
+		const struct notice *n = &r->notices[i];
+		const struct round *x = n->res_round;
+		const struct notice_rule *rule = program_notice_rule(x ? x->res_program : NULL, NOTICE_RESULT);
+		if (n->kind != NOTICE_RESULT || !rule || n->issued.v == DATE_NONE)
+			continue;
+		if (x->approval.v == DATE_NONE || n->issued.v < x->approval.v)
+			ERROR(c, n->path, n->issued.pos, "result-notice",
+			      "the %s is issued on %s, before round \"%s\"'s results were approved%s%s (%s)",
+			      notice_kind_zh(n->kind), fmt_date(n->issued.v, d1), x->id.v,
+			      x->approval.v == DATE_NONE ? "" : " on ",
+			      x->approval.v == DATE_NONE ? "" : fmt_date(x->approval.v, d2), rule->article);
+	}
+}
+
+static void check_recommenders(struct ctx *c)
+{
+	const struct record *r = c->r;
+	size_t i;
+
+	for (i = 0; i < r->napplications; i++) {
+		const struct application *a = &r->applications[i];
+		const struct program *p = program_of(a);
+		if (p && p->recommendation_article && !a->recommender.v)
+			ERROR(c, a->path, a->recommender.pos, "recommendation",
+			      "application \"%s\" names no \"recommender\"; program \"%s\" takes applications "
+			      "only with a recommendation (%s)", a->id.v, p->id.v, p->recommendation_article);
+	}
+}
+
+/* 近3年内参加各级质量奖评定活动存在弄虚作假 (Baoshan 第十四条（五）):
+ * fraud found in any program bars applying to this one. */
+static void check_fraud_bar(struct ctx *c)
+{
+	const struct record *r = c->r;
+	char d1[11], d2[11];
+	size_t i, k;
+
+	for (i = 0; i < r->nrevocations; i++) {
+		const struct revocation *rv = &r->revocations[i];
+		const struct application *t = rv->res_app;
+		if (!rv->res_ground || !rv->res_ground->fraud || !t || !t->organization.v ||
+		    rv->decided.v == DATE_NONE)
+			continue;
+		for (k = 0; k < r->napplications; k++) {
+			const struct application *a = &r->applications[k];
+			const struct program *p = program_of(a);
+			date_t until;
+			if (!p || !p->fraud_bar_years || a == t || !a->organization.v ||
+			    strcmp(a->organization.v, t->organization.v) || a->submitted.v == DATE_NONE ||
+			    a->submitted.v < rv->decided.v)
+				continue;
+			until = years_end(rv->decided.v, p->fraud_bar_years);
+			if (a->submitted.v <= until)
+				ERROR(c, a->path, a->submitted.pos, "fraud-bar",
+				      "organization %s applied on %s, within %ld years of revocation \"%s\" for "
+				      "fraud in program \"%s\" on %s; program \"%s\" bars it until %s (%s)",
+				      a->organization.v, fmt_date(a->submitted.v, d1), p->fraud_bar_years, rv->id.v,
+				      program_of(t) ? program_of(t)->id.v : "?", fmt_date(rv->decided.v, d2), p->id.v,
+				      fmt_date(until, (char[11]){ 0 }), p->fraud_bar_article);
+		}
+	}
+}
+
 int check_record(const struct record *r, const struct check_options *o, struct diags *d)
 {
 	struct ctx c = { r, o, d, 0, NULL };
 	size_t first = o->lapses ? o->lapses->n : 0;
 	const struct application **v = malloc((r->napplications + 1) * sizeof(*v));
 	const struct notice **best = calloc(r->napplications + 1, sizeof(*best));
+	const struct notice **gates = NULL;
 	size_t i;
 
 	if (!v || !best) {
@@ -1053,9 +1326,17 @@ int check_record(const struct record *r, const struct check_options *o, struct d
 	check_awards(&c, best);
 	check_objections(&c);
 	check_revocations(&c);
+	if ((gates = gate_listings(&c)))
+		check_stage_gates(&c, gates);
+	check_registration(&c);
+	check_round_exceptions(&c);
+	check_result_notices(&c);
+	check_recommenders(&c);
+	check_fraud_bar(&c);
 	for (i = first; o->lapses && i < o->lapses->n; i++)
 		locate(r, &o->lapses->v[i]);
 done:
+	free(gates);
 	free(v);
 	free(best);
 	return c.error;
@@ -1291,6 +1572,16 @@ static int d_award_notice(const struct program *p, struct buf *out)
 	return 1;
 }
 
+static int d_award_listed(const struct program *p, struct buf *out)
+{
+	const struct notice_rule *r = program_notice_rule(p, NOTICE_PROPOSED_WINNERS);
+
+	if (!r)
+		return 0;
+	buf_printf(out, "listed in the %s (%s)", notice_kind_zh(r->kind), r->article);
+	return 1;
+}
+
 static int d_upheld(const struct program *p, struct buf *out)
 {
 	buf_printf(out, "no award for an entry with an upheld or undecided objection (%s)",
@@ -1367,6 +1658,97 @@ static int d_stages(const struct program *p, struct buf *out)
 	return 1;
 }
 
+static int d_gates(const struct program *p, struct buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->nstages; i++)
+		if (p->stages[i].has_gate)
+			buf_printf(out, "%s%s only for applications listed in the %s, after it, with no upheld "
+				   "objection (%s)", n++ ? "; " : "", p->stages[i].id,
+				   notice_kind_zh(p->stages[i].gate), p->stages[i].gate_article);
+	return n > 0;
+}
+
+static int d_region(const struct program *p, struct buf *out)
+{
+	size_t i;
+
+	if (!p->divisions_article)
+		return 0;
+	buf_puts(out, "registered in division");
+	for (i = 0; i < p->ndivisions; i++)
+		buf_printf(out, "%s %s*", i ? "," : "", p->divisions[i]);
+	buf_printf(out, " (%s)", p->divisions_article);
+	return 1;
+}
+
+static int d_authority(const struct program *p, struct buf *out)
+{
+	if (!p->authority)
+		return 0;
+	buf_printf(out, "approved by %s", p->authority);
+	return 1;
+}
+
+static int d_off_cycle(const struct program *p, struct buf *out)
+{
+	if (!p->off_cycle_article)
+		buf_printf(out, "no off-cycle rounds (%s)", p->cadence_article);
+	else
+		buf_printf(out, "an off-cycle round with the approval of %s (%s)", p->off_cycle_by,
+			   p->off_cycle_article);
+	return 1;
+}
+
+static int d_vacancy(const struct program *p, struct buf *out)
+{
+	if (!p->vacancy_article)
+		buf_puts(out, "the measures do not allow leaving the award vacant");
+	else
+		buf_printf(out, "the award may be left vacant (%s)", p->vacancy_article);
+	return 1;
+}
+
+static int d_result_notice(const struct program *p, struct buf *out)
+{
+	const struct notice_rule *r = program_notice_rule(p, NOTICE_RESULT);
+
+	if (!r)
+		return 0;
+	buf_printf(out, "%s after the approval (%s)", notice_kind_zh(r->kind), r->article);
+	return 1;
+}
+
+static int d_recommendation(const struct program *p, struct buf *out)
+{
+	if (!p->recommendation_article)
+		return 0;
+	buf_printf(out, "every application recommended (%s)", p->recommendation_article);
+	return 1;
+}
+
+static int d_fraud_bar(const struct program *p, struct buf *out)
+{
+	if (!p->fraud_bar_years)
+		return 0;
+	buf_printf(out, "no application within %ld years of fraud found in any program (%s)",
+		   p->fraud_bar_years, p->fraud_bar_article);
+	return 1;
+}
+
+static int d_repealed(const struct program *p, struct buf *out)
+{
+	char d[11];
+
+	if (p->measures.repealed == DATE_NONE)
+		return 0;
+	buf_printf(out, "measures repealed on %s (%s)", fmt_date(p->measures.repealed, d),
+		   article_or_none(p->measures.status_article));
+	return 1;
+}
+
 const struct check_rule check_rules[] = {
 	{ "file-size", "error", "a record file is at most 1 MiB", NULL },
 	{ "bom", "error", "no byte-order mark", NULL },
@@ -1395,7 +1777,7 @@ const struct check_rule check_rules[] = {
 	{ "program-rules", "error", "a program's rules are consistent: unique ids, stages that exist, min <= max, units", NULL },
 	{ "reference", "error", "every id points at an existing record of the right kind", d_stages },
 	{ "measures-status", "warning", "measures that are a draft for comment (征求意见稿) are flagged", d_status },
-	{ "measures-repealed", "error", "no round opens on or after the repeal of its measures", d_status },
+	{ "measures-repealed", "error", "no round opens on or after the repeal of its measures", d_repealed },
 	{ "measures-expired", "error", "rounds open while the measures are valid", d_expired },
 	{ "round-dates", "error", "a round's call, opening and closing dates are in order", NULL },
 	{ "cadence", "error", "rounds are spaced as the program's cadence says", d_cadence },
@@ -1417,7 +1799,7 @@ const struct check_rule check_rules[] = {
 	{ "prize", "error", "the prize is the tier's, or the repeat-win prize", d_prize },
 	{ "notice-period", "error", "public notices run as long as the program requires", d_period },
 	{ "notice-required", "error", "approved rounds published the notices the program requires", d_required },
-	{ "award-notice", "error", "every award was listed in a proposed-winners notice", d_award_notice },
+	{ "award-notice", "error", "every award was listed in a proposed-winners notice", d_award_listed },
 	{ "award-after-notice", "error", "awards are approved only after the notice period ended", d_award_notice },
 	{ "award-objection", "error", "no award for an entry with an upheld or undecided objection", d_upheld },
 	{ "objection-window", "error", "objections are received within the notice period", d_window },
@@ -1429,6 +1811,14 @@ const struct check_rule check_rules[] = {
 	{ "ban", "error", "no application during a ban", d_ban },
 	{ "revocation-ban", "error", "a stated ban_until agrees with the ground's ban", d_ban },
 	{ "revocation-notice", "warning", "a revocation whose ground is announced has a revocation notice", NULL },
+	{ "stage-after-notice", "error", "a stage that follows a notice is held only for the applications it listed, after it ended, with no upheld or undecided objection there", d_gates },
+	{ "registration-region", "error", "applicants are registered in the program's region (characters 3 to 8 of the credit code)", d_region },
+	{ "approval-authority", "error", "results are approved by the authority that grants the award", d_authority },
+	{ "off-cycle", "error", "a round off the cadence only where the measures allow it, approved by whom they name", d_off_cycle },
+	{ "vacant-round", "error", "a round approved with no winners is vacant, where the measures allow it, and then needs no proposed-winners notice", d_vacancy },
+	{ "result-notice", "error", "the results notice comes after the approval", d_result_notice },
+	{ "recommendation", "error", "applications carry the recommendation the program requires", d_recommendation },
+	{ "fraud-bar", "error", "no application within the bar after fraud found in any program", d_fraud_bar },
 };
 
 const size_t check_nrules = sizeof(check_rules) / sizeof(check_rules[0]);

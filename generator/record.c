@@ -260,6 +260,29 @@ static void load_group_caps(struct loader *L, struct program *p, const cJSON *x)
 	}
 }
 
+/* Eligibility, exceptions and time limits beyond the tiers (issue 17). */
+static void load_program_gates(struct loader *L, const cJSON *o, struct program *p)
+{
+	const cJSON *x;
+
+	if ((x = json_get(o, "registration"))) {
+		p->divisions = strings_of(L, json_get(x, "divisions"), &p->ndivisions);
+		p->divisions_article = str(L, x, "article");
+	}
+	p->vacancy_article = str(L, json_get(o, "vacancy"), "article");
+	if ((x = json_get(json_get(o, "cadence"), "off_cycle"))) {
+		p->off_cycle_by = str(L, x, "approved_by");
+		p->off_cycle_article = str(L, x, "article");
+	}
+	p->recommendation_article = str(L, json_get(o, "recommendation"), "article");
+	if ((x = json_get(o, "fraud_bar"))) {
+		p->fraud_bar_years = int_of(x, "years", 0);
+		p->fraud_bar_article = str(L, x, "article");
+	}
+	x = json_get(json_get(json_get(o, "objections"), "decision"), "action");
+	p->decision_examine = cJSON_IsString(x) && !strcmp(x->valuestring, "examine");
+}
+
 static void load_program(struct loader *L, const cJSON *o)
 {
 	struct program *p = new_entity(L, KIND_PROGRAM);
@@ -295,9 +318,14 @@ static void load_program(struct loader *L, const cJSON *o)
 	p->stages = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*p->stages));
 	cJSON_ArrayForEach(obj, x) {
 		struct stage_def *s = &p->stages[p->nstages++];
+		const cJSON *gate = json_get(obj, "after_notice");
+		int k = kind_index(notice_kinds, NOTICE_KIND_COUNT, json_get(gate, "kind"));
 		s->id = str(L, obj, "id");
 		s->name = str(L, obj, "name");
 		s->pos = pos_of(L, obj);
+		s->has_gate = k >= 0;
+		s->gate = k >= 0 ? (enum notice_kind)k : NOTICE_ACCEPTANCE_LIST;
+		s->gate_article = str(L, gate, "article");
 	}
 	x = json_get(o, "tiers");
 	p->tiers = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*p->tiers));
@@ -382,7 +410,9 @@ static void load_program(struct loader *L, const cJSON *o)
 		g->ban_years = int_of(obj, "ban_years", 0);
 		g->recover = strings_of(L, json_get(obj, "recover"), &g->nrecover);
 		g->article = str(L, obj, "article");
+		g->fraud = bool_of(obj, "fraud");
 	}
+	load_program_gates(L, o, p);
 }
 
 static void load_organization(struct loader *L, const cJSON *o)
@@ -487,6 +517,15 @@ static void load_round(struct loader *L, const cJSON *o)
 		r->call_published.v = DATE_NONE;
 	r->cancelled = json_get(o, "cancelled") != NULL;
 	r->cap_reason = str(L, json_get(o, "cap_exceeded"), "reason");
+	get_str(L, json_get(o, "approval") ? json_get(o, "approval") : o, "authority", &r->approval_authority);
+	x = json_get(o, "vacant");
+	r->vacant = cJSON_IsTrue(x);
+	r->vacant_pos = pos_of(L, x ? x : o);
+	x = json_get(o, "off_cycle");
+	get_str(L, x ? x : o, "approved_by", &r->off_cycle_by);
+	get_str(L, x ? x : o, "document_number", &r->off_cycle_ref);
+	if (!x)
+		r->off_cycle_by.v = r->off_cycle_ref.v = NULL;
 	x = json_get(o, "schedule");
 	r->schedule = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*r->schedule));
 	cJSON_ArrayForEach(s, x) {
@@ -511,6 +550,7 @@ static void load_application(struct loader *L, const cJSON *o)
 	get_str(L, o, "individual", &a->individual);
 	get_str(L, o, "tier", &a->tier);
 	get_date(L, o, "submitted", &a->submitted);
+	get_str(L, o, "recommender", &a->recommender);
 	x = json_get(o, "stages");
 	a->stages_pos = pos_of(L, x ? x : o);
 	a->stages = alloc_array(L, (size_t)cJSON_GetArraySize(x), sizeof(*a->stages));
@@ -593,6 +633,7 @@ static void load_objection(struct loader *L, const cJSON *o)
 				     "organization");
 	get_date(L, o, "received", &b->received);
 	get_date(L, o, "decided", &b->decided);
+	get_date(L, o, "examined", &b->examined);
 	x = json_get(o, "status");
 	i = kind_index(statuses, 3, x);
 	b->status = i < 0 ? OBJ_UNDER_REVIEW : (enum objection_status)i;

@@ -75,6 +75,11 @@ const char *notice_kind_zh(enum notice_kind k);   /* "拟获奖名单公示" */
 struct stage_def {
 	const char *id, *name;
 	struct json_pos pos;         /* of its object in the program file */
+	/* The stage is held only for applications listed in a notice of
+	 * this kind, after its period, with no upheld objection there. */
+	bool has_gate;
+	enum notice_kind gate;
+	const char *gate_article;
 };
 
 struct tier {
@@ -139,6 +144,7 @@ struct ground {
 	const char **recover;
 	size_t nrecover;
 	const char *article;
+	bool fraud;                  /* 弄虚作假: counts for fraud_bar */
 };
 
 /* Objector identity fields (bit positions). */
@@ -179,6 +185,17 @@ struct program {
 	const char *decision_article;
 	struct ground *grounds;
 	size_t ngrounds;
+	/* Stage gates, exceptions and eligibility beyond the tiers (issue 17). */
+	const char **divisions;      /* division-code prefixes of the region */
+	size_t ndivisions;
+	const char *divisions_article; /* NULL: registration not checked */
+	const char *vacancy_article; /* NULL: a round may not be left vacant */
+	const char *off_cycle_by;    /* who may approve an off-cycle round */
+	const char *off_cycle_article; /* NULL: no off-cycle rounds */
+	const char *recommendation_article; /* NULL: no recommender needed */
+	long fraud_bar_years;        /* 0: no bar across programs */
+	const char *fraud_bar_article;
+	bool decision_examine;       /* the time limit is for examining */
 };
 
 /* ---- the rest ---- */
@@ -214,6 +231,10 @@ struct round {
 	struct fdate apps_start, apps_end, call_published, approval;
 	bool cancelled;
 	const char *cap_reason;      /* cap_exceeded.reason; NULL: none */
+	struct fstr approval_authority;
+	bool vacant;                 /* approved with no winners (空缺) */
+	struct json_pos vacant_pos;
+	struct fstr off_cycle_by, off_cycle_ref; /* off_cycle.approved_by: set */
 	struct schedule_item *schedule;
 	size_t nschedule;
 	struct program *res_program;
@@ -230,6 +251,7 @@ struct application {
 	struct fstr id, round, organization, tier;
 	struct fstr individual;      /* the applicant, when a person */
 	struct fdate submitted;
+	struct fstr recommender;
 	struct stage_result *stages;
 	size_t nstages;
 	struct json_pos stages_pos;
@@ -271,7 +293,7 @@ struct objection {
 	const char *path;
 	struct fstr id, notice, application;
 	bool by_organization;
-	struct fdate received, decided;
+	struct fdate received, decided, examined;
 	enum objection_status status;
 	struct json_pos status_pos;
 	enum objection_outcome outcome;

@@ -1007,110 +1007,177 @@ static int emit_record(struct site *S, const char *section, const char *id, cons
 
 /* ---- program ---- */
 
-static void rule(cJSON *arr, const char *article, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void rule(cJSON *arr, const char *article, const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-	cJSON *o = push_obj(arr);
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	put_str(o, "text", text);
-	put_str(o, "article", article);
-}
-
+/*
+ * A program's rules as data: one object per rule, with the article it
+ * comes from and one member named for the rule (the rule ids of
+ * check_rules[], "-" as "_") holding its parameters.  The sentences are
+ * the theme's (rule-text.mustache), so C writes none and cuts none.
+ */
 static const char *unit_zh(enum period_unit u)
 {
 	return u == UNIT_WORKING_DAYS ? "个工作日" : "天";
 }
 
+static cJSON *rule_of(cJSON *arr, const char *article, const char *rule)
+{
+	cJSON *o = push_obj(arr);
+
+	put_str(o, "article", article);
+	return add_obj(o, rule);
+}
+
+static void put_money(cJSON *o, const char *k, long yuan)
+{
+	char money[64];
+
+	text_money(money, sizeof(money), yuan);
+	put_str(o, k, money);
+}
+
+/* A list of names, each with "first" set on the first, for separators. */
+static void put_names(cJSON *o, const char *k, const char *const *v, size_t n)
+{
+	cJSON *arr = add_arr(o, k);
+	char with[64];
+	size_t i;
+
+	/* "with_items": whether there are any, without looping over them */
+	snprintf(with, sizeof(with), "with_%s", k);
+	put_bool(o, with, n > 0);
+	for (i = 0; i < n; i++) {
+		cJSON *x = push_obj(arr);
+		put_str(x, "name", v[i]);
+		put_bool(x, "first", i == 0);
+	}
+}
+
+static void put_period(cJSON *o, enum period_unit u)
+{
+	put_bool(o, "working_days", u == UNIT_WORKING_DAYS);
+}
+
 static void program_rules(const struct program *p, cJSON *arr)
 {
-	char money[64], items[256];
-	size_t i, j;
+	cJSON *r;
+	size_t i;
 
-	if (p->cadence_yearly && p->cadence_every == 1)
-		rule(arr, p->cadence_article, "每年评选一次");
-	else if (p->cadence_yearly)
-		rule(arr, p->cadence_article, "每%ld年评选一届", p->cadence_every);
-	else
-		rule(arr, p->cadence_article, "按届评选");
+	r = rule_of(arr, p->cadence_article, "cadence");
+	put_bool(r, "yearly", p->cadence_yearly && p->cadence_every == 1);
+	if (p->cadence_yearly && p->cadence_every != 1)
+		put_num(r, "every", (double)p->cadence_every);
+	if (p->off_cycle_article)
+		put_str(rule_of(arr, p->off_cycle_article, "off_cycle"), "by", p->off_cycle_by);
 	if (p->measures.valid_years)
-		rule(arr, p->measures.valid_article, "本办法有效期%ld年", p->measures.valid_years);
+		put_num(rule_of(arr, p->measures.valid_article, "measures_expired"), "years",
+			(double)p->measures.valid_years);
+	if (p->divisions_article)
+		put_names(rule_of(arr, p->divisions_article, "registration_region"), "divisions",
+			  p->divisions, p->ndivisions);
+	if (p->recommendation_article)
+		rule_of(arr, p->recommendation_article, "recommendation");
+	if (p->fraud_bar_years)
+		put_num(rule_of(arr, p->fraud_bar_article, "fraud_bar"), "years", (double)p->fraud_bar_years);
 	for (i = 0; i < p->ntiers; i++) {
 		const struct tier *t = &p->tiers[i];
-		if (t->cap >= 0)
-			rule(arr, t->cap_article, "%s每届不超过%ld个，可以空缺", t->name, t->cap);
-		items[0] = '\0';
-		for (j = 0; j < t->nprize_items; j++)
-			snprintf(items + strlen(items), sizeof(items) - strlen(items), "%s%s", j ? "、" : "",
-				 t->prize_items[j]);
-		text_money(money, sizeof(money), t->prize_yuan);
-		if (t->prize_yuan > 0 && *items)
-			rule(arr, t->prize_article, "%s：颁发%s，奖励%s", t->name, items, money);
-		else if (t->prize_yuan > 0)
-			rule(arr, t->prize_article, "%s：奖励%s", t->name, money);
-		else if (*items)
-			rule(arr, t->prize_article, "%s：颁发%s", t->name, items);
-		if (t->repeat_yuan >= 0) {
-			text_money(money, sizeof(money), t->repeat_yuan);
-			if (t->repeat_yuan)
-				rule(arr, t->repeat_article, "再次获得%s的，奖励%s", t->name, money);
-			else
-				rule(arr, t->repeat_article, "再次获得%s的，不再给予奖励资金", t->name);
+		if (t->cap >= 0) {
+			r = rule_of(arr, t->cap_article, "tier_cap");
+			put_str(r, "tier", t->name);
+			put_num(r, "max", (double)t->cap);
+			put_bool(r, "in_principle", t->cap_soft);
 		}
-		if (t->min_years)
-			rule(arr, t->eligibility_article, "申报%s须正常经营%ld年以上", t->name, t->min_years);
+		if (t->prize_yuan >= 0 || t->nprize_items || t->individual_yuan > 0) {
+			r = rule_of(arr, t->prize_article, "prize");
+			put_str(r, "tier", t->name);
+			if (t->prize_yuan > 0)
+				put_money(r, "money", t->prize_yuan);
+			if (t->for_individuals && t->individual_yuan > 0)
+				put_money(r, "individual_money", t->individual_yuan);
+			if (t->nprize_items)
+				put_names(r, "items", t->prize_items, t->nprize_items);
+			if (!t->prize_yuan && !t->nprize_items && t->individual_yuan <= 0)
+				put_bool(r, "nothing", true);
+		}
+		if (t->repeat_yuan >= 0) {
+			r = rule_of(arr, t->repeat_article, "prize_repeat");
+			put_str(r, "tier", t->name);
+			if (t->repeat_yuan)
+				put_money(r, "money", t->repeat_yuan);
+		}
+		if (t->min_years > 0) {
+			r = rule_of(arr, t->eligibility_article, "operating_years");
+			put_str(r, "tier", t->name);
+			put_num(r, "years", (double)t->min_years);
+		}
 		if (t->requires_stage) {
 			int k = program_stage_index(p, t->requires_stage);
-			rule(arr, t->requires_article, "%s仅授予通过%s的组织", t->name,
-			     k >= 0 ? p->stages[k].name : t->requires_stage);
+			r = rule_of(arr, t->requires_article, "requires_stage");
+			put_str(r, "tier", t->name);
+			put_bool(r, "individuals", t->for_individuals);
+			put_str(r, "stage", k >= 0 ? p->stages[k].name : t->requires_stage);
 		}
-		if (t->validity_years)
-			rule(arr, t->validity_article, "%s有效期%ld年，%s", t->name, t->validity_years,
-			     !strcmp(t->validity_then ? t->validity_then : "", "re_evaluation")
-				     ? "期满后重新考核评价"
-				     : !strcmp(t->validity_then ? t->validity_then : "", "reapply")
-					       ? "期满后可重新申请"
-					       : "期满后失效");
-		if (t->reapply_years)
-			rule(arr, t->reapply_article, "获得%s的组织%ld年内不得再次申报", t->name, t->reapply_years);
+		if (t->validity_years) {
+			const char *then = t->validity_then ? t->validity_then : "";
+			r = rule_of(arr, t->validity_article, "validity");
+			put_str(r, "tier", t->name);
+			put_num(r, "years", (double)t->validity_years);
+			put_bool(r, "re_evaluation", !strcmp(then, "re_evaluation"));
+			put_bool(r, "reapply", !strcmp(then, "reapply"));
+			put_bool(r, "lapse", strcmp(then, "re_evaluation") && strcmp(then, "reapply"));
+		}
+		if (t->reapply_years) {
+			r = rule_of(arr, t->reapply_article, "reapply_wait");
+			put_str(r, "tier", t->name);
+			put_bool(r, "individuals", t->for_individuals);
+			put_num(r, "years", (double)t->reapply_years);
+		}
 	}
+	if (p->vacancy_article)
+		rule_of(arr, p->vacancy_article, "vacant_round");
+	for (i = 0; i < p->nstages; i++)
+		if (p->stages[i].has_gate) {
+			r = rule_of(arr, p->stages[i].gate_article, "stage_after_notice");
+			put_str(r, "stage", p->stages[i].name);
+			put_str(r, "notice", notice_kind_zh(p->stages[i].gate));
+		}
 	for (i = 0; i < p->nnotice_rules; i++) {
 		const struct notice_rule *n = &p->notice_rules[i];
+		if (n->kind == NOTICE_RESULT) {
+			put_str(rule_of(arr, n->article, "result_notice"), "notice", notice_kind_zh(n->kind));
+			continue;
+		}
+		r = rule_of(arr, n->article, "notice_period");
+		put_str(r, "notice", notice_kind_zh(n->kind));
+		put_period(r, n->unit);
 		if (!n->has_unit || (!n->min && !n->max))
-			rule(arr, n->article, "%s：须向社会公示", notice_kind_zh(n->kind));
-		else if (n->min == n->max)
-			rule(arr, n->article, "%s：公示期为%ld%s", notice_kind_zh(n->kind), n->min, unit_zh(n->unit));
+			continue;
+		if (n->min == n->max)
+			put_num(r, "exactly", (double)n->min);
 		else if (n->min)
-			rule(arr, n->article, "%s：公示期不少于%ld%s", notice_kind_zh(n->kind), n->min,
-			     unit_zh(n->unit));
+			put_num(r, "at_least", (double)n->min);
 		else
-			rule(arr, n->article, "%s：公示期不超过%ld%s", notice_kind_zh(n->kind), n->max,
-			     unit_zh(n->unit));
+			put_num(r, "at_most", (double)n->max);
 	}
 	if (p->window_article)
-		rule(arr, p->window_article, "异议须在公示期内提出");
+		rule_of(arr, p->window_article, "objection_window");
 	if (p->identity_article)
-		rule(arr, p->identity_article, "个人提出异议须署名并提供身份信息，单位提出异议须加盖公章；身份信息不予公开");
-	if (p->has_decision)
-		rule(arr, p->decision_article, "自收到异议材料之日起%ld%s内审查处理", p->decision_within,
-		     unit_zh(p->decision_unit));
+		rule_of(arr, p->identity_article, "objector_identity");
+	if (p->has_decision) {
+		r = rule_of(arr, p->decision_article, "objection_deadline");
+		put_num(r, "within", (double)p->decision_within);
+		put_period(r, p->decision_unit);
+	}
 	if (p->upheld_article)
-		rule(arr, p->upheld_article, "经公示无异议或异议不成立的，方可报请批准");
+		rule_of(arr, p->upheld_article, "award_objection");
 	for (i = 0; i < p->ngrounds; i++) {
 		const struct ground *g = &p->grounds[i];
-		char rec[256] = "", ban[64] = "";
-		for (j = 0; j < g->nrecover; j++)
-			snprintf(rec + strlen(rec), sizeof(rec) - strlen(rec), "%s%s", j ? "、" : "", g->recover[j]);
+		r = rule_of(arr, g->article, "revocation_ground");
+		put_str(r, "ground", g->name);
+		put_bool(r, "requires_award", g->requires_award);
+		if (g->nrecover)
+			put_names(r, "recover", g->recover, g->nrecover);
+		put_bool(r, "announce", g->announce);
 		if (g->ban_years)
-			snprintf(ban, sizeof(ban), "，%ld年内不得申报", g->ban_years);
-		rule(arr, g->article, "%s：%s%s%s%s%s", g->name, g->requires_award ? "撤销荣誉" : "不予受理",
-		     *rec ? "，收回" : "", rec, g->announce ? "，并向社会公告" : "", ban);
+			put_num(r, "ban_years", (double)g->ban_years);
 	}
 }
 
@@ -1219,6 +1286,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 		put_href(ro, "href", "rounds", x->id.v);
 		put_num(ro, "year", (double)x->year.v);
 		put_date(ro, "approved", x->approval.v);
+		put_bool(ro, "vacant", x->vacant);
 	}
 	snprintf(path, sizeof(path), "programs/%s/feed.xml", p->id.v);
 	put_str(o, "feed", path);

@@ -1312,6 +1312,46 @@ def long_rules_whole_and_valid_utf8():
         build(repo, out)  # every file valid UTF-8 (assert_utf8)
         page = open(os.path.join(out, "programs", "lanzhou", "index.html"), encoding="utf-8").read()
         assert items[-1] in page, "the program page cut the prize items: %s missing" % items[-1]
+def vacant_and_off_cycle_rounds_say_so():
+    """A round approved with no winner, marked vacant, says so on its page and
+    in its program's list; an off-cycle round names its approval; the
+    program page's rules come from the program's data (issue #17 items 5, 11)."""
+    def mutate(repo):
+        def put(path, doc):
+            with open(os.path.join(repo, path), "w", encoding="utf-8") as f:
+                f.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        put("data/rounds/lhasa-2026.json", {
+            "$schema": "../schema/round.schema.json", "id": "lhasa-2026", "program": "lhasa",
+            "name": "2026年度拉萨市政府质量奖", "year": 2026,
+            "applications": {"start": "2026-04-01", "end": "2026-05-31"},
+            "approval": {"date": "2026-11-30", "authority": "拉萨市人民政府"}, "vacant": True})
+        put("data/notices/lhasa-2026-result.json", {
+            "$schema": "../schema/notice.schema.json", "id": "lhasa-2026-result", "kind": "result",
+            "round": "lhasa-2026", "title": "2026年度拉萨市政府质量奖评定结果公告",
+            "issuer": "拉萨市人民政府", "issued": "2026-11-30", "body": "本年度空缺。", "entries": []})
+        prog = json.load(open(os.path.join(repo, "data/programs/ganzhou.json"), encoding="utf-8"))
+        prog["cadence"]["off_cycle"] = {"approved_by": "甘州区人民政府", "article": "第四条"}
+        put("data/programs/ganzhou.json", prog)
+        rnd = json.load(open(os.path.join(repo, "data/rounds/ganzhou-2023.json"), encoding="utf-8"))
+        rnd["year"] = 2022
+        rnd["off_cycle"] = {"approved_by": "甘州区人民政府", "document_number": "甘政函〔2022〕8号"}
+        put("data/rounds/ganzhou-2023.json", rnd)
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(tmp, "base", mutate)
+        out = os.path.join(tmp, "site")
+        build(repo, out)
+        def page(path):
+            with open(os.path.join(out, path), encoding="utf-8") as f:
+                return f.read()
+        r = page("rounds/lhasa-2026/index.html")
+        assert "本届评选空缺，无获奖组织" in r and "<dd>本届空缺</dd>" in r, r[-2000:]
+        assert "本届空缺" in page("programs/lhasa/index.html")
+        assert "经甘州区人民政府批准另行组织（甘政函〔2022〕8号）" in page("rounds/ganzhou-2023/index.html")
+        g = page("programs/ganzhou/index.html")
+        assert "特殊情况可经甘州区人民政府批准另行组织评选" in g and "行政区划代码620702" in g, g
+        lz = page("programs/lanzhou/index.html")
+        assert "每届不超过3个 <span" in lz and "名额可以空缺" in lz
+        assert "现场评审仅对列入受理名单公示且经公示无异议的组织进行" in lz, lz
 
 
 def main():

@@ -478,21 +478,29 @@ START_TEST(rule_ids_unique_and_complete)
 END_TEST
 
 /* Rules whose parameter neither program of the small fixture has: no
- * valid_years in its measures, no objections.within_period.  Only
- * ganzhou (tests/fixtures/base) has them; see
+ * valid_years in its measures, no objections.within_period, no repeal,
+ * no individual awardees or group caps, no registration region, stage
+ * gate, results notice, recommendation or fraud bar.  The seed programs
+ * (tests/fixtures/base) have most of them; see
  * rules_describe_the_base_programs. */
 static int gap(const char *rule)
 {
 	return !strcmp(rule, "measures-expired") || !strcmp(rule, "objection-window") || !strcmp(rule, "group-cap") ||
-	       !strcmp(rule, "individual-years");
+	       !strcmp(rule, "individual-years") || !strcmp(rule, "measures-repealed") ||
+	       !strcmp(rule, "stage-after-notice") ||
+	       !strcmp(rule, "registration-region") ||
+	       !strcmp(rule, "result-notice") ||
+	       !strcmp(rule, "recommendation") ||
+	       !strcmp(rule, "fraud-bar");
 }
 
 /* Rules whose parameter none of the five seed measures has, for none of
  * them awards individuals: no cap over a group of tiers or a kind of
- * awardee, no years of quality work (the demo's Nanjing program has both). */
+ * awardee, no years of quality work (the demo's Nanjing program has both);
+ * and none of them is repealed. */
 static int base_gap(const char *rule)
 {
-	return !strcmp(rule, "group-cap") || !strcmp(rule, "individual-years");
+	return !strcmp(rule, "group-cap") || !strcmp(rule, "individual-years") || !strcmp(rule, "measures-repealed");
 }
 
 /* Every rule with describe() describes at least one program of r,
