@@ -2901,8 +2901,9 @@ static int put_chart(cJSON *charts, const char *title, struct tally *t, size_t n
 	return error;
 }
 
-/* The long charts (programs, districts) show this many bars on the
- * statistics page; each year's page has their whole tables. */
+/* The charts that grow with the record (tiers, programs, districts)
+ * show this many bars on the statistics page; each year's page has
+ * their whole tables. */
 #define STATS_TOP 20
 
 /* An award as the statistics count it. */
@@ -3014,15 +3015,15 @@ static int page_stats(struct site *S)
 	qsort(districts, nd, sizeof(*districts), tally_desc);
 	qsort(progs, np, sizeof(*progs), tally_desc);
 	if ((error = put_chart(charts, "各年度获奖数", years, ny)) < 0 ||
-	    (error = put_chart(charts, "各奖项获奖数", tiers, nt)) < 0 ||
+	    (error = put_chart(charts, "各奖项获奖数", tiers, nt < STATS_TOP ? nt : STATS_TOP)) < 0 ||
 	    (error = put_chart(charts, "各评选项目获奖数", progs, np < STATS_TOP ? np : STATS_TOP)) < 0 ||
 	    (error = put_chart(charts, "各区（县）获奖数", districts, nd < STATS_TOP ? nd : STATS_TOP)) < 0)
 		goto done;
 	/* a cut chart says how many it leaves out; its whole table is on
 	 * each year's page */
-	for (i = 2; i < 4; i++) {
+	for (i = 1; i < 4; i++) {
 		cJSON *c = cJSON_GetArrayItem(charts, (int)i);
-		size_t all = i == 2 ? np : nd;
+		size_t all = i == 1 ? nt : i == 2 ? np : nd;
 		if (all > STATS_TOP) {
 			put_num(c, "shown", STATS_TOP);
 			put_num(c, "all", (double)all);
