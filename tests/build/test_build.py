@@ -114,6 +114,11 @@ PAGE_TYPES = [
     "revocations/index.html", "revocations/lhasa-2024-riguang/index.html",
     "objections/index.html", "objections/lanzhou-2023-baihe/index.html",
     "stats/index.html", "downloads/index.html", "announcements/2024-01-05-test/index.html",
+    # the lists' pages (issue #23)
+    "awards/2024.html", "awards/2024-lanzhou.html", "organizations/540100.html",
+    "organizations/540100-0062c9.html", "notices/index.html", "notices/2024.html", "notices/2024-06.html",
+    "rounds/index.html", "rounds/2024.html", "revocations/2024.html", "objections/2024.html",
+    "stats/2024.html",
     "feed.xml", "notices.xml", "programs/lhasa/feed.xml", "sitemap.xml", "robots.txt", "404.html",
     "downloads/awards.csv", "downloads/applications.csv", "downloads/record.json", "SHA256SUMS",
 ]
@@ -146,7 +151,7 @@ def demo_every_page_type():
         want = ["index.html", "programs/index.html", "organizations/index.html", "awards/index.html",
                 "revocations/index.html", "objections/index.html", "stats/index.html", "feed.xml",
                 "notices.xml", "sitemap.xml", "robots.txt", "404.html", "downloads/awards.csv",
-                "downloads/record.json", "SHA256SUMS"]
+                "downloads/record.json", "SHA256SUMS", "notices/index.html", "rounds/index.html"]
         data = os.path.join(ROOT, "data")
         for kind, section in (("programs", "programs"), ("rounds", "rounds"), ("notices", "notices"),
                               ("organizations", "organizations"), ("revocations", "revocations"),
