@@ -2841,7 +2841,7 @@ done:
 	return error;
 }
 
-/* ---- lists, home, statistics ---- */
+/* ---- lists ---- */
 
 static int emit_list(struct site *S, const char *path, const char *tmpl, const char *title,
 		     const char *key, cJSON *list)
@@ -2853,6 +2853,417 @@ static int emit_list(struct site *S, const char *path, const char *tmpl, const c
 	put_bool(ctx, "empty", cJSON_GetArraySize(list) == 0);
 	return emit(S, path, tmpl, title, path, ctx);
 }
+
+/*
+ * Each list is cut into pages by keys that do not move when records are
+ * added (a year, a month, a program, a district, a first character):
+ * a new record changes the page it falls on and the list's index, not
+ * every page after it, as numbered pages would.  A list of one level is
+ * an index of pages of rows (<section>/<k1>.html); a list of two levels
+ * is an index of pages (<section>/<k1>.html) that each list the pages
+ * of rows of their second key (<section>/<k1>-<k2>.html).  Ids,
+ * certificate numbers and credit codes hold no '.', so these names
+ * never meet a record's folder.
+ */
+enum list_key { LK_NAME, LK_YEAR, LK_MONTH };
+
+struct list_spec {
+	const char *section;     /* the list's folder */
+	const char *tmpl;        /* the template of all its pages */
+	const char *rows;        /* the rows' name in that template */
+	const char *title;       /* the list's title, as the menu names it */
+	enum list_key key1, key2;
+	bool two;                /* two levels of keys */
+};
+
+struct list_row {
+	cJSON *o;                /* the row; not owned */
+	char k1[16], k2[80];     /* its keys, as file names carry them */
+	const char *n1, *n2;     /* names shown for LK_NAME keys; not owned */
+	char ch[8];              /* a first character, when n2 is it */
+	size_t order;            /* its place in the list as made */
+};
+
+#define UNDATED "undated"
+
+static const struct list_spec *row_spec; /* qsort() has no argument */
+
+/* Years and months newest first, names in order; undated last. */
+static int list_key_cmp(enum list_key kind, const char *a, const char *b)
+{
+	bool ua = !strcmp(a, UNDATED), ub = !strcmp(b, UNDATED);
+
+	if (ua != ub)
+		return ua ? 1 : -1;
+	return kind == LK_NAME ? strcmp(a, b) : strcmp(b, a);
+}
+
+static int list_row_cmp(const void *a, const void *b)
+{
+	const struct list_row *x = a, *y = b;
+	int c = list_key_cmp(row_spec->key1, x->k1, y->k1);
+
+	if (!c && row_spec->two)
+		c = list_key_cmp(row_spec->key2, x->k2, y->k2);
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void list_year_key(char *k, size_t size, date_t t)
+{
+	if (t == DATE_NONE)
+		snprintf(k, size, "%s", UNDATED);
+	else
+		snprintf(k, size, "%04d", date_year(t));
+}
+
+static void list_month_key(char *k, size_t size, date_t t)
+{
+	char iso[11];
+
+	if (t == DATE_NONE) {
+		snprintf(k, size, "%s", UNDATED);
+		return;
+	}
+	date_format(t, iso);
+	snprintf(k, size, "%.2s", iso + 5);
+}
+
+static void list_path(char *out, size_t size, const struct list_spec *sp, const char *k1, const char *k2)
+{
+	if (!k1)
+		snprintf(out, size, "%s/index.html", sp->section);
+	else if (!k2)
+		snprintf(out, size, "%s/%s.html", sp->section, k1);
+	else
+		snprintf(out, size, "%s/%s-%s.html", sp->section, k1, k2);
+}
+
+/* What the templates show a key as (list-label.mustache). */
+static void put_part(cJSON *o, const char *k, enum list_key kind, const char *key, const char *name)
+{
+	cJSON *p = add_obj(o, k);
+	bool undated = !strcmp(key, UNDATED);
+
+	if (kind == LK_MONTH && !undated)
+		key += key[0] == '0';
+	put_str(p, "name", kind == LK_NAME && name ? name : key);
+	put_bool(p, "year", kind == LK_YEAR && !undated);
+	put_bool(p, "month", kind == LK_MONTH && !undated);
+	put_bool(p, "undated", undated);
+}
+
+/* A link to another page of the list, named by its keys. */
+static void put_neighbour(cJSON *ctx, const char *k, const struct list_spec *sp, const struct list_row *r,
+			  bool leaf)
+{
+	cJSON *o = add_obj(ctx, k);
+	char path[MAX_URL];
+	bool two = sp->two && leaf;
+
+	list_path(path, sizeof(path), sp, r->k1, two ? r->k2 : NULL);
+	put_str(o, "href", path);
+	put_part(o, "part1", sp->key1, r->k1, r->n1);
+	if (two)
+		put_part(o, "part2", sp->key2, r->k2, r->n2);
+	else
+		put_bool(o, "part2", false);
+}
+
+static int list_emit(struct site *S, const struct list_spec *sp, const char *path, cJSON *ctx, struct buf *title)
+{
+	char index[MAX_URL];
+	int error;
+
+	if (!ctx)
+		return fail_nomem();
+	list_path(index, sizeof(index), sp, NULL, NULL);
+	put_str(ctx, "list_title", sp->title);
+	put_str(ctx, "index_href", index);
+	buf_clear(title);
+	if ((error = mustache_render(S->theme, "list-title", ctx, title)) < 0) {
+		cJSON_Delete(ctx);
+		return error;
+	}
+	return emit(S, path, sp->tmpl, buf_cstr(title), index, ctx);
+}
+
+/* The end of the run of rows from i on with the same first key (and the
+ * same second, if both). */
+static size_t list_run(const struct list_row *v, size_t n, size_t i, bool both)
+{
+	size_t j = i;
+
+	while (j < n && !strcmp(v[j].k1, v[i].k1) && (!both || !strcmp(v[j].k2, v[i].k2)))
+		j++;
+	return j;
+}
+
+static void put_group(cJSON *arr, const struct list_spec *sp, const struct list_row *r, size_t count,
+		      bool second)
+{
+	cJSON *o = push_obj(arr);
+	char path[MAX_URL];
+
+	list_path(path, sizeof(path), sp, r->k1, second ? r->k2 : NULL);
+	put_str(o, "href", path);
+	put_num(o, "count", (double)count);
+	if (second)
+		put_part(o, "part", sp->key2, r->k2, r->n2);
+	else
+		put_part(o, "part", sp->key1, r->k1, r->n1);
+}
+
+/* Writes the list's index and its pages; v is sorted here. */
+static int emit_split(struct site *S, const struct list_spec *sp, struct list_row *v, size_t n)
+{
+	struct buf title = BUF_INIT;
+	char path[MAX_URL];
+	size_t i, j, k, m, prev1 = SIZE_MAX, prevleaf = SIZE_MAX;
+	cJSON *ctx, *groups, *rows;
+	int error = 0;
+
+	row_spec = sp;
+	qsort(v, n, sizeof(*v), list_row_cmp);
+	/* the index: the first keys, with their counts */
+	ctx = cJSON_CreateObject();
+	groups = add_arr(ctx, "groups");
+	for (i = 0; i < n; i = j) {
+		j = list_run(v, n, i, false);
+		put_group(groups, sp, &v[i], j - i, false);
+	}
+	put_bool(ctx, "index", true);
+	put_bool(ctx, "empty", n == 0);
+	put_bool(ctx, "part1", false);
+	put_bool(ctx, "part2", false);
+	put_num(ctx, "total", (double)n);
+	list_path(path, sizeof(path), sp, NULL, NULL);
+	if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
+		goto done;
+	for (i = 0; i < n && error >= 0; i = j) {
+		j = list_run(v, n, i, false);
+		if (sp->two) { /* the page of a first key: its second keys */
+			ctx = cJSON_CreateObject();
+			groups = add_arr(ctx, "groups");
+			for (k = i; k < j; k = m) {
+				m = list_run(v, j, k, true);
+				put_group(groups, sp, &v[k], m - k, true);
+			}
+			put_bool(ctx, "level1", true);
+			put_part(ctx, "part1", sp->key1, v[i].k1, v[i].n1);
+			put_bool(ctx, "part2", false);
+			put_num(ctx, "count", (double)(j - i));
+			if (prev1 != SIZE_MAX)
+				put_neighbour(ctx, "prev", sp, &v[prev1], false);
+			if (j < n)
+				put_neighbour(ctx, "next", sp, &v[j], false);
+			list_path(path, sizeof(path), sp, v[i].k1, NULL);
+			if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
+				goto done;
+		}
+		prev1 = i;
+		/* the pages of rows */
+		for (k = i; k < j && error >= 0; k = m) {
+			m = sp->two ? list_run(v, j, k, true) : j;
+			ctx = cJSON_CreateObject();
+			rows = add_arr(ctx, sp->rows);
+			for (size_t x = k; x < m; x++)
+				cJSON_AddItemReferenceToArray(rows, v[x].o);
+			put_bool(ctx, "leaf", true);
+			put_part(ctx, "part1", sp->key1, v[k].k1, v[k].n1);
+			if (sp->two) {
+				put_part(ctx, "part2", sp->key2, v[k].k2, v[k].n2);
+				list_path(path, sizeof(path), sp, v[k].k1, NULL);
+				put_str(ctx, "up_href", path);
+			} else {
+				put_bool(ctx, "part2", false);
+			}
+			put_num(ctx, "count", (double)(m - k));
+			if (prevleaf != SIZE_MAX)
+				put_neighbour(ctx, "prev", sp, &v[prevleaf], true);
+			if (m < n)
+				put_neighbour(ctx, "next", sp, &v[m], true);
+			list_path(path, sizeof(path), sp, v[k].k1, sp->two ? v[k].k2 : NULL);
+			prevleaf = k;
+			error = list_emit(S, sp, path, ctx, &title);
+		}
+	}
+done:
+	buf_release(&title);
+	return error;
+}
+
+/* The first character of s: its bytes into ch, its code point returned
+ * (the record's text is valid UTF-8: the loader checked it). */
+static unsigned long first_char(const char *s, char ch[8])
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4, i;
+	unsigned long c = len == 1 ? p[0] : len == 2 ? p[0] & 0x1F : len == 3 ? p[0] & 0x0F : p[0] & 0x07;
+
+	for (i = 1; i < len && (p[i] & 0xC0) == 0x80; i++)
+		c = c << 6 | (p[i] & 0x3F);
+	len = i;
+	memcpy(ch, p, len);
+	ch[len] = '\0';
+	return c;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Organizations are listed by the district of registration that the
+ * 3rd to 8th characters of their credit code give (GB 32100), which
+ * stays as the organization's record is edited and merges the prose
+ * forms of one district; the district is named by the prose name most
+ * of its organizations give.
+ */
+static int name_districts(struct list_row *v, size_t n)
+{
+	const char **names = malloc((n + 1) * sizeof(*names));
+	size_t i, j, k, a, b, best;
+
+	if (!names)
+		return fail_nomem();
+	for (i = 0; i < n; i = j) {
+		j = list_run(v, n, i, false);
+		for (k = i; k < j; k++)
+			names[k - i] = v[k].n1 ? v[k].n1 : "";
+		qsort(names, j - i, sizeof(*names), name_cmp);
+		for (a = 0, best = 0, k = 0; a < j - i; a = b) {
+			for (b = a; b < j - i && !strcmp(names[a], names[b]); b++)
+				;
+			if (b - a > best) {
+				best = b - a;
+				k = a;
+			}
+		}
+		for (b = i; b < j; b++)
+			v[b].n1 = names[k];
+	}
+	free(names);
+	return 0;
+}
+
+static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *objs)
+{
+	static const struct list_spec
+		awards_spec = { "awards", "awards", "awards", "获奖名录与证书查验", LK_YEAR, LK_NAME, true },
+		orgs_spec = { "organizations", "organizations", "organizations", "申报组织", LK_NAME, LK_NAME, true },
+		revs_spec = { "revocations", "revocations", "revocations", "撤销公告", LK_YEAR, LK_NAME, false },
+		objs_spec = { "objections", "objections", "objections", "异议处理结果", LK_YEAR, LK_NAME, false },
+		notices_spec = { "notices", "notices", "notices", "公示公告", LK_YEAR, LK_MONTH, true },
+		rounds_spec = { "rounds", "rounds", "rounds", "评选届次", LK_YEAR, LK_NAME, false };
+	const struct record *r = S->r;
+	size_t cap = r->napplications + r->norganizations + r->nrevocations + r->nobjections + r->nnotices +
+		     r->nrounds + 1, n, i;
+	struct list_row *v = calloc(cap, sizeof(*v));
+	cJSON *own = cJSON_CreateArray(), *o;
+	int error = 0;
+
+	if (!v || !own) {
+		error = fail_nomem();
+		goto done;
+	}
+	/* awards: by year of the award, then by program */
+	n = 0;
+	cJSON_ArrayForEach(o, awards) {
+		const struct application *a = S->awards[n];
+		const struct program *p = program_of(a);
+		struct list_row *x = &v[n];
+		list_year_key(x->k1, sizeof(x->k1), a->result_date.v);
+		snprintf(x->k2, sizeof(x->k2), "%s", p ? p->id.v : "");
+		x->n2 = p ? p->name : "";
+		x->o = o;
+		x->order = n++;
+	}
+	if ((error = emit_split(S, &awards_spec, v, n)) < 0)
+		goto done;
+	/* organizations: by district, then by first character */
+	memset(v, 0, cap * sizeof(*v));
+	n = 0;
+	cJSON_ArrayForEach(o, orgs) {
+		const struct organization *g = &r->organizations[n];
+		struct list_row *x = &v[n];
+		snprintf(x->k1, sizeof(x->k1), "%.6s", strlen(g->id.v) >= 8 ? g->id.v + 2 : g->id.v);
+		x->n1 = json_get_string(o, "district");
+		snprintf(x->k2, sizeof(x->k2), "%06lx", first_char(g->name ? g->name : g->id.v, x->ch));
+		x->n2 = x->ch;
+		x->o = o;
+		x->order = n++;
+	}
+	row_spec = &orgs_spec;
+	qsort(v, n, sizeof(*v), list_row_cmp);
+	if ((error = name_districts(v, n)) < 0 || (error = emit_split(S, &orgs_spec, v, n)) < 0)
+		goto done;
+	/* revocations: by the year of the decision (newest first as given) */
+	memset(v, 0, cap * sizeof(*v));
+	n = 0;
+	cJSON_ArrayForEach(o, revs) {
+		const struct revocation *x = &r->revocations[r->nrevocations - 1 - n];
+		list_year_key(v[n].k1, sizeof(v[n].k1), x->decided.v != DATE_NONE ? x->decided.v : x->event.v);
+		v[n].o = o;
+		v[n].order = n;
+		n++;
+	}
+	if ((error = emit_split(S, &revs_spec, v, n)) < 0)
+		goto done;
+	/* objections: by the year received */
+	memset(v, 0, cap * sizeof(*v));
+	n = 0;
+	cJSON_ArrayForEach(o, objs) {
+		list_year_key(v[n].k1, sizeof(v[n].k1), r->objections[n].received.v);
+		v[n].o = o;
+		v[n].order = n;
+		n++;
+	}
+	if ((error = emit_split(S, &objs_spec, v, n)) < 0)
+		goto done;
+	/* notices: by the year and month of issue */
+	memset(v, 0, cap * sizeof(*v));
+	for (i = n = 0; i < r->nnotices; i++) {
+		const struct notice *x = &r->notices[i];
+		list_year_key(v[n].k1, sizeof(v[n].k1), x->issued.v);
+		list_month_key(v[n].k2, sizeof(v[n].k2), x->issued.v);
+		if (!(v[n].o = notice_summary(S, own, x))) {
+			error = fail_nomem();
+			goto done;
+		}
+		v[n].order = n;
+		n++;
+	}
+	if ((error = emit_split(S, &notices_spec, v, n)) < 0)
+		goto done;
+	/* rounds with a page: by their year */
+	memset(v, 0, cap * sizeof(*v));
+	for (i = n = 0; i < r->nrounds; i++) {
+		const struct round *x = &r->rounds[i];
+		if (!x->res_program)
+			continue;
+		if (x->year.set)
+			snprintf(v[n].k1, sizeof(v[n].k1), "%04ld", x->year.v);
+		else
+			list_year_key(v[n].k1, sizeof(v[n].k1), x->call_published.v);
+		o = v[n].o = push_obj(own);
+		put_str(o, "name", x->name ? x->name : x->id.v);
+		put_href(o, "href", "rounds", x->id.v);
+		put_str(o, "program_name", x->res_program->name);
+		put_href(o, "program_href", "programs", x->res_program->id.v);
+		put_date(o, "call_published", x->call_published.v);
+		put_bool(o, "cancelled", x->cancelled);
+		v[n].order = n;
+		n++;
+	}
+	error = emit_split(S, &rounds_spec, v, n);
+done:
+	cJSON_Delete(own);
+	free(v);
+	return error;
+}
+
+/* ---- home, statistics ---- */
 
 static int date_desc(const void *a, const void *b)
 {
@@ -3063,16 +3474,85 @@ static int put_chart(cJSON *charts, const char *title, struct tally *t, size_t n
 	return error;
 }
 
+/* The charts that grow with the record (tiers, programs, districts)
+ * show this many bars on the statistics page; each year's page has
+ * their whole tables. */
+#define STATS_TOP 20
+
+/* An award as the statistics count it. */
+struct stat_award {
+	int year;
+	const char *tier, *program;
+	char *district;          /* owned */
+};
+
+static int stat_year_desc(const void *a, const void *b)
+{
+	const struct stat_award *x = a, *y = b;
+
+	return x->year != y->year ? (x->year > y->year ? -1 : 1) : 0;
+}
+
+/* The tables of one year's page: awards by tier, program and district. */
+static int stats_year(struct site *S, const struct stat_award *v, size_t n, int prev, int next,
+		      struct tally *t)
+{
+	static const char *const flags[3] = { "by_tier", "by_program", "by_district" };
+	cJSON *ctx = cJSON_CreateObject(), *tables = add_arr(ctx, "tables");
+	struct buf title = BUF_INIT;
+	char path[64], key[16];
+	size_t i, k, nt;
+	int error;
+
+	for (k = 0; k < 3; k++) {
+		cJSON *o = push_obj(tables), *rows = add_arr(o, "rows");
+		for (i = nt = 0; i < n; i++)
+			tally_add(t, &nt, n, k == 0 ? v[i].tier : k == 1 ? v[i].program : v[i].district);
+		qsort(t, nt, sizeof(*t), tally_desc);
+		for (i = 0; i < 3; i++)
+			put_bool(o, flags[i], i == k);
+		for (i = 0; i < nt; i++) {
+			cJSON *row = push_obj(rows);
+			put_str(row, "label", t[i].label);
+			put_num(row, "value", (double)t[i].n);
+		}
+	}
+	put_num(ctx, "year", v[0].year);
+	put_num(ctx, "count", (double)n);
+	if (prev) {
+		snprintf(path, sizeof(path), "stats/%04d.html", prev);
+		put_str(ctx, "prev_href", path);
+		put_num(ctx, "prev_year", prev);
+	}
+	if (next) {
+		snprintf(path, sizeof(path), "stats/%04d.html", next);
+		put_str(ctx, "next_href", path);
+		put_num(ctx, "next_year", next);
+	}
+	snprintf(path, sizeof(path), "stats/%04d.html", v[0].year);
+	snprintf(key, sizeof(key), "%04d", v[0].year);
+	put_str(ctx, "list_title", "统计");
+	put_part(ctx, "part1", LK_YEAR, key, NULL);
+	put_bool(ctx, "part2", false);
+	if ((error = mustache_render(S->theme, "list-title", ctx, &title)) >= 0)
+		error = emit(S, path, "stats-year", buf_cstr(&title), "stats/index.html", ctx);
+	else
+		cJSON_Delete(ctx);
+	buf_release(&title);
+	return error;
+}
+
 static int page_stats(struct site *S)
 {
 	const struct record *r = S->r;
-	size_t cap = r->napplications + 1, ny = 0, nt = 0, nd = 0, np = 0, i;
+	size_t cap = r->napplications + 1, ny = 0, nt = 0, nd = 0, np = 0, na = 0, i, j;
 	struct tally *years = calloc(cap, sizeof(*years)), *tiers = calloc(cap, sizeof(*tiers));
 	struct tally *districts = calloc(cap, sizeof(*districts)), *progs = calloc(cap, sizeof(*progs));
-	cJSON *ctx = cJSON_CreateObject(), *charts = add_arr(ctx, "charts");
+	struct stat_award *v = calloc(cap, sizeof(*v));
+	cJSON *ctx = cJSON_CreateObject(), *charts = add_arr(ctx, "charts"), *ylist = add_arr(ctx, "years");
 	int error = 0;
 
-	if (!years || !tiers || !districts || !progs) {
+	if (!years || !tiers || !districts || !progs || !v) {
 		error = fail_nomem();
 		goto done;
 	}
@@ -3093,21 +3573,57 @@ static int page_stats(struct site *S)
 			goto done;
 		district = json_get_string(doc.root, "district");
 		tally_add(districts, &nd, cap, district ? district : "未注明");
+		v[na].year = date_year(a->result_date.v);
+		v[na].tier = tier_name(a->res_result_tier);
+		v[na].program = program_of(a) ? program_of(a)->name : "";
+		v[na].district = strdup(district ? district : "未注明");
 		json_doc_release(&doc);
+		if (!v[na++].district) {
+			error = fail_nomem();
+			goto done;
+		}
 	}
 	qsort(years, ny, sizeof(*years), tally_cmp);
 	qsort(tiers, nt, sizeof(*tiers), tally_desc);
 	qsort(districts, nd, sizeof(*districts), tally_desc);
 	qsort(progs, np, sizeof(*progs), tally_desc);
 	if ((error = put_chart(charts, "各年度获奖数", years, ny)) < 0 ||
-	    (error = put_chart(charts, "各奖项获奖数", tiers, nt)) < 0 ||
-	    (error = put_chart(charts, "各评选项目获奖数", progs, np)) < 0 ||
-	    (error = put_chart(charts, "各区（县）获奖数", districts, nd)) < 0)
+	    (error = put_chart(charts, "各奖项获奖数", tiers, nt < STATS_TOP ? nt : STATS_TOP)) < 0 ||
+	    (error = put_chart(charts, "各评选项目获奖数", progs, np < STATS_TOP ? np : STATS_TOP)) < 0 ||
+	    (error = put_chart(charts, "各区（县）获奖数", districts, nd < STATS_TOP ? nd : STATS_TOP)) < 0)
+		goto done;
+	/* a cut chart says how many it leaves out; its whole table is on
+	 * each year's page */
+	for (i = 1; i < 4; i++) {
+		cJSON *c = cJSON_GetArrayItem(charts, (int)i);
+		size_t all = i == 1 ? nt : i == 2 ? np : nd;
+		if (all > STATS_TOP) {
+			put_num(c, "shown", STATS_TOP);
+			put_num(c, "all", (double)all);
+		}
+	}
+	/* each year's tables, newest first */
+	qsort(v, na, sizeof(*v), stat_year_desc);
+	for (i = 0; i < na && error >= 0; i = j) {
+		cJSON *o = push_obj(ylist);
+		char path[64];
+		for (j = i; j < na && v[j].year == v[i].year; j++)
+			;
+		snprintf(path, sizeof(path), "stats/%04d.html", v[i].year);
+		put_str(o, "href", path);
+		put_num(o, "year", v[i].year);
+		put_num(o, "count", (double)(j - i));
+		error = stats_year(S, v + i, j - i, j < na ? v[j].year : 0, i ? v[i - 1].year : 0, districts);
+	}
+	if (error < 0)
 		goto done;
 	error = emit(S, "stats/index.html", "stats", "统计", "stats/index.html", ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
+	for (i = 0; v && i < na; i++)
+		free(v[i].district);
+	free(v);
 	free(years);
 	free(tiers);
 	free(districts);
@@ -4215,13 +4731,7 @@ static int pages_all(struct site *S)
 	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
 	memset(S->sums[SUM_OBJECTION], 0, r->nobjections * sizeof(cJSON *));
 	if ((error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs)) >= 0 &&
-	    (error = emit_list(S, "organizations/index.html", "organizations", "申报组织", "organizations",
-			       orgs)) >= 0 &&
-	    (error = emit_list(S, "awards/index.html", "awards", "获奖名录与证书查验", "awards", awards)) >= 0 &&
-	    (error = emit_list(S, "revocations/index.html", "revocations", "撤销公告", "revocations",
-			       revs)) >= 0 &&
-	    (error = emit_list(S, "objections/index.html", "objections", "异议处理结果", "objections",
-			       objs)) >= 0 &&
+	    (error = emit_lists(S, orgs, awards, revs, objs)) >= 0 &&
 	    (error = page_home(S, programs, revs)) >= 0) {
 		/* in no process's order: the same whatever the number of processes */
 		qsort(S->paths, S->npaths, sizeof(*S->paths), path_cmp);

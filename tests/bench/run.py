@@ -228,6 +228,31 @@ def corpus(size, repo):
     return t
 
 
+# Issue #23: no HTML page over 250 KB, every list's first page under 100 KB.
+LISTS = ("awards", "organizations", "objections", "revocations", "notices", "rounds", "programs", "stats",
+         "changes")
+PAGE_MAX, FIRST_MAX = 250 * 1024, 100 * 1024
+
+
+def page_sizes(site):
+    """The largest HTML page of site, the number of pages over PAGE_MAX,
+    and the size of each list's first page."""
+    big, over = (0, ""), 0
+    for base, dirs, fs in os.walk(site):
+        for f in fs:
+            if f.endswith(".html"):
+                full = os.path.join(base, f)
+                n = os.lstat(full).st_size
+                over += n > PAGE_MAX
+                big = max(big, (n, os.path.relpath(full, site)))
+    first = {}
+    for name in LISTS:
+        p = os.path.join(site, name, "index.html")
+        if os.path.exists(p):
+            first[name] = os.lstat(p).st_size
+    return {"largest": big[0], "largest_path": big[1], "over": over, "first": first}
+
+
 def next_commits(repo, n):
     """n more commits in a chain on top of HEAD, each changing one record
     (the body of a result notice, a different one each time), as
@@ -355,6 +380,7 @@ def main(argv):
             m.write("%d %s\n" % (size, path))
     res["clean"]["files_on_disk"], res["clean"]["bytes_on_disk"] = len(listing), sum(x[1] for x in listing)
     del listing
+    res["page_sizes"] = page_sizes(site)
 
     # 2b. warm history cache, no site
     warm = Series()
@@ -551,6 +577,13 @@ def render(r):
            else "NO", rb["identical"])
     rss = c["rss_kib"]["max"] / 1024
     target("peak RSS under 1 GiB", "%.0f MiB" % rss, rss < 1024)
+    ps = r.get("page_sizes")
+    if ps:
+        target("largest HTML page at most 250 KB (issue #23)", "%.1f KB, %s (%d pages over)"
+               % (ps["largest"] / 1024, ps["largest_path"], ps["over"]), ps["largest"] <= PAGE_MAX)
+        worst = max(ps["first"].values()) if ps["first"] else 0
+        target("every list's first page at most 100 KB (issue #23)", ", ".join(
+            "%s %.1f" % (k, v / 1024) for k, v in ps["first"].items()) + " KB", worst <= FIRST_MAX)
     lines.append("")
     cpu = lambda x: x["cpu"]["median"]
     lines.append("Phases, last run of phases.c (seconds): open %.2f, load %.2f, check %.2f, history %.2f. "

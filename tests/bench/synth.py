@@ -7,7 +7,8 @@ commit ids included.
 Usage: synth.py SIZE OUT_REPO [--seed N] [--programs N --rounds N
                  --apps N --commits N] [--no-repack]
 
-SIZE is S, M or L (issue #6):
+SIZE is T, S, M or L (T for tests/lists/, the others issue #6's):
+  T: 45 programs x 10 rounds x 30 applications, 3,000 commits
   S: 5 programs x 10 rounds x 20 applications, 2,000 commits
   M: 300 programs x 10 rounds x 30 applications, 50,000 commits
   L: 3,000 programs x 15 rounds x 30 applications, 300,000 commits
@@ -47,6 +48,7 @@ DATA = os.path.join(ROOT, "data")
 
 SIZES = {
     #     programs rounds apps  commits
+    "T": (45, 10, 30, 3000),
     "S": (5, 10, 20, 2000),
     "M": (300, 10, 30, 50000),
     "L": (3000, 15, 30, 300000),

@@ -135,6 +135,11 @@ PAGE_TYPES = [
     "revocations/index.html", "revocations/lhasa-2024-riguang/index.html",
     "objections/index.html", "objections/lanzhou-2023-baihe/index.html",
     "stats/index.html", "downloads/index.html", "announcements/2024-01-05-test/index.html",
+    # the lists' pages (issue #23)
+    "awards/2024.html", "awards/2024-lanzhou.html", "organizations/540100.html",
+    "organizations/540100-0062c9.html", "notices/index.html", "notices/2024.html", "notices/2024-06.html",
+    "rounds/index.html", "rounds/2024.html", "revocations/2024.html", "objections/2024.html",
+    "stats/2024.html",
     "feed.xml", "notices.xml", "programs/lhasa/feed.xml", "sitemap.xml", "robots.txt", "404.html",
     "downloads/awards.csv", "downloads/applications.csv", "downloads/record.json", "SHA256SUMS",
 ]
@@ -167,7 +172,8 @@ def demo_every_page_type():
         want = ["index.html", "programs/index.html", "organizations/index.html", "awards/index.html",
                 "revocations/index.html", "objections/index.html", "stats/index.html", "feed.xml",
                 "notices.xml", "sitemap.xml", "robots.txt", "404.html", "downloads/awards.csv",
-                "downloads/record.json", "SHA256SUMS", "individuals/index.html"]
+                "downloads/record.json", "SHA256SUMS", "individuals/index.html", "notices/index.html",
+                "rounds/index.html"]
         data = os.path.join(ROOT, "data")
         for kind, section in (("programs", "programs"), ("rounds", "rounds"), ("notices", "notices"),
                               ("organizations", "organizations"), ("revocations", "revocations"),
@@ -1134,7 +1140,7 @@ def validity_ends_with_reapply_wait():
         repo = make_repo(tmp)
         out = os.path.join(tmp, "site")
         build(repo, out)
-        for page in ("awards/LZQA-2024-01/index.html", "awards/index.html",
+        for page in ("awards/LZQA-2024-01/index.html", "awards/2024-lanzhou.html",
                      "organizations/91620100712740912J/index.html"):
             text = open(os.path.join(out, page), encoding="utf-8").read()
             assert "有效期至2029年7月16日" in text and "2029年7月15日" not in text, page

@@ -164,6 +164,17 @@ function pageTypes() {
     'notice-version': first(/^notices\/[^/]+\/v\/[^/]+\/index\.html$/),
     changes: first(/^changes\/index\.html$/),
     change: first(/^changes\/[0-9a-f]{40}\/index\.html$/),
+    // the lists' pages (issue #23): a year, a year's program, a district,
+    // a district's first character, the notices and rounds indexes, a
+    // month of notices, a year of statistics
+    'awards-year': first(/^awards\/[0-9]{4}\.html$/),
+    'awards-program': first(/^awards\/[0-9]{4}-[^/]+\.html$/),
+    'organizations-district': first(/^organizations\/[^/-]+\.html$/),
+    'organizations-char': first(/^organizations\/[^/]+-[0-9a-f]{6}\.html$/),
+    notices: first(/^notices\/index\.html$/),
+    'notices-month': first(/^notices\/[0-9]{4}-[0-9]{2}\.html$/),
+    rounds: first(/^rounds\/index\.html$/),
+    'stats-year': first(/^stats\/[0-9]{4}\.html$/),
   };
   for (const [k, v] of Object.entries(more)) if (v) types[k] = v;
   return types;

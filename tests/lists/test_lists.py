@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Lists a phone can open (issue #23), on a generated record with a few
+thousand awards (tests/bench/synth.py, size T):
+
+- every HTML page is at most 250 KB, and the first page (the index) of
+  every list at most 100 KB;
+- every award, organization, objection and revocation is reachable from
+  its list's index in at most three clicks (links parsed from the pages);
+- one award added changes, among the lists' pages, only the pages it
+  falls on and the indexes, and no page but those, the award's own, the
+  pages of the records it names, and the pages that always change.
+
+The last test compares pages with the footer's build line removed: every
+page's footer names the build's commit and date, so today every page
+differs after any commit.  Pages that name only the commit that last
+changed what they show are issue #19's; once they exist, this test
+should compare the pages byte for byte.
+
+Usage: test_lists.py GONGSHI.  The last line is "lists: N passed, M failed".
+"""
+import csv
+import hashlib
+import html.parser
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GONGSHI = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, "build", "gongshi")
+WRAP = os.environ.get("GONGSHI_WRAPPER", "").split()
+SDE = "1814284800"  # 2027-06-30 in China: after every event of the generated record
+PAGE_MAX = 250 * 1024
+FIRST_MAX = 100 * 1024
+LISTS = ["awards", "organizations", "objections", "revocations", "notices", "rounds"]
+# what is listed where: the folder of its pages, by record kind
+LISTED = {"awards": "awards", "organizations": "organizations", "objections": "objections",
+          "revocations": "revocations"}
+BUILD_LINE = re.compile(rb'<p class="build">.*?</p>', re.S)
+
+results = []
+
+
+def test(fn):
+    results.append(fn)
+    return fn
+
+
+def git(repo, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="Test Office", GIT_AUTHOR_EMAIL="office@example.org",
+               GIT_COMMITTER_NAME="Test Office", GIT_COMMITTER_EMAIL="office@example.org",
+               GIT_AUTHOR_DATE="2027-06-01T10:00:00+08:00", GIT_COMMITTER_DATE="2027-06-01T10:00:00+08:00")
+    return subprocess.run(["git", "-C", repo] + list(args), check=True, env=env, capture_output=True,
+                          text=True).stdout
+
+
+def build(repo, out):
+    p = subprocess.run(WRAP + [GONGSHI, "-C", repo, "build", "-q", "-o", out], capture_output=True,
+                       text=True, timeout=900, env=dict(os.environ, SOURCE_DATE_EPOCH=SDE, LC_ALL="C.UTF-8"))
+    assert p.returncode == 0, p.stderr
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            for k, v in attrs:
+                if k == "href" and v:
+                    self.hrefs.append(v)
+
+
+def links(site, page):
+    """The site's pages page links to, as paths under site."""
+    p = Links()
+    with open(os.path.join(site, page), encoding="utf-8") as f:
+        p.feed(f.read())
+    out = set()
+    for h in p.hrefs:
+        if "://" in h or h.startswith("#") or h.startswith("mailto:"):
+            continue
+        h = h.split("#")[0]
+        path = os.path.normpath(os.path.join(os.path.dirname(page), h))
+        if path.endswith("/") or os.path.isdir(os.path.join(site, path)):
+            path = os.path.join(path, "index.html")
+        if path.endswith(".html") and os.path.isfile(os.path.join(site, path)):
+            out.add(path)
+    return out
+
+
+def within(site, start, clicks):
+    """Every page reachable from start in at most clicks clicks."""
+    seen = {start}
+    edge = {start}
+    for _ in range(clicks):
+        nxt = set()
+        for page in edge:
+            nxt |= links(site, page) - seen
+        seen |= nxt
+        edge = nxt
+    return seen
+
+
+def html_pages(site):
+    for base, _, files in os.walk(site):
+        for f in files:
+            if f.endswith(".html"):
+                yield os.path.relpath(os.path.join(base, f), site)
+
+
+def record_ids(repo, kind):
+    ids = []
+    for path in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "data/" + kind).split():
+        if path.endswith(".json"):
+            ids.append(json.loads(git(repo, "show", "HEAD:" + path))["id"])
+    return ids
+
+
+STATE = {}
+
+
+def corpus():
+    """The generated record and its site, made once."""
+    if not STATE:
+        tmp = STATE["tmp"] = tempfile.TemporaryDirectory()
+        repo = os.path.join(tmp.name, "repo")
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests", "bench", "synth.py"), "T", repo,
+                        "--no-repack"], check=True, capture_output=True)
+        site = os.path.join(tmp.name, "site")
+        build(repo, site)
+        STATE.update(repo=repo, site=site)
+    return STATE["repo"], STATE["site"]
+
+
+@test
+def pages_within_bounds():
+    """No HTML page over 250 KB; every list's first page under 100 KB."""
+    repo, site = corpus()
+    with open(os.path.join(site, "downloads", "awards.csv"), encoding="utf-8-sig") as f:
+        awards = len(list(csv.reader(f))) - 1
+    assert awards >= 2000, "the record should have a few thousand awards, has %d" % awards
+    big = sorted((os.path.getsize(os.path.join(site, p)), p) for p in html_pages(site))
+    assert big[-1][0] <= PAGE_MAX, "largest page %s: %d bytes" % (big[-1][1], big[-1][0])
+    for name in LISTS + ["stats"]:
+        size = os.path.getsize(os.path.join(site, name, "index.html"))
+        assert size <= FIRST_MAX, "%s/index.html: %d bytes" % (name, size)
+
+
+@test
+def every_record_within_three_clicks():
+    """Every award, organization, objection and revocation is linked within
+    three clicks of its list's index."""
+    repo, site = corpus()
+    with open(os.path.join(site, "downloads", "awards.csv"), encoding="utf-8-sig") as f:
+        want = {"awards": {row[0] for row in list(csv.reader(f))[1:]}}
+    for kind in ("organizations", "objections", "revocations"):
+        want[kind] = set(record_ids(repo, kind))
+    for kind, ids in want.items():
+        assert ids or kind == "objections", "no %s in the generated record" % kind
+        section = LISTED[kind]
+        reached = within(site, section + "/index.html", 3)
+        missing = [i for i in ids if "%s/%s/index.html" % (section, i) not in reached]
+        assert not missing, "%s not within three clicks of %s/index.html: %d, e.g. %s" % (
+            kind, section, len(missing), missing[:3])
+
+
+def add_award(repo):
+    """A new award in the newest round of a program that has awards: an
+    application copied from one of its winners, of an organization that
+    applied to the program before and never won it, listed in the
+    round's 拟获奖名单公示 and 获奖公告 with the same tier.  Returns the
+    certificate, its year, the program, the organization and the round."""
+    git(repo, "reset", "-q", "--hard")  # synth.py leaves no work tree
+    files = git(repo, "ls-tree", "-r", "--name-only", "HEAD", "data/applications", "data/notices").split()
+    docs = {p: json.loads(git(repo, "show", "HEAD:" + p)) for p in files}
+    apps = {p: d for p, d in docs.items() if p.startswith("data/applications/")}
+    won = [p for p in sorted(apps) if apps[p].get("result", {}).get("outcome") == "awarded"]
+    program = apps[won[0]]["round"].rsplit("-", 1)[0]
+    mine = [p for p in won if apps[p]["round"].rsplit("-", 1)[0] == program]
+    model = max(mine, key=lambda p: apps[p]["round"])
+    a = apps[model]
+    rnd = a["round"]
+    same = [x for x in apps.values() if x["round"].rsplit("-", 1)[0] == program]
+    winners = {x["organization"] for x in same if x.get("result", {}).get("outcome") == "awarded"}
+    in_round = {x["organization"] for x in same if x["round"] >= rnd}
+    org = sorted({x["organization"] for x in same} - winners - in_round)[0]
+    new = dict(a, id=a["id"] + "-new", organization=org)
+    new["result"] = dict(a["result"], certificate=a["result"]["certificate"] + "-NEW")
+    new.pop("private", None)
+    with open(os.path.join(repo, os.path.dirname(model), new["id"] + ".json"), "w", encoding="utf-8") as f:
+        json.dump(new, f, ensure_ascii=False, indent=2)
+    for p, d in docs.items():
+        if p.startswith("data/notices/") and d.get("round") == rnd and \
+                any(e.get("application") == a["id"] for e in d.get("entries", [])):
+            e = next(e for e in d["entries"] if e.get("application") == a["id"])
+            d["entries"].append(dict(e, application=new["id"]))
+            with open(os.path.join(repo, p), "w", encoding="utf-8") as f:
+                json.dump(d, f, ensure_ascii=False, indent=2)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "an award added")
+    return new["result"]["certificate"], new["result"]["date"][:4], program, org, rnd
+
+
+def read(site, page):
+    """A digest of the page without its footer's build line."""
+    with open(os.path.join(site, page), "rb") as f:
+        return hashlib.sha256(BUILD_LINE.sub(b"", f.read())).digest()
+
+
+def all_files(site):
+    out = set()
+    for base, _, files in os.walk(site):
+        for f in files:
+            out.add(os.path.relpath(os.path.join(base, f), site))
+    return out
+
+
+@test
+def one_award_changes_its_pages_only():
+    """After one award is added, among the lists' pages only the pages it
+    falls on and the indexes differ (footers' build line aside: issue
+    #19 makes pages byte-stable; then this should compare bytes)."""
+    repo, site = corpus()
+    before = {p: read(site, p) for p in all_files(site) if p.endswith(".html")}
+    cert, year, program, org, rnd = add_award(repo)
+    build(repo, site)  # a rebuild, as an office makes one
+    after = {p: read(site, p) for p in all_files(site) if p.endswith(".html")}
+    changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    # the organization's pages of the list: its district and first character
+    row = [p for p in after if re.match(r"organizations/[^/]+-[^/]+\.html$", p) and
+           ("organizations/%s/index.html" % org) in open(os.path.join(site, p), encoding="utf-8").read()]
+    assert len(row) == 1, row
+    district = row[0].split("/")[1].split("-")[0]
+    lists = {p for p in set(before) | set(after) if re.match(r"(%s|stats)/[^/]+\.html$" % "|".join(LISTS), p)}
+    expect_lists = {"awards/index.html", "awards/%s.html" % year, "awards/%s-%s.html" % (year, program),
+                    row[0], "stats/index.html", "stats/%s.html" % year}
+    assert changed & lists == expect_lists, "list pages changed: %s, expected %s" % (
+        sorted(changed & lists), sorted(expect_lists))
+    # the organization's district page counts organizations, not awards:
+    # unchanged, and so is the organizations' index
+    assert "organizations/%s.html" % district not in changed
+    # the pages of the award and of the records it names, and the pages
+    # that always change
+    own = {"awards/%s/index.html" % cert, "organizations/%s/index.html" % org,
+           "rounds/%s/index.html" % rnd, "programs/%s/index.html" % program}
+    always = {"index.html", "downloads/index.html"}
+    for p in changed - lists - own - always:
+        # the change log, and the round's notices that now name the
+        # award (each version's page lists the notice's versions)
+        assert p.startswith("changes/") or re.match(r"notices/%s-[a-z]+/" % rnd, p), \
+            "unexpected page changed: %s" % p
+    assert "awards/%s/index.html" % cert in changed and "awards/%s/index.html" % cert not in before
+
+
+def main():
+    t0 = time.monotonic()
+    if not os.access(GONGSHI, os.X_OK):
+        print("lists: %s is not built" % GONGSHI)
+        print("lists: 0 passed, 1 failed")
+        return 1
+    passed = failed = 0
+    try:
+        for fn in results:
+            try:
+                fn()
+                print("ok   %s (%.0f s)" % (fn.__name__, time.monotonic() - t0))
+                passed += 1
+            except Exception as e:  # a test's failure, reported; the others still run
+                print("FAIL %s: %s" % (fn.__name__, e))
+                failed += 1
+    finally:
+        if STATE:
+            STATE["tmp"].cleanup()
+    print("lists: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
