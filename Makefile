@@ -30,7 +30,8 @@ VERSION := 0.1.0
 
 B       ?= build
 SRCS    := $(filter-out generator/main.c,$(wildcard generator/*.c))
-OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o $(B)/obj/theme.o
+OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o $(B)/obj/theme.o $(B)/obj/calendars.o \
+	   $(B)/obj/skeleton.o
 SCHEMAS := $(sort $(wildcard data/schema/*.schema.json))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -53,6 +54,14 @@ $(B)/gen/schemas.c: $(SCHEMAS) tests/tools/embed.sh | $(B)/gen
 	sh tests/tools/embed.sh schema_sources schema_nsources data/schema $(SCHEMAS) > $@.tmp && mv $@.tmp $@
 $(B)/gen/theme.c: $(THEME) tests/tools/embed.sh | $(B)/gen
 	sh tests/tools/embed.sh theme_files theme_nfiles themes/default $(THEME) > $@.tmp && mv $@.tmp $@
+# gongshi init writes these into a new record: the working-day calendars
+# (from holiday-cn, MIT) and the skeleton files of generator/skeleton/.
+CALENDARS := $(sort $(wildcard data/calendars/*.json))
+SKELETON  := $(sort $(wildcard generator/skeleton/*))
+$(B)/gen/calendars.c: $(CALENDARS) tests/tools/embed.sh | $(B)/gen
+	sh tests/tools/embed.sh calendar_files calendar_nfiles data/calendars $(CALENDARS) > $@.tmp && mv $@.tmp $@
+$(B)/gen/skeleton.c: $(SKELETON) tests/tools/embed.sh | $(B)/gen
+	sh tests/tools/embed.sh skeleton_files skeleton_nfiles generator/skeleton $(SKELETON) > $@.tmp && mv $@.tmp $@
 $(B)/obj/%.o: $(B)/gen/%.c generator/embed.h | $(B)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
