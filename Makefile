@@ -2,7 +2,7 @@
 # test-suite, test-unit, test-e2e, check-demo, install, uninstall, clean.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := libgit2 libcmark libcjson nettle zlib gpgme
+PKGS    := libgit2 libcmark libcjson nettle zlib gpgme libmicrohttpd
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 PREFIX  ?= /usr/local
 DESTDIR ?=

@@ -16,6 +16,7 @@
 #include "publog.h"
 #include "record.h"
 #include "scaffold.h"
+#include "serve.h"
 #include "sign.h"
 #include "site.h"
 
@@ -876,6 +877,8 @@ const struct command commands[] = {
 	  scaffold_init_usage, true },
 	{ "new", "write a new record file: program, round, application, notice...", scaffold_cmd_new,
 	  scaffold_new_usage, true },
+	{ "serve", "serve a live preview of the working tree, rebuilt on every change", serve_cmd, serve_usage,
+	  false },
 	{ "check", "check the record against its format and its programs' rules", run_check, check_usage, true },
 	{ "rules", "list the rules the checker enforces, per program, with articles", run_rules, rules_usage, true },
 	{ "build", "write the public website from a checked record", run_build, build_usage, true },
