@@ -68,7 +68,11 @@ def wait_for(pred, limit):
 
 
 tmp = tempfile.mkdtemp()
-env = dict(os.environ, HOME=tmp, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Office",
+# the pre-commit hook runs gongshi by name
+binlink = os.path.join(tmp, "bin")
+os.mkdir(binlink)
+os.symlink(G, os.path.join(binlink, "gongshi"))
+env = dict(os.environ, PATH=binlink + os.pathsep + os.environ.get("PATH", ""), HOME=tmp, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Office",
            GIT_AUTHOR_EMAIL="office@example.cn", GIT_COMMITTER_NAME="Office",
            GIT_COMMITTER_EMAIL="office@example.cn")
 env.pop("SOURCE_DATE_EPOCH", None)
@@ -184,6 +188,15 @@ try:
         ok += data.startswith(b"HTTP/1.1 200")
     check("1,000 concurrent connections are each answered", ok == 1000, ok)
     check("the server is still running and answering", server.poll() is None and get("/")[0] == 200)
+
+    # the script is the preview's: a site built from a commit has none
+    subprocess.run(["git", "-C", rec, "add", "-A"], env=env, check=True)
+    subprocess.run(["git", "-C", rec, "commit", "-q", "-m", "jinan"], env=env, check=True)
+    site = os.path.join(tmp, "site")
+    subprocess.run([G, "-C", rec, "build", "-q", "-o", site], env=env, check=True)
+    scripts = [os.path.join(d, f) for d, _, fs in os.walk(site) for f in fs
+               if f.endswith(".html") and b"<script" in open(os.path.join(d, f), "rb").read()]
+    check("a published site holds no script", not scripts, scripts[:3])
 finally:
     if server:
         server.send_signal(signal.SIGINT)
