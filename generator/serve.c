@@ -46,7 +46,7 @@ struct serve_state {
 	char *failure;            /* owned: the diagnostics page while the
 	                             record fails, else NULL */
 	size_t failure_len;
-	char out[PATH_MAX];       /* the preview folder (absolute) */
+	char out[PATH_MAX + 16];  /* the preview folder (absolute) */
 	const char *reload_js;    /* not owned: embedded */
 	size_t reload_len;
 };
@@ -578,12 +578,20 @@ int serve_cmd(const struct global *g, int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 	}
-	if (!o.out)
-		snprintf(st.out, sizeof(st.out), "%s/preview", o.root);
-	else if (o.out[0] == '/')
-		snprintf(st.out, sizeof(st.out), "%s", o.out);
-	else if (getcwd(st.out, sizeof(st.out) - strlen(o.out) - 2))
-		strcat(strcat(st.out, "/"), o.out);
+	{
+		char cwd[PATH_MAX];
+		int n;
+		if (!o.out)
+			n = snprintf(st.out, sizeof(st.out), "%s/preview", o.root);
+		else if (o.out[0] == '/')
+			n = snprintf(st.out, sizeof(st.out), "%s", o.out);
+		else
+			n = getcwd(cwd, sizeof(cwd)) ? snprintf(st.out, sizeof(st.out), "%s/%s", cwd, o.out) : -1;
+		if (n < 0 || (size_t)n >= sizeof(st.out)) {
+			fprintf(stderr, "gongshi serve: the preview folder's path is too long\n");
+			return EXIT_TROUBLE;
+		}
+	}
 	if ((len = readlink("/proc/self/exe", o.self, sizeof(o.self) - 1)) < 0) {
 		fprintf(stderr, "gongshi serve: cannot find this program: %s\n", strerror(errno));
 		return EXIT_TROUBLE;
