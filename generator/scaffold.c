@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -888,10 +889,13 @@ int scaffold_cmd_new(const struct global *g, int argc, char **argv)
 	}
 	c.args = args + 1;
 	if (!have_date) {
-		if (sde && *sde)
-			c.today = date_from_time_cst((time_t)strtoll(sde, NULL, 10));
-		else
-			c.today = date_from_time_cst(time(NULL));
+		char *end = NULL;
+		long long t = sde && *sde ? strtoll(sde, &end, 10) : (long long)time(NULL);
+		if (end && (*end || *sde < '0' || *sde > '9' || t > 7000000000LL)) {
+			error = error_set(ERR_USAGE, "SOURCE_DATE_EPOCH is not a number of seconds: %s", sde);
+			goto done;
+		}
+		c.today = date_from_time_cst((time_t)t);
 	}
 	if (c.id && !id_well_formed(c.id)) {
 		error = error_set(ERR_USAGE, "--id %s: an id is lower-case letters, digits and single hyphens", c.id);
