@@ -2,7 +2,7 @@
 # test-suite, test-unit, test-e2e, check-demo, install, uninstall, clean.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := libgit2 libcmark libcjson nettle zlib gpgme
+PKGS    := libgit2 libcmark libcjson nettle zlib gpgme libmicrohttpd
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -30,7 +30,8 @@ VERSION := 0.1.0
 
 B       ?= build
 SRCS    := $(filter-out generator/main.c,$(wildcard generator/*.c))
-OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o $(B)/obj/theme.o
+OBJS    := $(SRCS:generator/%.c=$(B)/obj/%.o) $(B)/obj/schemas.o $(B)/obj/theme.o $(B)/obj/calendars.o \
+	   $(B)/obj/skeleton.o
 SCHEMAS := $(sort $(wildcard data/schema/*.schema.json))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -53,6 +54,14 @@ $(B)/gen/schemas.c: $(SCHEMAS) tests/tools/embed.sh | $(B)/gen
 	sh tests/tools/embed.sh schema_sources schema_nsources data/schema $(SCHEMAS) > $@.tmp && mv $@.tmp $@
 $(B)/gen/theme.c: $(THEME) tests/tools/embed.sh | $(B)/gen
 	sh tests/tools/embed.sh theme_files theme_nfiles themes/default $(THEME) > $@.tmp && mv $@.tmp $@
+# gongshi init writes these into a new record: the working-day calendars
+# (from holiday-cn, MIT) and the skeleton files of generator/skeleton/.
+CALENDARS := $(sort $(wildcard data/calendars/*.json))
+SKELETON  := $(sort $(wildcard generator/skeleton/*))
+$(B)/gen/calendars.c: $(CALENDARS) tests/tools/embed.sh | $(B)/gen
+	sh tests/tools/embed.sh calendar_files calendar_nfiles data/calendars $(CALENDARS) > $@.tmp && mv $@.tmp $@
+$(B)/gen/skeleton.c: $(SKELETON) tests/tools/embed.sh | $(B)/gen
+	sh tests/tools/embed.sh skeleton_files skeleton_nfiles generator/skeleton $(SKELETON) > $@.tmp && mv $@.tmp $@
 $(B)/obj/%.o: $(B)/gen/%.c generator/embed.h | $(B)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -91,7 +100,7 @@ site: deps
 # valgrind, and every quality gate (tests/gates/README.md).  About 25
 # minutes on 2 cores; `make test-suite` is the suite alone (a few minutes).
 TEST_STAGES := test-suite test-man test-sanitize test-valgrind-demo test-nginx test-html test-browser \
-	test-a11y test-xss test-privacy test-corrupt fuzz-smoke
+	test-a11y test-xss test-reload test-privacy test-corrupt fuzz-smoke
 test: deps
 	$(MAKE) --no-print-directory all unit-bins gates-deps
 	MAKE='$(MAKE)' LABEL=total sh tests/gates/run.sh $(TEST_STAGES)

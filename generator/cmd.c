@@ -15,6 +15,8 @@
 #include "history.h"
 #include "publog.h"
 #include "record.h"
+#include "scaffold.h"
+#include "serve.h"
 #include "sign.h"
 #include "site.h"
 
@@ -1034,6 +1036,12 @@ static int run_verify(const struct global *g, int argc, char **argv)
 }
 
 const struct command commands[] = {
+	{ "init", "start a record repository: schemas, calendars, hook, diff driver", scaffold_cmd_init,
+	  scaffold_init_usage, true },
+	{ "new", "write a new record file: program, round, application, notice...", scaffold_cmd_new,
+	  scaffold_new_usage, true },
+	{ "serve", "serve a live preview of the working tree, rebuilt on every change", serve_cmd, serve_usage,
+	  false },
 	{ "check", "check the record against its format and its programs' rules", run_check, check_usage, true },
 	{ "rules", "list the rules the checker enforces, per program, with articles", run_rules, rules_usage, true },
 	{ "build", "write the public website from a checked record", run_build, build_usage, true },

@@ -24,4 +24,12 @@ extern const size_t schema_nsources;
 extern const struct embedded_file theme_files[];
 extern const size_t theme_nfiles;
 
+/* data/calendars/ (gongshi init) */
+extern const struct embedded_file calendar_files[];
+extern const size_t calendar_nfiles;
+
+/* generator/skeleton/: the files gongshi init and gongshi new start from */
+extern const struct embedded_file skeleton_files[];
+extern const size_t skeleton_nfiles;
+
 #endif

@@ -3,7 +3,7 @@
 # all (tests/gates/run.sh) and closes with "gates: N passed, M failed".
 # How to run each alone: tests/gates/README.md.
 
-.PHONY: gates-deps test-gates test-nginx test-html test-browser test-a11y test-xss \
+.PHONY: gates-deps test-gates test-nginx test-html test-browser test-a11y test-xss test-reload \
 	test-privacy test-corrupt test-valgrind-demo test-mutants fuzz-build fuzz-smoke fuzz
 
 # The gates run the binary of this build folder, on the demo site as
@@ -46,6 +46,13 @@ test-browser: gates-deps all $(GATES_DEMO).stamp
 # axe-core, WCAG 2.0 and 2.1 A and AA, on every page.
 test-a11y: gates-deps all $(GATES_DEMO).stamp
 	$(GATES_ENV) python3 tests/gates/serve.py demo -- node tests/gates/browser.mjs a11y
+
+# gongshi serve in Chromium (issue #21): an open page reloads after a
+# save, with no console error; prints the time from save to reload.
+test-reload: gates-deps all $(GATES_DEMO).stamp
+	rm -rf $(B)/gates/reload-repo && cp -r $(GATES_DEMO) $(B)/gates/reload-repo
+	node tests/gates/reload.mjs $(B)/gongshi $(B)/gates/reload-repo
+	rm -rf $(B)/gates/reload-repo
 
 # A record with payloads in every text field: none runs in the browser.
 test-xss: gates-deps all

@@ -8,7 +8,7 @@
 # Environment: MAKE (the make that runs the targets), LABEL (default gates).
 set -u
 cd "$(dirname "$0")/../.."
-gates=${*:-test-nginx test-html test-browser test-a11y test-xss test-privacy test-corrupt fuzz-smoke}
+gates=${*:-test-nginx test-html test-browser test-a11y test-xss test-reload test-privacy test-corrupt fuzz-smoke}
 make=${MAKE:-make}
 passed=0
 failed=0

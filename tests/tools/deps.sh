@@ -6,7 +6,7 @@
 # checker, clang's libFuzzer, Node.js and npm), so that `make site` on a
 # fresh machine does not pull in a browser.
 set -eu
-pkgs="build-essential pkg-config git libgit2-dev libcmark-dev libcjson-dev nettle-dev libjemalloc-dev libgpgme-dev gnupg openssh-client check python3 python3-jsonschema valgrind strace mandoc"
+pkgs="build-essential pkg-config git libgit2-dev libcmark-dev libcjson-dev nettle-dev libjemalloc-dev libgpgme-dev libmicrohttpd-dev gnupg openssh-client check python3 python3-jsonschema valgrind strace mandoc"
 if [ "${1:-}" = gates ]; then
 	pkgs="$pkgs nginx chromium fonts-noto-cjk default-jre-headless clang libclang-rt-dev poppler-utils"
 	# A machine may already have Node.js from elsewhere (with its own npm,
