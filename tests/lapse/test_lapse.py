@@ -75,7 +75,7 @@ def page(out, path):
 def aged_past_objection_deadline():
     """Received 2024-04-26, 5 working days (第二十九条): overdue on 2024-05-08, with no commit."""
     repo = demo()
-    rev = commit_of(repo, "收到异议：lanzhou-2023-baihe")
+    rev = commit_of(repo, "收到异议：兰州陇上百合食品有限公司")
     out = os.path.join(TMP, "aged")
     p = run("2024-05-08", "-C", repo, "build", "-q", "--rev", rev, "-o", out)
     assert p.returncode == 0, (p.returncode, p.stderr)
