@@ -24,6 +24,7 @@
 struct read_opts {
 	struct global g;
 	const char *rev;      /* --rev REV (default HEAD) */
+	const char *since;    /* --since REV (check): what lapses are new against */
 	int worktree;         /* --worktree */
 	date_t today;         /* --today DATE, else SOURCE_DATE_EPOCH, else now */
 	int quiet;            /* -q: diagnostics only */
@@ -78,7 +79,7 @@ static int default_today(date_t *out)
 
 enum {
 	OPT_ALLOW_REWRITE = 256, OPT_ALLOW_SHALLOW, OPT_BASE_URL, OPT_DISCARD_FOREIGN, OPT_FORCE_DRAFT,
-	OPT_HELP, OPT_JSON, OPT_NEW_LOG, OPT_NO_SPARE, OPT_REV, OPT_TODAY, OPT_VERSION, OPT_WORKTREE,
+	OPT_HELP, OPT_JSON, OPT_NEW_LOG, OPT_NO_SPARE, OPT_REV, OPT_SINCE, OPT_TODAY, OPT_VERSION, OPT_WORKTREE,
 };
 
 /* Every option of the reading commands; which ones a command takes is
@@ -97,6 +98,7 @@ static const struct option read_long_opts[] = {
 	{ "no-spare", no_argument, NULL, OPT_NO_SPARE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rev", required_argument, NULL, OPT_REV },
+	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "today", required_argument, NULL, OPT_TODAY },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "worktree", no_argument, NULL, OPT_WORKTREE },
@@ -111,6 +113,8 @@ static int opt_allowed(int c, int build, int allow_arg)
 		return build;
 	case OPT_JSON:
 		return allow_arg == 2;
+	case OPT_SINCE:
+		return !build && allow_arg == 0;
 	default:
 		return 1;
 	}
@@ -166,6 +170,7 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 		case 'o': o->out = optarg; break;
 		case OPT_BASE_URL: o->base_url = optarg; break;
 		case OPT_REV: o->rev = optarg; break;
+		case OPT_SINCE: o->since = optarg; break;
 		case 'j': {
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
@@ -260,7 +265,7 @@ static int lapses_classify(const struct read_opts *o, const struct source *src, 
 	co.today = *at;
 	co.lapses = &at_commit;
 	if (base && *base) {
-		memcpy(parent, base, 41);
+		snprintf(parent, 41, "%s", base);
 		r = 0;
 	}
 	if ((error = check_record(rec, &co, &scratch)) < 0 ||
@@ -308,8 +313,10 @@ static bool blocks(const struct check_lapses *l, const struct diag *g)
 
 /* What check says of each lapse, after the diagnostics. */
 static void print_origins(const struct diags *d, const struct check_lapses *l, const struct source *src,
-			  const char *parent, date_t at)
+			  const char *parent, bool since, date_t at)
 {
+	const char *its = since ? "" : "its ", *par = since ? "" : "parent ";
+
 	char label[16], on[11];
 	size_t i;
 
@@ -327,16 +334,16 @@ static void print_origins(const struct diags *d, const struct check_lapses *l, c
 			printf("an error of the record, not of %s: arose after %s, as time passed; "
 			       "the site shows it\n", label, on);
 		else if (x->origin == LAPSE_HISTORY)
-			printf("an error of the record, not of %s: already in its parent %.7s; "
-			       "the site shows it\n", label, parent);
+			printf("an error of the record, not of %s: already in %s%s%.7s; "
+			       "the site shows it\n", label, its, par, parent);
 		else if (x->override)
-			printf("new in %s (not in its %s%.7s), overridden at %s:%u:%u: the site shows the reason\n",
-			       label, *parent ? "parent " : "parent: none", parent, x->override->path,
+			printf("new in %s (not in %s%s%.7s), overridden at %s:%u:%u: the site shows the reason\n",
+			       label, its, *parent ? par : "parent: none", parent, x->override->path,
 			       x->override->pos.line, x->override->pos.col);
 		else
-			printf("new in %s (not in its %s%.7s): a build refuses it, unless the file names "
-			       "the rule under \"lapses\" with the reason\n", label,
-			       *parent ? "parent " : "parent: none", parent);
+			printf("new in %s (not in %s%s%.7s): a build refuses it, unless the file names "
+			       "the rule under \"lapses\" with the reason\n", label, its,
+			       *parent ? par : "parent: none", parent);
 	}
 }
 
@@ -344,17 +351,19 @@ static void print_origins(const struct diags *d, const struct check_lapses *l, c
 
 static void check_usage(FILE *out)
 {
-	fputs("usage: gongshi check [--rev REV | --worktree] [--today DATE] [-q] [-C DIR]\n\n"
+	fputs("usage: gongshi check [--rev REV | --worktree] [--today DATE] [--since REV] [-q] [-C DIR]\n\n"
 	      "Checks the record in data/ against its format and each program's rules, and\n"
 	      "reports every problem as path:line:col: error: message [rule].\n\n"
 	      "  --rev REV      read the record from commit REV (default HEAD)\n"
 	      "  --worktree     read the working tree instead (previews, pre-commit hooks)\n"
 	      "  --today DATE   the date deadlines are measured against (default: today in\n"
 	      "                 China, or SOURCE_DATE_EPOCH when set)\n"
+	      "  --since REV    tell lapses new against commit REV, not the first parent: the\n"
+	      "                 commit a site was last published from, as build does\n"
 	      "  -q, --quiet    print the diagnostics only, not the closing count\n"
 	      "  -C DIR         the repository\n\n"
 	      "Each error of a program's rule (a lapse) is then said to be new in the commit\n"
-	      "(not in its first parent, both checked on the commit's date), already in the\n"
+	      "(not in its first parent, or REV, both checked on the commit's date), already in the\n"
 	      "published history, or from time passing, and whether the record overrides it\n"
 	      "(\"lapses\" in its file).\n\n"
 	      "Exit status: 0 nothing a build refuses (warnings, and lapses that are not new\n"
@@ -383,7 +392,7 @@ static int run_check(const struct global *g, int argc, char **argv)
 	    (error = check_record(&rec, &co, &d)) < 0 ||
 	    (error = site_check(&rec, &src, &d)) < 0 ||
 	    (error = sign_keys_check(&src, &d)) < 0 ||
-	    (error = lapses_classify(&o, &src, &rec, &lapses, NULL, parent, &at)) < 0) {
+	    (error = lapses_classify(&o, &src, &rec, &lapses, o.since, parent, &at)) < 0) {
 		fprintf(stderr, "gongshi check: %s\n", error_message());
 		goto done;
 	}
@@ -392,7 +401,7 @@ static int run_check(const struct global *g, int argc, char **argv)
 	for (i = 0; i < d.n; i++)
 		nblock += blocks(&lapses, &d.v[i]);
 	if (!o.quiet) {
-		print_origins(&d, &lapses, &src, parent, at);
+		print_origins(&d, &lapses, &src, parent, o.since != NULL, at);
 		printf("checked %zu file%s at %s: ", rec.nfiles, rec.nfiles == 1 ? "" : "s",
 		       source_label(&src));
 		diags_print_summary(&d, stdout);

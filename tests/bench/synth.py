@@ -191,6 +191,16 @@ class Program:
         if doc["cadence"]["unit"] == "year" and model == "hohhot":
             doc["cadence"]["every"] = 1
         doc.pop("private", None)
+        # the seeds' gates that a synthetic record does not model (recommenders,
+        # results notices, notices a stage waits for); its organizations are
+        # registered in the program's own division
+        for k in ("recommendation", "fraud_bar"):
+            doc.pop(k, None)
+        for st in doc["procedure"]["stages"]:
+            st.pop("after_notice", None)
+        doc["notices"] = [n for n in doc["notices"] if n["kind"] != "result"]
+        if "registration" in doc:
+            doc["registration"]["divisions"] = [self.division]
         self.doc = doc
         self.issued = issued
         self.tiers = {t["id"]: t for t in doc["tiers"]}
