@@ -66,10 +66,27 @@ static bool plain_id(const char *id)
 	return *id && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(id);
 }
 
+/* An application's applicant by name, and its page (section, id):
+ * an organization or a person; NULL when unknown. */
+static const char *applicant(const struct application *a, const char **section, const char **id)
+{
+	if (a && a->res_ind && a->res_ind->name) {
+		*section = "individuals";
+		*id = a->res_ind->id.v;
+		return a->res_ind->name;
+	}
+	if (a && a->res_org && a->res_org->name) {
+		*section = "organizations";
+		*id = a->res_org->id.v;
+		return a->res_org->name;
+	}
+	return NULL;
+}
+
 const char *words_record_name(const struct record *r, enum record_kind kind, const char *id, char *href)
 {
 	const struct application *a = NULL;
-	const char *name = NULL;
+	const char *name = NULL, *section = NULL, *aid = NULL;
 
 	*href = '\0';
 	if (!id)
@@ -99,31 +116,37 @@ const char *words_record_name(const struct record *r, enum record_kind kind, con
 			page_of(href, "organizations", id);
 		break;
 	}
+	case KIND_INDIVIDUAL: {
+		const struct individual *g = record_find_individual(r, id);
+		if (g && (name = g->name))
+			page_of(href, "individuals", id);
+		break;
+	}
 	case KIND_APPLICATION:
 		a = record_find_application(r, id);
 		break;
 	case KIND_OBJECTION: {
 		const struct objection *b = record_find_objection(r, id);
 		a = b ? record_find_application(r, b->application.v ? b->application.v : "") : NULL;
-		if (b && a && a->res_org && (name = a->res_org->name))
+		if (b && (name = applicant(a, &section, &aid)))
 			page_of(href, "objections", id);
 		return name;
 	}
 	case KIND_REVOCATION: {
 		const struct revocation *v = record_find_revocation(r, id);
 		a = v ? v->res_app : NULL;
-		if (v && a && a->res_org && (name = a->res_org->name))
+		if (v && (name = applicant(a, &section, &aid)))
 			page_of(href, "revocations", id);
 		return name;
 	}
 	default:
 		break;
 	}
-	if (a && a->res_org && (name = a->res_org->name)) {
+	if (a && (name = applicant(a, &section, &aid))) {
 		if (a->awarded && a->certificate.v && plain_id(a->certificate.v))
 			page_of(href, "awards", a->certificate.v);
-		else if (plain_id(a->res_org->id.v))
-			page_of(href, "organizations", a->res_org->id.v);
+		else if (plain_id(aid))
+			page_of(href, section, aid);
 	}
 	if (href[0] && !plain_id(id))
 		*href = '\0';
