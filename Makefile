@@ -40,7 +40,7 @@ UNIT_BINS += $(REPLAY_BINS)
 
 ALL_CFLAGS = $(STD) $(CFLAGS) $(PKG_CFLAGS) -DGONGSHI_VERSION='"$(VERSION)"' -iquote generator -iquote $(B)/gen
 
-.PHONY: all deps site test test-suite test-unit test-e2e test-sanitize test-valgrind test-valgrind-demo check-demo \
+.PHONY: all deps site test test-suite test-unit test-e2e test-sanitize test-valgrind test-valgrind-demo check-demo print-pkgs \
 	install uninstall test-man clean
 all: $(B)/gongshi
 
@@ -128,6 +128,11 @@ test-valgrind: all $(UNIT_BINS)
 	VALGRIND=1 PROPERTY_CASES=$${PROPERTY_CASES:-50} sh tests/run.sh unit e2e
 
 unit-bins: $(UNIT_BINS)
+
+# The pkg-config packages the build links, for tools outside make
+# (tests/bench/run.py run by hand).
+print-pkgs:
+	@echo $(PKGS)
 
 check-demo: all
 	$(B)/gongshi check

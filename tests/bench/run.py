@@ -199,8 +199,13 @@ def compile_tools(gongshi_build):
     floor = os.path.join(WORK, "floor")
     phases = os.path.join(WORK, "phases")
     subprocess.run([cc, "-O2", "-o", floor, os.path.join(HERE, "floor.c")], check=True)
-    # The Makefile passes its own list (bench.mk), so the two cannot drift.
-    pkgs = os.environ.get("GONGSHI_PKGS", "libgit2 libcmark libcjson nettle zlib").split()
+    # The Makefile's own list (bench.mk passes it; run by hand, ask make),
+    # so the two cannot drift.
+    pkgs = os.environ.get("GONGSHI_PKGS")
+    if pkgs is None:
+        pkgs = subprocess.run(["make", "-s", "-C", ROOT, "print-pkgs"], capture_output=True, text=True,
+                              check=True).stdout
+    pkgs = pkgs.split()
     cflags = subprocess.run(["pkg-config", "--cflags"] + pkgs, capture_output=True, text=True, check=True).stdout.split()
     libs = subprocess.run(["pkg-config", "--libs"] + pkgs, capture_output=True, text=True, check=True).stdout.split()
     subprocess.run([cc, "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-iquote", os.path.join(ROOT, "generator"),
