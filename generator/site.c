@@ -4129,6 +4129,18 @@ static int theme_file(struct site *S, const char *name, struct buf *out, const c
 	return 1;
 }
 
+/* Whether the default theme has a file of this name (a template or an
+ * asset), which a site's theme then overrides rather than adds. */
+static bool is_default_asset(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < theme_nfiles; i++)
+		if (!strcmp(theme_files[i].name, name))
+			return true;
+	return false;
+}
+
 /* Every template name the theme has: the default's and the site's own. */
 static int load_theme(struct site *S)
 {
@@ -4148,11 +4160,13 @@ static int load_theme(struct site *S)
 	for (i = 0; i < theme_nfiles && error >= 0; i++)
 		if (ends_with(theme_files[i].name, ".mustache") && !strchr(theme_files[i].name, '/'))
 			error = buf_put(&names, theme_files[i].name, strlen(theme_files[i].name) + 1);
+	/* then the site's new ones: a name the default has is an override,
+	 * read from the site's theme by theme_file, and added once */
 	snprintf(prefix, sizeof(prefix), "themes/%s/", theme ? theme : "");
 	for (i = 0; theme && i < S->src->n && error >= 0; i++) {
 		p = S->src->v[i].path;
 		if (!strncmp(p, prefix, strlen(prefix)) && ends_with(p, ".mustache") &&
-		    !strchr(p + strlen(prefix), '/'))
+		    !strchr(p + strlen(prefix), '/') && !is_default_asset(p + strlen(prefix)))
 			error = buf_put(&names, p + strlen(prefix), strlen(p + strlen(prefix)) + 1);
 	}
 	for (p = buf_cstr(&names); error >= 0 && p < buf_cstr(&names) + names.len; p += strlen(p) + 1) {
@@ -4173,19 +4187,10 @@ static int load_theme(struct site *S)
 }
 
 /* The stylesheet, named by its content so servers may cache it forever. */
-static bool is_default_asset(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < theme_nfiles; i++)
-		if (!strcmp(theme_files[i].name, name))
-			return true;
-	return false;
-}
-
 static int write_assets(struct site *S)
 {
-	const char *logo;
+	const char *theme = json_get_string(S->settings, "theme"), *logo;
+	char prefix[MAX_URL];
 	struct sha256_ctx sha;
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	struct buf text = BUF_INIT;
@@ -4214,6 +4219,18 @@ static int write_assets(struct site *S)
 		if ((error = theme_file(S, n, &text, &from)) == 0)
 			error = output_write(&S->out, n, buf_cstr(&text), text.len);
 	}
+	/* and the site's theme's own, which the default lacks */
+	snprintf(prefix, sizeof(prefix), "themes/%s/assets/", theme ? theme : "");
+	for (i = 0; theme && i < S->src->n && error >= 0; i++) {
+		const char *n = S->src->v[i].path;
+		if (strncmp(n, prefix, strlen(prefix)))
+			continue;
+		n += strlen(prefix) - strlen("assets/");
+		if (is_default_asset(n))
+			continue;
+		if ((error = theme_file(S, n, &text, &from)) == 0)
+			error = output_write(&S->out, n, buf_cstr(&text), text.len);
+	}
 	/* the settings' logo is one of them, the default theme's or the site's own */
 	logo = json_get_string(json_get(S->settings, "logo"), "src");
 	if (error >= 0 && logo && (error = theme_file(S, logo, &text, &from)) != 0) {
@@ -4221,7 +4238,7 @@ static int write_assets(struct site *S)
 			error = error_set(ERR_INVALID, "content/site.json: logo %s is no file of the theme", logo);
 		goto done;
 	}
-	if (error >= 0 && logo && !is_default_asset(logo))
+	if (error >= 0 && logo && !is_default_asset(logo) && (!theme || strncmp(logo, "assets/", 7)))
 		error = output_write(&S->out, logo, buf_cstr(&text), text.len);
 	snprintf(path, sizeof(path), "%s", S->css);
 done:
