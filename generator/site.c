@@ -142,20 +142,42 @@ static int fail_nomem(void)
 	return error_nomem();
 }
 
+/*
+ * Whether a put_* or add_* helper below lost a member to a failed
+ * allocation since the last ctx_check(): cJSON's Add functions tell it
+ * only by their result, and a check after each of the hundreds of calls
+ * that build the pages would be most of their code.  Every page and
+ * JSON file is written after a ctx_check(), so such a failure fails the
+ * build instead of writing a page with fields missing.  One per
+ * process: the workers are processes, each building its pages in one
+ * thread.
+ */
+static bool ctx_nomem;
+
+static int ctx_check(void)
+{
+	if (!ctx_nomem)
+		return 0;
+	ctx_nomem = false;
+	return fail_nomem();
+}
+
 static void put_str(cJSON *o, const char *k, const char *v)
 {
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
+	if (v && !cJSON_AddStringToObject(o, k, v))
+		ctx_nomem = true;
 }
 
 static void put_num(cJSON *o, const char *k, double v)
 {
-	cJSON_AddNumberToObject(o, k, v);
+	if (!cJSON_AddNumberToObject(o, k, v))
+		ctx_nomem = true;
 }
 
 static void put_bool(cJSON *o, const char *k, bool v)
 {
-	cJSON_AddBoolToObject(o, k, v);
+	if (!cJSON_AddBoolToObject(o, k, v))
+		ctx_nomem = true;
 }
 
 /* Adds k ("2024-03-05") and k_zh ("2024年3月5日") for a date that is set. */
@@ -167,33 +189,47 @@ static void put_date(cJSON *o, const char *k, date_t t)
 		return;
 	date_format(t, iso);
 	date_format_zh(t, zh);
-	cJSON_AddStringToObject(o, k, iso);
+	put_str(o, k, iso);
 	snprintf(key, sizeof(key), "%s_zh", k);
-	cJSON_AddStringToObject(o, key, zh);
+	put_str(o, key, zh);
+}
+
+/* Adds item (owned; NULL after a failed allocation) as o's k, or to the
+ * array o if k is NULL; a reference to it, not owned, if ref. */
+static cJSON *put_item(cJSON *o, const char *k, cJSON *item, bool ref)
+{
+	bool ok;
+
+	if (!item) {
+		ctx_nomem = true;
+		return NULL;
+	}
+	if (ref)
+		ok = k ? cJSON_AddItemReferenceToObject(o, k, item) : cJSON_AddItemReferenceToArray(o, item);
+	else
+		ok = k ? cJSON_AddItemToObject(o, k, item) : cJSON_AddItemToArray(o, item);
+	if (!ok) {
+		if (!ref)
+			cJSON_Delete(item);
+		ctx_nomem = true;
+		return NULL;
+	}
+	return item;
 }
 
 static cJSON *add_obj(cJSON *o, const char *k)
 {
-	cJSON *x = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(o, k, x);
-	return x;
+	return put_item(o, k, cJSON_CreateObject(), false);
 }
 
 static cJSON *add_arr(cJSON *o, const char *k)
 {
-	cJSON *x = cJSON_CreateArray();
-
-	cJSON_AddItemToObject(o, k, x);
-	return x;
+	return put_item(o, k, cJSON_CreateArray(), false);
 }
 
 static cJSON *push_obj(cJSON *arr)
 {
-	cJSON *x = cJSON_CreateObject();
-
-	cJSON_AddItemToArray(arr, x);
-	return x;
+	return put_item(arr, NULL, cJSON_CreateObject(), false);
 }
 
 /* Site-relative page paths ("notices/x/index.html"), derived from ids only. */
@@ -724,7 +760,8 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 		goto done;
 	}
 	buf_clear(&S->html);
-	if ((error = mustache_render_stack(S->theme, tmpl, stack, 3, &S->html)) < 0)
+	if ((error = ctx_check()) < 0 ||
+	    (error = mustache_render_stack(S->theme, tmpl, stack, 3, &S->html)) < 0)
 		goto done;
 	if ((error = output_write(&S->out, path, buf_cstr(&S->html), S->html.len)) < 0)
 		goto done;
@@ -756,21 +793,61 @@ done:
 /* The public JSON of a record beside its page, printed into one buffer
  * kept across pages (cJSON_Print would allocate and grow one each
  * time); the same text, since both print with the same code. */
-static int emit_json(struct site *S, const char *dir, const cJSON *doc)
+static int write_json(struct site *S, const char *path, const cJSON *doc)
 {
-	char path[MAX_URL + 16];
 	int error;
 
+	if ((error = ctx_check()) < 0)
+		return error;
 	if (S->json.cap < 4096 && (error = buf_grow(&S->json, 4096)) < 0)
 		return error;
 	while (!cJSON_PrintPreallocated((cJSON *)doc, S->json.ptr, (int)S->json.cap, 1)) {
 		if (S->json.cap > (size_t)1 << 30)
-			return error_set(ERR_LIMIT, "%s/index.json: larger than 1 GiB", dir);
+			return error_set(ERR_LIMIT, "%s: larger than 1 GiB", path);
 		if ((error = buf_grow(&S->json, S->json.cap * 2)) < 0)
 			return error;
 	}
-	snprintf(path, sizeof(path), "%s/index.json", dir);
 	return output_write(&S->out, path, S->json.ptr, strlen(S->json.ptr));
+}
+
+static int emit_json(struct site *S, const char *dir, const cJSON *doc)
+{
+	char path[MAX_URL + 16];
+
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	return write_json(S, path, doc);
+}
+
+/*
+ * A page that shows data other than one record's (a list, the change
+ * log, a notice's version, a tombstone, statistics), with that data
+ * beside it: "x.html" has "x.json", linked from the page as "json".
+ * The JSON is ctx as the page's builder made it, before emit() adds
+ * the page's place in the site: the data the template shows, which
+ * holds nothing private since the page shows all of it.  ctx is consumed.
+ */
+static int emit_data(struct site *S, const char *path, const char *tmpl, const char *title,
+		     const char *nav, cJSON *ctx)
+{
+	char json[MAX_URL + 16];
+	const char *slash;
+	size_t len = strlen(path);
+	int error;
+
+	if (!ctx)
+		return fail_nomem();
+	if (len < 5 || strcmp(path + len - 5, ".html") || len >= sizeof(json)) {
+		cJSON_Delete(ctx);
+		return error_set(ERR_INVALID, "%s: a data page is named .html", path);
+	}
+	snprintf(json, sizeof(json), "%.*s.json", (int)(len - 5), path);
+	if ((error = write_json(S, json, ctx)) < 0) {
+		cJSON_Delete(ctx);
+		return error;
+	}
+	slash = strrchr(json, '/');
+	put_str(ctx, "json", slash ? slash + 1 : json);
+	return emit(S, path, tmpl, title, nav, ctx);
 }
 
 /* ---- the audit trail on each page ---- */
@@ -855,13 +932,13 @@ static void put_fields(struct site *S, cJSON *o, const struct jd_changes *f, enu
 		put_str(x, "path", f->v[i].path);
 		put_bool(x, "private", priv);
 		if (!priv && f->v[i].old)
-			cJSON_AddItemToObject(x, "old", words_value(S->r, p, f->v[i].path, f->v[i].old));
+			put_item(x, "old", words_value(S->r, p, f->v[i].path, f->v[i].old), false);
 		else
-			cJSON_AddFalseToObject(x, "old");
+			put_bool(x, "old", false);
 		if (!priv && f->v[i].new)
-			cJSON_AddItemToObject(x, "new", words_value(S->r, p, f->v[i].path, f->v[i].new));
+			put_item(x, "new", words_value(S->r, p, f->v[i].path, f->v[i].new), false);
 		else
-			cJSON_AddFalseToObject(x, "new");
+			put_bool(x, "new", false);
 		put_bool(x, "arrow", f->v[i].old && f->v[i].new);
 	}
 	buf_release(&label);
@@ -1002,6 +1079,7 @@ static int emit_record(struct site *S, const char *section, const char *id, cons
 		cJSON_Delete(ctx);
 		return error;
 	}
+	put_str(ctx, "json", "index.json");
 	return emit(S, href(path, section, id), tmpl, title, nav, ctx);
 }
 
@@ -1924,7 +2002,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 	}
 	put_bool(o, "has_entries", i > 0);
 	snprintf(path, sizeof(path), "notices/%s/v/%s/index.html", n->id.v, c->id);
-	error = emit(S, path, "notice-version", json_get_string(doc.root, "title"), NULL, ctx);
+	error = emit_data(S, path, "notice-version", json_get_string(doc.root, "title"), NULL, ctx);
 out:
 	json_doc_release(&doc);
 	return error;
@@ -2415,7 +2493,7 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 		if ((error = words_label(S->r, p, f.v[i].path, &label)) < 0)
 			goto done;
 		put_str(x, "label", buf_cstr(&label));
-		cJSON_AddItemToObject(x, "value", words_value(S->r, p, f.v[i].path, f.v[i].new));
+		put_item(x, "value", words_value(S->r, p, f.v[i].path, f.v[i].new), false);
 	}
 	if (e->kind != KIND_APPLICATION)
 		put_history(S, o, e->kind, e->id);
@@ -2423,7 +2501,7 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 		goto done;
 	snprintf(path, sizeof(path), "%s/%s/index.html", section, slug);
 	snprintf(title, sizeof(title), "已撤回的%s %s", kind_zh[e->kind], e->id);
-	error = emit(S, path, "withdrawn", title, NULL, ctx);
+	error = emit_data(S, path, "withdrawn", title, NULL, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -2547,7 +2625,7 @@ static int page_commit(struct site *S, const struct history_commit *c)
 		commit_fill(S, add_obj(ctx, "commit"), c, true);
 	snprintf(path, sizeof(path), "changes/%s/index.html", c->id);
 	snprintf(title, sizeof(title), "提交 %.7s", c->id);
-	return emit(S, path, "commit", title, "changes/index.html", ctx);
+	return emit_data(S, path, "commit", title, "changes/index.html", ctx);
 }
 
 /* The change log's pages and feed; page_commit() the page of each. */
@@ -2578,7 +2656,7 @@ static int pages_changes(struct site *S)
 			put_str(ctx, "next_href", next);
 		}
 		if (p == 0) {
-			cJSON_AddItemToObject(ctx, "publications", publications_view(S));
+			put_item(ctx, "publications", publications_view(S), false);
 			put_bool(ctx, "first_page", true);
 		}
 		if (h->boundary[0]) {
@@ -2592,7 +2670,7 @@ static int pages_changes(struct site *S)
 		else
 			snprintf(path, sizeof(path), "changes/page/%zu/index.html", p + 1);
 		snprintf(title, sizeof(title), p ? "变更记录（第%zu页）" : "变更记录", p + 1);
-		error = emit(S, path, "changes", title, "changes/index.html", ctx);
+		error = emit_data(S, path, "changes", title, "changes/index.html", ctx);
 	}
 	if (error >= 0) { /* the change log's own feed: its newest commits */
 		cJSON *ctx = cJSON_CreateObject(), *entries = add_arr(ctx, "entries");
@@ -2849,9 +2927,9 @@ static int emit_list(struct site *S, const char *path, const char *tmpl, const c
 	cJSON *ctx = cJSON_CreateObject();
 
 	/* the list outlives the page: no copy */
-	cJSON_AddItemReferenceToObject(ctx, key, list);
+	put_item(ctx, key, list, true);
 	put_bool(ctx, "empty", cJSON_GetArraySize(list) == 0);
-	return emit(S, path, tmpl, title, path, ctx);
+	return emit_data(S, path, tmpl, title, path, ctx);
 }
 
 /*
@@ -2984,7 +3062,7 @@ static int list_emit(struct site *S, const struct list_spec *sp, const char *pat
 		cJSON_Delete(ctx);
 		return error;
 	}
-	return emit(S, path, sp->tmpl, buf_cstr(title), index, ctx);
+	return emit_data(S, path, sp->tmpl, buf_cstr(title), index, ctx);
 }
 
 /* The end of the run of rows from i on with the same first key (and the
@@ -3067,7 +3145,7 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 			ctx = cJSON_CreateObject();
 			rows = add_arr(ctx, sp->rows);
 			for (size_t x = k; x < m; x++)
-				cJSON_AddItemReferenceToArray(rows, v[x].o);
+				put_item(rows, NULL, v[x].o, true);
 			put_bool(ctx, "leaf", true);
 			put_part(ctx, "part1", sp->key1, v[k].k1, v[k].n1);
 			if (sp->two) {
@@ -3535,7 +3613,7 @@ static int stats_year(struct site *S, const struct stat_award *v, size_t n, int 
 	put_part(ctx, "part1", LK_YEAR, key, NULL);
 	put_bool(ctx, "part2", false);
 	if ((error = mustache_render(S->theme, "list-title", ctx, &title)) >= 0)
-		error = emit(S, path, "stats-year", buf_cstr(&title), "stats/index.html", ctx);
+		error = emit_data(S, path, "stats-year", buf_cstr(&title), "stats/index.html", ctx);
 	else
 		cJSON_Delete(ctx);
 	buf_release(&title);
@@ -3617,7 +3695,7 @@ static int page_stats(struct site *S)
 	}
 	if (error < 0)
 		goto done;
-	error = emit(S, "stats/index.html", "stats", "统计", "stats/index.html", ctx);
+	error = emit_data(S, "stats/index.html", "stats", "统计", "stats/index.html", ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -3789,8 +3867,8 @@ static int downloads(struct site *S)
 		unstated.ptr[--unstated.len] = '\0';
 
 	/* UTF-8 with a byte-order mark: spreadsheet software then reads Chinese right */
-	buf_puts(&csv, "\xEF\xBB\xBF");
-	buf_puts(&csv, "证书编号,组织名称,统一社会信用代码,奖项,评选项目,届次,授奖日期,奖励金额（元）,状态,获奖者类别\r\n");
+	if ((error = buf_puts(&csv, "\xEF\xBB\xBF")) >= 0)
+		error = buf_puts(&csv, "证书编号,组织名称,统一社会信用代码,奖项,评选项目,届次,授奖日期,奖励金额（元）,状态,获奖者类别\r\n");
 	for (i = 0; i < r->napplications && error >= 0; i++) {
 		const struct application *a = &r->applications[i];
 		cJSON *tmp, *o;
@@ -3801,6 +3879,10 @@ static int downloads(struct site *S)
 			break;
 		}
 		o = award_summary(S, tmp, a);
+		if ((error = ctx_check()) < 0) {
+			cJSON_Delete(tmp);
+			break;
+		}
 		snprintf(money, sizeof(money), "%ld", a->prize.set ? a->prize.v : 0);
 		if ((error = csv_field(&csv, a->certificate.v, false)) < 0 ||
 		    (error = csv_field(&csv, applicant_name(a), false)) < 0 ||
@@ -3819,8 +3901,8 @@ static int downloads(struct site *S)
 	if (error >= 0)
 		error = output_write(&S->out, "downloads/awards.csv", csv.ptr, csv.len);
 	buf_clear(&csv);
-	buf_puts(&csv, "\xEF\xBB\xBF");
-	buf_puts(&csv, "申报编号,组织名称,统一社会信用代码,评选项目,届次,申报奖项,申报日期,结果,申报者类别\r\n");
+	if (error >= 0 && (error = buf_puts(&csv, "\xEF\xBB\xBF")) >= 0)
+		error = buf_puts(&csv, "申报编号,组织名称,统一社会信用代码,评选项目,届次,申报奖项,申报日期,结果,申报者类别\r\n");
 	for (i = 0; i < r->napplications && error >= 0; i++) {
 		const struct application *a = &r->applications[i];
 		const char *res = a->withdrawn.v != DATE_NONE ? "已撤回" : !a->has_result ? "评审中"
@@ -3840,10 +3922,12 @@ static int downloads(struct site *S)
 		error = output_write(&S->out, "downloads/applications.csv", csv.ptr, csv.len);
 
 	/* the whole public record, one array per kind, streamed file by file */
-	buf_puts(&all, "{");
+	if (error >= 0)
+		error = buf_puts(&all, "{");
 	for (k = 0; k < KIND_CALENDAR && error >= 0; k++) {
 		bool first = true;
-		buf_printf(&all, "%s\n\"%s\": [", k ? "," : "", record_kind_dir((enum record_kind)k));
+		if ((error = buf_printf(&all, "%s\n\"%s\": [", k ? "," : "", record_kind_dir((enum record_kind)k))) < 0)
+			break;
 		for (i = 0; i < S->src->n && error >= 0; i++) {
 			struct json_doc doc = JSON_DOC_INIT;
 			char *text;
@@ -3859,12 +3943,13 @@ static int downloads(struct site *S)
 				error = fail_nomem();
 				break;
 			}
-			buf_printf(&all, "%s\n%s", first ? "" : ",", text);
+			error = buf_printf(&all, "%s\n%s", first ? "" : ",", text);
 			first = false;
 			free(text);
 			json_doc_release(&doc);
 		}
-		buf_puts(&all, "\n]");
+		if (error >= 0)
+			error = buf_puts(&all, "\n]");
 	}
 	if (error >= 0 && (error = buf_puts(&all, "\n}\n")) >= 0)
 		error = output_write(&S->out, "downloads/record.json", all.ptr, all.len);
@@ -4860,6 +4945,7 @@ int site_build(const struct record *r, const struct source *src,
 	int error;
 
 	memset(stats, 0, sizeof(*stats));
+	ctx_nomem = false; /* a failed build may have left it set */
 	if ((S.work = mmap(NULL, sizeof(*S.work), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 			   0)) == MAP_FAILED) {
 		S.work = NULL;

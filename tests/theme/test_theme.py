@@ -28,7 +28,7 @@ GONGSHI = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(RO
 WRAP = os.environ.get("GONGSHI_WRAPPER", "").split()
 SDE = "1735603200"
 # Not a file of the site: the web server's configuration, for the
-# office to copy (gongshi(1)).
+# office to copy (README, make test-nginx).
 NOT_SITE = {"nginx.conf"}
 
 passed = failed = 0
