@@ -696,7 +696,7 @@ static int make_base(struct site *S)
 	if (!(S->base = cJSON_CreateObject()))
 		return fail_nomem();
 	put_str(S->base, "css", S->css);
-	cJSON_AddItemReferenceToObject(S->base, "site", S->settings);
+	put_item(S->base, "site", S->settings, true);
 	build = add_obj(S->base, "build");
 	put_str(build, "commit", S->src->worktree ? "" : S->src->commit);
 	put_str(build, "commit_short", source_label(S->src));
@@ -1332,7 +1332,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	if ((error = load_public(S, p->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "program");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_str(o, "status_zh", status_zh(p->measures.status));
 	put_str(o, "status", p->measures.status);
 	put_date(o, "issued", p->measures.issued);
@@ -1628,7 +1628,7 @@ static int page_round(struct site *S, const struct round *x)
 	if ((error = load_public(S, x->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "round");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_lapses(S, o, x, lapse_round, x->path);
 	put_str(o, "program_name", p->name);
 	put_href(o, "program_href", "programs", p->id.v);
@@ -1857,7 +1857,7 @@ static int notice_document(cJSON *o, const struct notice *n, const cJSON *doc)
 		put_href(o, "round_href", "rounds", n->res_round->id.v);
 	}
 	if ((ch = json_get(doc, "objection_channel")))
-		cJSON_AddItemReferenceToObject(o, "channel", (cJSON *)ch);
+		put_item(o, "channel", (cJSON *)ch, true);
 	return put_markdown(o, "body_html", json_get_string(doc, "body"), 2);
 }
 
@@ -1873,7 +1873,7 @@ static int page_notice(struct site *S, const struct notice *n)
 	if ((error = load_public(S, n->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "notice");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	notice_summary(S, add_arr(o, "summary"), n);
 	put_date(o, "issued", n->issued.v);
 	put_date(o, "start", n->start.v);
@@ -1969,7 +1969,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 		goto out;
 	ctx = cJSON_CreateObject();
 	o = add_obj(ctx, "version");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_commit(o, c);
 	put_bool(o, "current", current);
 	put_href(o, "notice_href", "notices", n->id.v);
@@ -2101,7 +2101,7 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	if ((error = load_public(S, g->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "organization");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_str(o, "kind_zh", org_kind_zh(json_get_string(doc.root, "kind")));
 	put_date(o, "established", g->established.v);
 	put_history(S, o, KIND_ORGANIZATION, g->id.v);
@@ -2137,7 +2137,7 @@ static int page_individual(struct site *S, const struct individual *p, cJSON *li
 	if ((error = load_public(S, p->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "individual");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_history(S, o, KIND_INDIVIDUAL, p->id.v);
 	if (p->res_employer)
 		put_href(o, "employer_href", "organizations", p->res_employer->id.v);
@@ -2170,8 +2170,8 @@ static int page_award(struct site *S, const struct application *a)
 	if ((error = load_public(S, a->path, &doc)) < 0)
 		goto done;
 	o = award_summary(S, add_arr(ctx, "awards"), a);
-	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
-	cJSON_AddItemReferenceToObject(cJSON_GetObjectItem(ctx, "award"), "record", doc.root);
+	put_item(ctx, "award", cJSON_Duplicate(o, 1), false);
+	put_item(cJSON_GetObjectItem(ctx, "award"), "record", doc.root, true);
 	if (a->res_result_tier && a->res_result_tier->nprize_items) {
 		const struct tier *t = a->res_result_tier;
 		cJSON *aw = cJSON_GetObjectItem(ctx, "award"), *items = add_arr(aw, "prize_items");
@@ -2244,9 +2244,9 @@ static int page_revocation(struct site *S, const struct revocation *v, cJSON *li
 		goto done;
 	revocation_summary(S, list, v);
 	o = revocation_summary(S, add_arr(ctx, "list"), v);
-	cJSON_AddItemToObject(ctx, "revocation", cJSON_Duplicate(o, 1));
+	put_item(ctx, "revocation", cJSON_Duplicate(o, 1), false);
 	o = cJSON_GetObjectItem(ctx, "revocation");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_history(S, o, KIND_REVOCATION, v->id.v);
 	for (i = 0; i < S->r->nnotices; i++)
 		if (S->r->notices[i].revocation.v && !strcmp(S->r->notices[i].revocation.v, v->id.v))
@@ -2271,7 +2271,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	if ((error = load_public(S, b->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "objection");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_history(S, o, KIND_OBJECTION, b->id.v);
 	put_lapses(S, o, b, lapse_objection, b->path);
 	put_date(o, "received", b->received.v);
@@ -2299,14 +2299,14 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 			eff = json_get(json_get(pd.root, "objections"),
 				       b->outcome == OUT_UPHELD ? "upheld_effect" : "rejected_effect");
 			if (eff)
-				cJSON_AddItemToObject(o, "effect", cJSON_Duplicate(eff, 1));
+				put_item(o, "effect", cJSON_Duplicate(eff, 1), false);
 			json_doc_release(&pd);
 		}
 	}
 	sum = push_obj(list);
 	put_href(sum, "href", "objections", b->id.v);
 	put_date(sum, "received", b->received.v);
-	put_str(sum, "status_zh", cJSON_GetObjectItem(o, "status_zh")->valuestring);
+	put_str(sum, "status_zh", json_get_string(o, "status_zh"));
 	put_str(sum, "outcome_zh", json_get_string(o, "outcome_zh"));
 	put_str(sum, "summary", json_get_string(doc.root, "summary"));
 	if (b->res_app)
@@ -3414,7 +3414,7 @@ static int announcements(struct site *S, cJSON *out, size_t max)
 	qsort(v, n, sizeof(*v), date_desc);
 	for (i = 0; i < n; i++) {
 		if (i < max) {
-			cJSON_AddItemToArray(out, v[i]);
+			put_item(out, NULL, v[i], false);
 			v[i] = NULL;
 		}
 	}
@@ -3446,11 +3446,11 @@ static int page_home(struct site *S, const cJSON *programs, const cJSON *revocat
 		cJSON_Delete(ctx);
 		return error;
 	}
-	cJSON_AddItemToObject(ctx, "programs", cJSON_Duplicate(programs, 1));
+	put_item(ctx, "programs", cJSON_Duplicate(programs, 1), false);
 	revs = add_arr(ctx, "revocations");
 	cJSON_ArrayForEach(r, revocations)
 		if (cJSON_GetArraySize(revs) < 5)
-			cJSON_AddItemToArray(revs, cJSON_Duplicate(r, 1));
+			put_item(revs, NULL, cJSON_Duplicate(r, 1), false);
 	put_lapses(S, ctx, NULL, NULL, NULL);
 	put_bool(ctx, "has_open", cJSON_GetArraySize(open) > 0);
 	put_bool(ctx, "has_upcoming", cJSON_GetArraySize(soon) > 0);
@@ -3811,7 +3811,7 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		put_str(v[i], "id", id);
 		if (!*newest)
 			snprintf(newest, sizeof(newest), "%s", json_get_string(v[i], "date"));
-		cJSON_AddItemToArray(entries, v[i]);
+		put_item(entries, NULL, v[i], false);
 		v[i] = NULL;
 	}
 	if (!*newest)
@@ -4823,11 +4823,11 @@ static int pages_all(struct site *S)
 	for (i = 0; i < S->nawards; i++)
 		award_summary(S, awards, S->awards[i]);
 	for (i = 0; i < r->norganizations; i++)
-		cJSON_AddItemToArray(orgs, S->sums[SUM_ORG][i]);
+		put_item(orgs, NULL, S->sums[SUM_ORG][i], false);
 	for (i = r->nrevocations; i-- > 0;) /* newest decisions first */
-		cJSON_AddItemToArray(revs, S->sums[SUM_REVOCATION][i]);
+		put_item(revs, NULL, S->sums[SUM_REVOCATION][i], false);
 	for (i = 0; i < r->nobjections; i++)
-		cJSON_AddItemToArray(objs, S->sums[SUM_OBJECTION][i]);
+		put_item(objs, NULL, S->sums[SUM_OBJECTION][i], false);
 	/* the lists own them now */
 	memset(S->sums[SUM_ORG], 0, r->norganizations * sizeof(cJSON *));
 	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
