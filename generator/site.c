@@ -142,20 +142,42 @@ static int fail_nomem(void)
 	return error_nomem();
 }
 
+/*
+ * Whether a put_* or add_* helper below lost a member to a failed
+ * allocation since the last ctx_check(): cJSON's Add functions tell it
+ * only by their result, and a check after each of the hundreds of calls
+ * that build the pages would be most of their code.  Every page and
+ * JSON file is written after a ctx_check(), so such a failure fails the
+ * build instead of writing a page with fields missing.  One per
+ * process: the workers are processes, each building its pages in one
+ * thread.
+ */
+static bool ctx_nomem;
+
+static int ctx_check(void)
+{
+	if (!ctx_nomem)
+		return 0;
+	ctx_nomem = false;
+	return fail_nomem();
+}
+
 static void put_str(cJSON *o, const char *k, const char *v)
 {
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
+	if (v && !cJSON_AddStringToObject(o, k, v))
+		ctx_nomem = true;
 }
 
 static void put_num(cJSON *o, const char *k, double v)
 {
-	cJSON_AddNumberToObject(o, k, v);
+	if (!cJSON_AddNumberToObject(o, k, v))
+		ctx_nomem = true;
 }
 
 static void put_bool(cJSON *o, const char *k, bool v)
 {
-	cJSON_AddBoolToObject(o, k, v);
+	if (!cJSON_AddBoolToObject(o, k, v))
+		ctx_nomem = true;
 }
 
 /* Adds k ("2024-03-05") and k_zh ("2024年3月5日") for a date that is set. */
@@ -167,33 +189,47 @@ static void put_date(cJSON *o, const char *k, date_t t)
 		return;
 	date_format(t, iso);
 	date_format_zh(t, zh);
-	cJSON_AddStringToObject(o, k, iso);
+	put_str(o, k, iso);
 	snprintf(key, sizeof(key), "%s_zh", k);
-	cJSON_AddStringToObject(o, key, zh);
+	put_str(o, key, zh);
+}
+
+/* Adds item (owned; NULL after a failed allocation) as o's k, or to the
+ * array o if k is NULL; a reference to it, not owned, if ref. */
+static cJSON *put_item(cJSON *o, const char *k, cJSON *item, bool ref)
+{
+	bool ok;
+
+	if (!item) {
+		ctx_nomem = true;
+		return NULL;
+	}
+	if (ref)
+		ok = k ? cJSON_AddItemReferenceToObject(o, k, item) : cJSON_AddItemReferenceToArray(o, item);
+	else
+		ok = k ? cJSON_AddItemToObject(o, k, item) : cJSON_AddItemToArray(o, item);
+	if (!ok) {
+		if (!ref)
+			cJSON_Delete(item);
+		ctx_nomem = true;
+		return NULL;
+	}
+	return item;
 }
 
 static cJSON *add_obj(cJSON *o, const char *k)
 {
-	cJSON *x = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(o, k, x);
-	return x;
+	return put_item(o, k, cJSON_CreateObject(), false);
 }
 
 static cJSON *add_arr(cJSON *o, const char *k)
 {
-	cJSON *x = cJSON_CreateArray();
-
-	cJSON_AddItemToObject(o, k, x);
-	return x;
+	return put_item(o, k, cJSON_CreateArray(), false);
 }
 
 static cJSON *push_obj(cJSON *arr)
 {
-	cJSON *x = cJSON_CreateObject();
-
-	cJSON_AddItemToArray(arr, x);
-	return x;
+	return put_item(arr, NULL, cJSON_CreateObject(), false);
 }
 
 /* Site-relative page paths ("notices/x/index.html"), derived from ids only. */
@@ -660,7 +696,7 @@ static int make_base(struct site *S)
 	if (!(S->base = cJSON_CreateObject()))
 		return fail_nomem();
 	put_str(S->base, "css", S->css);
-	cJSON_AddItemReferenceToObject(S->base, "site", S->settings);
+	put_item(S->base, "site", S->settings, true);
 	build = add_obj(S->base, "build");
 	put_str(build, "commit", S->src->worktree ? "" : S->src->commit);
 	put_str(build, "commit_short", source_label(S->src));
@@ -724,7 +760,8 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 		goto done;
 	}
 	buf_clear(&S->html);
-	if ((error = mustache_render_stack(S->theme, tmpl, stack, 3, &S->html)) < 0)
+	if ((error = ctx_check()) < 0 ||
+	    (error = mustache_render_stack(S->theme, tmpl, stack, 3, &S->html)) < 0)
 		goto done;
 	if ((error = output_write(&S->out, path, buf_cstr(&S->html), S->html.len)) < 0)
 		goto done;
@@ -756,21 +793,61 @@ done:
 /* The public JSON of a record beside its page, printed into one buffer
  * kept across pages (cJSON_Print would allocate and grow one each
  * time); the same text, since both print with the same code. */
-static int emit_json(struct site *S, const char *dir, const cJSON *doc)
+static int write_json(struct site *S, const char *path, const cJSON *doc)
 {
-	char path[MAX_URL + 16];
 	int error;
 
+	if ((error = ctx_check()) < 0)
+		return error;
 	if (S->json.cap < 4096 && (error = buf_grow(&S->json, 4096)) < 0)
 		return error;
 	while (!cJSON_PrintPreallocated((cJSON *)doc, S->json.ptr, (int)S->json.cap, 1)) {
 		if (S->json.cap > (size_t)1 << 30)
-			return error_set(ERR_LIMIT, "%s/index.json: larger than 1 GiB", dir);
+			return error_set(ERR_LIMIT, "%s: larger than 1 GiB", path);
 		if ((error = buf_grow(&S->json, S->json.cap * 2)) < 0)
 			return error;
 	}
-	snprintf(path, sizeof(path), "%s/index.json", dir);
 	return output_write(&S->out, path, S->json.ptr, strlen(S->json.ptr));
+}
+
+static int emit_json(struct site *S, const char *dir, const cJSON *doc)
+{
+	char path[MAX_URL + 16];
+
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	return write_json(S, path, doc);
+}
+
+/*
+ * A page that shows data other than one record's (a list, the change
+ * log, a notice's version, a tombstone, statistics), with that data
+ * beside it: "x.html" has "x.json", linked from the page as "json".
+ * The JSON is ctx as the page's builder made it, before emit() adds
+ * the page's place in the site: the data the template shows, which
+ * holds nothing private since the page shows all of it.  ctx is consumed.
+ */
+static int emit_data(struct site *S, const char *path, const char *tmpl, const char *title,
+		     const char *nav, cJSON *ctx)
+{
+	char json[MAX_URL + 16];
+	const char *slash;
+	size_t len = strlen(path);
+	int error;
+
+	if (!ctx)
+		return fail_nomem();
+	if (len < 5 || strcmp(path + len - 5, ".html") || len >= sizeof(json)) {
+		cJSON_Delete(ctx);
+		return error_set(ERR_INVALID, "%s: a data page is named .html", path);
+	}
+	snprintf(json, sizeof(json), "%.*s.json", (int)(len - 5), path);
+	if ((error = write_json(S, json, ctx)) < 0) {
+		cJSON_Delete(ctx);
+		return error;
+	}
+	slash = strrchr(json, '/');
+	put_str(ctx, "json", slash ? slash + 1 : json);
+	return emit(S, path, tmpl, title, nav, ctx);
 }
 
 /* ---- the audit trail on each page ---- */
@@ -855,13 +932,13 @@ static void put_fields(struct site *S, cJSON *o, const struct jd_changes *f, enu
 		put_str(x, "path", f->v[i].path);
 		put_bool(x, "private", priv);
 		if (!priv && f->v[i].old)
-			cJSON_AddItemToObject(x, "old", words_value(S->r, p, f->v[i].path, f->v[i].old));
+			put_item(x, "old", words_value(S->r, p, f->v[i].path, f->v[i].old), false);
 		else
-			cJSON_AddFalseToObject(x, "old");
+			put_bool(x, "old", false);
 		if (!priv && f->v[i].new)
-			cJSON_AddItemToObject(x, "new", words_value(S->r, p, f->v[i].path, f->v[i].new));
+			put_item(x, "new", words_value(S->r, p, f->v[i].path, f->v[i].new), false);
 		else
-			cJSON_AddFalseToObject(x, "new");
+			put_bool(x, "new", false);
 		put_bool(x, "arrow", f->v[i].old && f->v[i].new);
 	}
 	buf_release(&label);
@@ -1002,6 +1079,7 @@ static int emit_record(struct site *S, const char *section, const char *id, cons
 		cJSON_Delete(ctx);
 		return error;
 	}
+	put_str(ctx, "json", "index.json");
 	return emit(S, href(path, section, id), tmpl, title, nav, ctx);
 }
 
@@ -1254,7 +1332,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	if ((error = load_public(S, p->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "program");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_str(o, "status_zh", status_zh(p->measures.status));
 	put_str(o, "status", p->measures.status);
 	put_date(o, "issued", p->measures.issued);
@@ -1550,7 +1628,7 @@ static int page_round(struct site *S, const struct round *x)
 	if ((error = load_public(S, x->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "round");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_lapses(S, o, x, lapse_round, x->path);
 	put_str(o, "program_name", p->name);
 	put_href(o, "program_href", "programs", p->id.v);
@@ -1779,7 +1857,7 @@ static int notice_document(cJSON *o, const struct notice *n, const cJSON *doc)
 		put_href(o, "round_href", "rounds", n->res_round->id.v);
 	}
 	if ((ch = json_get(doc, "objection_channel")))
-		cJSON_AddItemReferenceToObject(o, "channel", (cJSON *)ch);
+		put_item(o, "channel", (cJSON *)ch, true);
 	return put_markdown(o, "body_html", json_get_string(doc, "body"), 2);
 }
 
@@ -1795,7 +1873,7 @@ static int page_notice(struct site *S, const struct notice *n)
 	if ((error = load_public(S, n->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "notice");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	notice_summary(S, add_arr(o, "summary"), n);
 	put_date(o, "issued", n->issued.v);
 	put_date(o, "start", n->start.v);
@@ -1891,7 +1969,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 		goto out;
 	ctx = cJSON_CreateObject();
 	o = add_obj(ctx, "version");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_commit(o, c);
 	put_bool(o, "current", current);
 	put_href(o, "notice_href", "notices", n->id.v);
@@ -1924,7 +2002,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 	}
 	put_bool(o, "has_entries", i > 0);
 	snprintf(path, sizeof(path), "notices/%s/v/%s/index.html", n->id.v, c->id);
-	error = emit(S, path, "notice-version", json_get_string(doc.root, "title"), NULL, ctx);
+	error = emit_data(S, path, "notice-version", json_get_string(doc.root, "title"), NULL, ctx);
 out:
 	json_doc_release(&doc);
 	return error;
@@ -2023,7 +2101,7 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	if ((error = load_public(S, g->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "organization");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_str(o, "kind_zh", org_kind_zh(json_get_string(doc.root, "kind")));
 	put_date(o, "established", g->established.v);
 	put_history(S, o, KIND_ORGANIZATION, g->id.v);
@@ -2059,7 +2137,7 @@ static int page_individual(struct site *S, const struct individual *p, cJSON *li
 	if ((error = load_public(S, p->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "individual");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_history(S, o, KIND_INDIVIDUAL, p->id.v);
 	if (p->res_employer)
 		put_href(o, "employer_href", "organizations", p->res_employer->id.v);
@@ -2092,8 +2170,8 @@ static int page_award(struct site *S, const struct application *a)
 	if ((error = load_public(S, a->path, &doc)) < 0)
 		goto done;
 	o = award_summary(S, add_arr(ctx, "awards"), a);
-	cJSON_AddItemToObject(ctx, "award", cJSON_Duplicate(o, 1));
-	cJSON_AddItemReferenceToObject(cJSON_GetObjectItem(ctx, "award"), "record", doc.root);
+	put_item(ctx, "award", cJSON_Duplicate(o, 1), false);
+	put_item(cJSON_GetObjectItem(ctx, "award"), "record", doc.root, true);
 	if (a->res_result_tier && a->res_result_tier->nprize_items) {
 		const struct tier *t = a->res_result_tier;
 		cJSON *aw = cJSON_GetObjectItem(ctx, "award"), *items = add_arr(aw, "prize_items");
@@ -2166,9 +2244,9 @@ static int page_revocation(struct site *S, const struct revocation *v, cJSON *li
 		goto done;
 	revocation_summary(S, list, v);
 	o = revocation_summary(S, add_arr(ctx, "list"), v);
-	cJSON_AddItemToObject(ctx, "revocation", cJSON_Duplicate(o, 1));
+	put_item(ctx, "revocation", cJSON_Duplicate(o, 1), false);
 	o = cJSON_GetObjectItem(ctx, "revocation");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_history(S, o, KIND_REVOCATION, v->id.v);
 	for (i = 0; i < S->r->nnotices; i++)
 		if (S->r->notices[i].revocation.v && !strcmp(S->r->notices[i].revocation.v, v->id.v))
@@ -2193,7 +2271,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	if ((error = load_public(S, b->path, &doc)) < 0)
 		goto done;
 	o = add_obj(ctx, "objection");
-	cJSON_AddItemReferenceToObject(o, "record", doc.root);
+	put_item(o, "record", doc.root, true);
 	put_history(S, o, KIND_OBJECTION, b->id.v);
 	put_lapses(S, o, b, lapse_objection, b->path);
 	put_date(o, "received", b->received.v);
@@ -2221,14 +2299,14 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 			eff = json_get(json_get(pd.root, "objections"),
 				       b->outcome == OUT_UPHELD ? "upheld_effect" : "rejected_effect");
 			if (eff)
-				cJSON_AddItemToObject(o, "effect", cJSON_Duplicate(eff, 1));
+				put_item(o, "effect", cJSON_Duplicate(eff, 1), false);
 			json_doc_release(&pd);
 		}
 	}
 	sum = push_obj(list);
 	put_href(sum, "href", "objections", b->id.v);
 	put_date(sum, "received", b->received.v);
-	put_str(sum, "status_zh", cJSON_GetObjectItem(o, "status_zh")->valuestring);
+	put_str(sum, "status_zh", json_get_string(o, "status_zh"));
 	put_str(sum, "outcome_zh", json_get_string(o, "outcome_zh"));
 	put_str(sum, "summary", json_get_string(doc.root, "summary"));
 	if (b->res_app)
@@ -2415,7 +2493,7 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 		if ((error = words_label(S->r, p, f.v[i].path, &label)) < 0)
 			goto done;
 		put_str(x, "label", buf_cstr(&label));
-		cJSON_AddItemToObject(x, "value", words_value(S->r, p, f.v[i].path, f.v[i].new));
+		put_item(x, "value", words_value(S->r, p, f.v[i].path, f.v[i].new), false);
 	}
 	if (e->kind != KIND_APPLICATION)
 		put_history(S, o, e->kind, e->id);
@@ -2423,7 +2501,7 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 		goto done;
 	snprintf(path, sizeof(path), "%s/%s/index.html", section, slug);
 	snprintf(title, sizeof(title), "已撤回的%s %s", kind_zh[e->kind], e->id);
-	error = emit(S, path, "withdrawn", title, NULL, ctx);
+	error = emit_data(S, path, "withdrawn", title, NULL, ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -2547,7 +2625,7 @@ static int page_commit(struct site *S, const struct history_commit *c)
 		commit_fill(S, add_obj(ctx, "commit"), c, true);
 	snprintf(path, sizeof(path), "changes/%s/index.html", c->id);
 	snprintf(title, sizeof(title), "提交 %.7s", c->id);
-	return emit(S, path, "commit", title, "changes/index.html", ctx);
+	return emit_data(S, path, "commit", title, "changes/index.html", ctx);
 }
 
 /* The change log's pages and feed; page_commit() the page of each. */
@@ -2578,7 +2656,7 @@ static int pages_changes(struct site *S)
 			put_str(ctx, "next_href", next);
 		}
 		if (p == 0) {
-			cJSON_AddItemToObject(ctx, "publications", publications_view(S));
+			put_item(ctx, "publications", publications_view(S), false);
 			put_bool(ctx, "first_page", true);
 		}
 		if (h->boundary[0]) {
@@ -2592,7 +2670,7 @@ static int pages_changes(struct site *S)
 		else
 			snprintf(path, sizeof(path), "changes/page/%zu/index.html", p + 1);
 		snprintf(title, sizeof(title), p ? "变更记录（第%zu页）" : "变更记录", p + 1);
-		error = emit(S, path, "changes", title, "changes/index.html", ctx);
+		error = emit_data(S, path, "changes", title, "changes/index.html", ctx);
 	}
 	if (error >= 0) { /* the change log's own feed: its newest commits */
 		cJSON *ctx = cJSON_CreateObject(), *entries = add_arr(ctx, "entries");
@@ -2849,9 +2927,9 @@ static int emit_list(struct site *S, const char *path, const char *tmpl, const c
 	cJSON *ctx = cJSON_CreateObject();
 
 	/* the list outlives the page: no copy */
-	cJSON_AddItemReferenceToObject(ctx, key, list);
+	put_item(ctx, key, list, true);
 	put_bool(ctx, "empty", cJSON_GetArraySize(list) == 0);
-	return emit(S, path, tmpl, title, path, ctx);
+	return emit_data(S, path, tmpl, title, path, ctx);
 }
 
 /*
@@ -2984,7 +3062,7 @@ static int list_emit(struct site *S, const struct list_spec *sp, const char *pat
 		cJSON_Delete(ctx);
 		return error;
 	}
-	return emit(S, path, sp->tmpl, buf_cstr(title), index, ctx);
+	return emit_data(S, path, sp->tmpl, buf_cstr(title), index, ctx);
 }
 
 /* The end of the run of rows from i on with the same first key (and the
@@ -3067,7 +3145,7 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 			ctx = cJSON_CreateObject();
 			rows = add_arr(ctx, sp->rows);
 			for (size_t x = k; x < m; x++)
-				cJSON_AddItemReferenceToArray(rows, v[x].o);
+				put_item(rows, NULL, v[x].o, true);
 			put_bool(ctx, "leaf", true);
 			put_part(ctx, "part1", sp->key1, v[k].k1, v[k].n1);
 			if (sp->two) {
@@ -3336,7 +3414,7 @@ static int announcements(struct site *S, cJSON *out, size_t max)
 	qsort(v, n, sizeof(*v), date_desc);
 	for (i = 0; i < n; i++) {
 		if (i < max) {
-			cJSON_AddItemToArray(out, v[i]);
+			put_item(out, NULL, v[i], false);
 			v[i] = NULL;
 		}
 	}
@@ -3368,11 +3446,11 @@ static int page_home(struct site *S, const cJSON *programs, const cJSON *revocat
 		cJSON_Delete(ctx);
 		return error;
 	}
-	cJSON_AddItemToObject(ctx, "programs", cJSON_Duplicate(programs, 1));
+	put_item(ctx, "programs", cJSON_Duplicate(programs, 1), false);
 	revs = add_arr(ctx, "revocations");
 	cJSON_ArrayForEach(r, revocations)
 		if (cJSON_GetArraySize(revs) < 5)
-			cJSON_AddItemToArray(revs, cJSON_Duplicate(r, 1));
+			put_item(revs, NULL, cJSON_Duplicate(r, 1), false);
 	put_lapses(S, ctx, NULL, NULL, NULL);
 	put_bool(ctx, "has_open", cJSON_GetArraySize(open) > 0);
 	put_bool(ctx, "has_upcoming", cJSON_GetArraySize(soon) > 0);
@@ -3535,7 +3613,7 @@ static int stats_year(struct site *S, const struct stat_award *v, size_t n, int 
 	put_part(ctx, "part1", LK_YEAR, key, NULL);
 	put_bool(ctx, "part2", false);
 	if ((error = mustache_render(S->theme, "list-title", ctx, &title)) >= 0)
-		error = emit(S, path, "stats-year", buf_cstr(&title), "stats/index.html", ctx);
+		error = emit_data(S, path, "stats-year", buf_cstr(&title), "stats/index.html", ctx);
 	else
 		cJSON_Delete(ctx);
 	buf_release(&title);
@@ -3617,7 +3695,7 @@ static int page_stats(struct site *S)
 	}
 	if (error < 0)
 		goto done;
-	error = emit(S, "stats/index.html", "stats", "统计", "stats/index.html", ctx);
+	error = emit_data(S, "stats/index.html", "stats", "统计", "stats/index.html", ctx);
 	ctx = NULL;
 done:
 	cJSON_Delete(ctx);
@@ -3733,7 +3811,7 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		put_str(v[i], "id", id);
 		if (!*newest)
 			snprintf(newest, sizeof(newest), "%s", json_get_string(v[i], "date"));
-		cJSON_AddItemToArray(entries, v[i]);
+		put_item(entries, NULL, v[i], false);
 		v[i] = NULL;
 	}
 	if (!*newest)
@@ -3789,8 +3867,8 @@ static int downloads(struct site *S)
 		unstated.ptr[--unstated.len] = '\0';
 
 	/* UTF-8 with a byte-order mark: spreadsheet software then reads Chinese right */
-	buf_puts(&csv, "\xEF\xBB\xBF");
-	buf_puts(&csv, "证书编号,组织名称,统一社会信用代码,奖项,评选项目,届次,授奖日期,奖励金额（元）,状态,获奖者类别\r\n");
+	if ((error = buf_puts(&csv, "\xEF\xBB\xBF")) >= 0)
+		error = buf_puts(&csv, "证书编号,组织名称,统一社会信用代码,奖项,评选项目,届次,授奖日期,奖励金额（元）,状态,获奖者类别\r\n");
 	for (i = 0; i < r->napplications && error >= 0; i++) {
 		const struct application *a = &r->applications[i];
 		cJSON *tmp, *o;
@@ -3801,6 +3879,10 @@ static int downloads(struct site *S)
 			break;
 		}
 		o = award_summary(S, tmp, a);
+		if ((error = ctx_check()) < 0) {
+			cJSON_Delete(tmp);
+			break;
+		}
 		snprintf(money, sizeof(money), "%ld", a->prize.set ? a->prize.v : 0);
 		if ((error = csv_field(&csv, a->certificate.v, false)) < 0 ||
 		    (error = csv_field(&csv, applicant_name(a), false)) < 0 ||
@@ -3819,8 +3901,8 @@ static int downloads(struct site *S)
 	if (error >= 0)
 		error = output_write(&S->out, "downloads/awards.csv", csv.ptr, csv.len);
 	buf_clear(&csv);
-	buf_puts(&csv, "\xEF\xBB\xBF");
-	buf_puts(&csv, "申报编号,组织名称,统一社会信用代码,评选项目,届次,申报奖项,申报日期,结果,申报者类别\r\n");
+	if (error >= 0 && (error = buf_puts(&csv, "\xEF\xBB\xBF")) >= 0)
+		error = buf_puts(&csv, "申报编号,组织名称,统一社会信用代码,评选项目,届次,申报奖项,申报日期,结果,申报者类别\r\n");
 	for (i = 0; i < r->napplications && error >= 0; i++) {
 		const struct application *a = &r->applications[i];
 		const char *res = a->withdrawn.v != DATE_NONE ? "已撤回" : !a->has_result ? "评审中"
@@ -3840,10 +3922,12 @@ static int downloads(struct site *S)
 		error = output_write(&S->out, "downloads/applications.csv", csv.ptr, csv.len);
 
 	/* the whole public record, one array per kind, streamed file by file */
-	buf_puts(&all, "{");
+	if (error >= 0)
+		error = buf_puts(&all, "{");
 	for (k = 0; k < KIND_CALENDAR && error >= 0; k++) {
 		bool first = true;
-		buf_printf(&all, "%s\n\"%s\": [", k ? "," : "", record_kind_dir((enum record_kind)k));
+		if ((error = buf_printf(&all, "%s\n\"%s\": [", k ? "," : "", record_kind_dir((enum record_kind)k))) < 0)
+			break;
 		for (i = 0; i < S->src->n && error >= 0; i++) {
 			struct json_doc doc = JSON_DOC_INIT;
 			char *text;
@@ -3859,12 +3943,13 @@ static int downloads(struct site *S)
 				error = fail_nomem();
 				break;
 			}
-			buf_printf(&all, "%s\n%s", first ? "" : ",", text);
+			error = buf_printf(&all, "%s\n%s", first ? "" : ",", text);
 			first = false;
 			free(text);
 			json_doc_release(&doc);
 		}
-		buf_puts(&all, "\n]");
+		if (error >= 0)
+			error = buf_puts(&all, "\n]");
 	}
 	if (error >= 0 && (error = buf_puts(&all, "\n}\n")) >= 0)
 		error = output_write(&S->out, "downloads/record.json", all.ptr, all.len);
@@ -4129,6 +4214,18 @@ static int theme_file(struct site *S, const char *name, struct buf *out, const c
 	return 1;
 }
 
+/* Whether the default theme has a file of this name (a template or an
+ * asset), which a site's theme then overrides rather than adds. */
+static bool is_default_asset(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < theme_nfiles; i++)
+		if (!strcmp(theme_files[i].name, name))
+			return true;
+	return false;
+}
+
 /* Every template name the theme has: the default's and the site's own. */
 static int load_theme(struct site *S)
 {
@@ -4148,11 +4245,13 @@ static int load_theme(struct site *S)
 	for (i = 0; i < theme_nfiles && error >= 0; i++)
 		if (ends_with(theme_files[i].name, ".mustache") && !strchr(theme_files[i].name, '/'))
 			error = buf_put(&names, theme_files[i].name, strlen(theme_files[i].name) + 1);
+	/* then the site's new ones: a name the default has is an override,
+	 * read from the site's theme by theme_file, and added once */
 	snprintf(prefix, sizeof(prefix), "themes/%s/", theme ? theme : "");
 	for (i = 0; theme && i < S->src->n && error >= 0; i++) {
 		p = S->src->v[i].path;
 		if (!strncmp(p, prefix, strlen(prefix)) && ends_with(p, ".mustache") &&
-		    !strchr(p + strlen(prefix), '/'))
+		    !strchr(p + strlen(prefix), '/') && !is_default_asset(p + strlen(prefix)))
 			error = buf_put(&names, p + strlen(prefix), strlen(p + strlen(prefix)) + 1);
 	}
 	for (p = buf_cstr(&names); error >= 0 && p < buf_cstr(&names) + names.len; p += strlen(p) + 1) {
@@ -4173,19 +4272,10 @@ static int load_theme(struct site *S)
 }
 
 /* The stylesheet, named by its content so servers may cache it forever. */
-static bool is_default_asset(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < theme_nfiles; i++)
-		if (!strcmp(theme_files[i].name, name))
-			return true;
-	return false;
-}
-
 static int write_assets(struct site *S)
 {
-	const char *logo;
+	const char *theme = json_get_string(S->settings, "theme"), *logo;
+	char prefix[MAX_URL];
 	struct sha256_ctx sha;
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	struct buf text = BUF_INIT;
@@ -4214,6 +4304,18 @@ static int write_assets(struct site *S)
 		if ((error = theme_file(S, n, &text, &from)) == 0)
 			error = output_write(&S->out, n, buf_cstr(&text), text.len);
 	}
+	/* and the site's theme's own, which the default lacks */
+	snprintf(prefix, sizeof(prefix), "themes/%s/assets/", theme ? theme : "");
+	for (i = 0; theme && i < S->src->n && error >= 0; i++) {
+		const char *n = S->src->v[i].path;
+		if (strncmp(n, prefix, strlen(prefix)))
+			continue;
+		n += strlen(prefix) - strlen("assets/");
+		if (is_default_asset(n))
+			continue;
+		if ((error = theme_file(S, n, &text, &from)) == 0)
+			error = output_write(&S->out, n, buf_cstr(&text), text.len);
+	}
 	/* the settings' logo is one of them, the default theme's or the site's own */
 	logo = json_get_string(json_get(S->settings, "logo"), "src");
 	if (error >= 0 && logo && (error = theme_file(S, logo, &text, &from)) != 0) {
@@ -4221,7 +4323,7 @@ static int write_assets(struct site *S)
 			error = error_set(ERR_INVALID, "content/site.json: logo %s is no file of the theme", logo);
 		goto done;
 	}
-	if (error >= 0 && logo && !is_default_asset(logo))
+	if (error >= 0 && logo && !is_default_asset(logo) && (!theme || strncmp(logo, "assets/", 7)))
 		error = output_write(&S->out, logo, buf_cstr(&text), text.len);
 	snprintf(path, sizeof(path), "%s", S->css);
 done:
@@ -4721,11 +4823,11 @@ static int pages_all(struct site *S)
 	for (i = 0; i < S->nawards; i++)
 		award_summary(S, awards, S->awards[i]);
 	for (i = 0; i < r->norganizations; i++)
-		cJSON_AddItemToArray(orgs, S->sums[SUM_ORG][i]);
+		put_item(orgs, NULL, S->sums[SUM_ORG][i], false);
 	for (i = r->nrevocations; i-- > 0;) /* newest decisions first */
-		cJSON_AddItemToArray(revs, S->sums[SUM_REVOCATION][i]);
+		put_item(revs, NULL, S->sums[SUM_REVOCATION][i], false);
 	for (i = 0; i < r->nobjections; i++)
-		cJSON_AddItemToArray(objs, S->sums[SUM_OBJECTION][i]);
+		put_item(objs, NULL, S->sums[SUM_OBJECTION][i], false);
 	/* the lists own them now */
 	memset(S->sums[SUM_ORG], 0, r->norganizations * sizeof(cJSON *));
 	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
@@ -4843,6 +4945,7 @@ int site_build(const struct record *r, const struct source *src,
 	int error;
 
 	memset(stats, 0, sizeof(*stats));
+	ctx_nomem = false; /* a failed build may have left it set */
 	if ((S.work = mmap(NULL, sizeof(*S.work), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 			   0)) == MAP_FAILED) {
 		S.work = NULL;

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "date.h"
+#include "diag.h"
 #include "error.h"
+#include "json.h"
 #include "jsondiff.h"
 #include "markdown.h"
 #include "text.h"
@@ -241,8 +243,13 @@ static int node_set(cJSON *o, const char *k, cJSON *v)
 {
 	if (!v)
 		return error_nomem();
-	cJSON_ReplaceItemInObjectCaseSensitive(o, k, v);
-	return 0;
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(o, k, v)) {
+		cJSON_Delete(v);
+		return error_nomem();
+	}
+	/* it copies k, and cJSON 1.7.15 puts v in without a name when
+	 * that copy fails: o is then incomplete, and is dropped */
+	return v->string ? 0 : error_nomem();
 }
 
 static bool iso_date_shape(const char *s)
@@ -305,7 +312,10 @@ static int items_words(const struct record *r, const struct program *p, const ch
 			continue;
 		if (!(item = node_new(c->string ? jsondiff_label(c->string) : NULL)))
 			return error_nomem();
-		cJSON_AddItemToArray(items, item);
+		if (!cJSON_AddItemToArray(items, item)) {
+			cJSON_Delete(item);
+			return error_nomem();
+		}
 		/* an array's elements are named by the array's member */
 		if ((error = value_words(r, p, c->string ? c->string : key, c, depth + 1, item)) < 0)
 			return error;
@@ -401,8 +411,22 @@ cJSON *words_value(const struct record *r, const struct program *p, const char *
 		}
 		return o;
 	}
-	if (text[0] == '{' || text[0] == '[' || !strcmp(text, "true") || !strcmp(text, "false"))
-		v = cJSON_ParseWithOpts(text, NULL, 1); /* the whole text, or it is a string */
+	if (text[0] == '{' || text[0] == '[' || !strcmp(text, "true") || !strcmp(text, "false")) {
+		/* the whole text, or it is a string; but a failed allocation
+		 * is not a string (cJSON's parser tells the two apart for no one) */
+		struct json_doc doc = JSON_DOC_INIT;
+		struct diags d = DIAGS_INIT;
+		error = json_parse_tree(&doc, path, text, len, &d);
+		diags_release(&d);
+		v = doc.root;
+		doc.root = NULL;
+		json_doc_release(&doc);
+		if (error < 0) {
+			cJSON_Delete(o);
+			return NULL;
+		}
+		error = 0;
+	}
 	if (v)
 		error = value_words(r, p, key, v, 0, o);
 	else if (cut && (text[0] == '{' || text[0] == '['))

@@ -190,6 +190,45 @@ def demo_every_page_type():
         assert len(want) > 200, len(want)
 
 
+# Pages that show no data of the record: prose, the home page's digest,
+# the open-data index and the 404 page.  Every other page has its JSON.
+NOT_DATA_PAGES = re.compile(r"^(index\.html|404\.html|downloads/index\.html|pages/.*|announcements/.*)$")
+
+
+@test
+def data_pages_have_json():
+    """Every page that shows data has its data beside it (issue #19):
+    x.html and x.json (index.html and index.json), the JSON parses and
+    the page links it, on the demo record's history: the lists and each
+    of their pages, the change log's pages and commits, notice versions,
+    a tombstone, statistics and every record's page."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo, out = os.path.join(tmp, "demo"), os.path.join(tmp, "site")
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests", "tools", "demo-repo.py"), repo],
+                       check=True, stdout=subprocess.DEVNULL)
+        build(repo, out)
+        pages = sorted(p for p in tree(out) if p.endswith(".html") and not NOT_DATA_PAGES.match(p))
+        kinds = {"list page": r"^awards/\d+-[a-z]+\.html$", "list index": r"^notices/index\.html$",
+                 "change log page": r"^changes/page/\d+/index\.html$", "commit": r"^changes/[0-9a-f]{40}/",
+                 "notice version": r"^notices/[^/]+/v/[0-9a-f]{40}/", "statistics": r"^stats/\d+\.html$",
+                 "tombstone": r"^notices/lhasa-2023-proposed-draft/index\.html$"}
+        for kind, rx in kinds.items():
+            assert [p for p in pages if re.search(rx, p)], "no %s among %d pages" % (kind, len(pages))
+        bad = []
+        for p in pages:
+            j = p[:-5] + ".json"
+            try:
+                json.load(open(os.path.join(out, j), encoding="utf-8"))
+            except (OSError, ValueError) as e:
+                bad.append("%s: %s" % (j, e))
+                continue
+            link = '<link rel="alternate" type="application/json" title="本页的公开数据" href="%s">' % \
+                os.path.basename(j)
+            if link not in open(os.path.join(out, p), encoding="utf-8").read():
+                bad.append("%s does not link %s" % (p, os.path.basename(j)))
+        assert not bad, "%d of %d pages: %s" % (len(bad), len(pages), bad[:5])
+
+
 @test
 def deterministic():
     """Two builds of one commit with one SOURCE_DATE_EPOCH are byte-identical."""
