@@ -86,6 +86,16 @@ static int ascii_prefixes(struct tok *t, const char *w, size_t len)
 		len = SEARCH_TERM_MAX;
 	if (len == 1)
 		return t->cb(t->arg, w, 1);
+	/* a short number (a year, a count) is found by any piece of two
+	 * digits or more: "23年度" is typed as often as "2023年度" */
+	if (len <= SEARCH_DIGITS_MAX && strspn(w, "0123456789") >= len) {
+		size_t j;
+		for (j = 0; j + 1 < len; j++)
+			for (i = j + 2; i <= len; i++)
+				if ((error = t->cb(t->arg, w + j, i - j)) < 0)
+					return error;
+		return 0;
+	}
 	for (i = 2; i <= len; i++)
 		if (w[i - 1] != '-' && (error = t->cb(t->arg, w, i)) < 0)
 			return error;

@@ -11,11 +11,14 @@
  *  - a run of ASCII letters and digits, possibly joined by single
  *    hyphens ("lsqa-2024-01", a credit code), gives the whole run and
  *    its prefixes, and each hyphen-separated part and its prefixes
- *    (prefixes from 2 bytes, at most SEARCH_TERM_MAX);
+ *    (prefixes from 2 bytes, at most SEARCH_TERM_MAX); a run or part of
+ *    at most SEARCH_DIGITS_MAX digits gives every piece of 2 digits or
+ *    more instead of its prefixes;
  *  - everything else (punctuation, spaces, other scripts) separates.
  * A query is tokenized the other way: a Chinese run of two characters or
  * more gives its bigrams only, of one character that character, an ASCII
- * run the whole run; a document matches when it holds every term.
+ * run the whole run; a document matches when it holds every term (the
+ * script leaves out a one-letter ASCII run beside other terms).
  * themes/default/assets/search.js holds the same rules for the query
  * side; tests/unit/search-cases.txt is the table both are tested on.
  *
@@ -36,6 +39,8 @@
 
 /* Longest term, in bytes: longer ASCII runs are cut here (both sides). */
 #define SEARCH_TERM_MAX 40
+/* Numbers up to this many digits are indexed by every piece. */
+#define SEARCH_DIGITS_MAX 8
 
 enum search_mode {
 	SEARCH_INDEX,  /* a document's text: every term it can be found by */

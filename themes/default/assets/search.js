@@ -6,9 +6,11 @@
  * documents that hold every term.  Every sentence it shows comes from
  * the data- attributes of the page's template.
  */
+(function () {
 'use strict';
 
 const TERM_MAX = 40;
+const DIGITS_MAX = 8;
 const C_SEP = 0, C_ALNUM = 1, C_HYPHEN = 2, C_CJK = 3;
 
 /* Folds a code point and classifies it, as classify() in search.c. */
@@ -41,6 +43,14 @@ function asciiPrefixes(out, w) {
 	const s = w.length > TERM_MAX ? w.slice(0, TERM_MAX) : w;
 	if (s.length === 1) {
 		out.push(s);
+		return;
+	}
+	if (s.length <= DIGITS_MAX && /^[0-9]+$/.test(s)) {
+		for (let j = 0; j + 1 < s.length; j++) {
+			for (let i = j + 2; i <= s.length; i++) {
+				out.push(s.slice(j, i));
+			}
+		}
 		return;
 	}
 	for (let i = 2; i <= s.length; i++) {
@@ -148,12 +158,11 @@ function fold(s) {
 const data = document.getElementById('search-data');
 const form = document.querySelector('form.search-page');
 const input = document.getElementById('search-q');
-const status = document.getElementById('search-status');
+const statusLine = document.getElementById('search-status');
 const results = document.getElementById('search-results');
 const region = document.getElementById('search-region');
 const nTerms = Number(data && data.dataset.terms) || 1;
 const nDocs = Number(data && data.dataset.docs) || 1;
-const KINDS = ['award', 'organization', 'individual', 'notice', 'round', 'revocation', 'objection', 'page'];
 const SHOWN = 50;
 const cache = new Map();
 let generation = 0;
@@ -247,7 +256,7 @@ function pieces(q) {
 
 function clear() {
 	results.replaceChildren();
-	status.textContent = '';
+	statusLine.textContent = '';
 }
 
 function render(q, ranked, found) {
@@ -294,13 +303,17 @@ function render(q, ranked, found) {
 		frag.appendChild(sec);
 	}
 	results.replaceChildren(frag);
-	status.textContent = say('count', { n: found }) + (found > ranked.length ? say('more', { n: ranked.length }) : '');
+	statusLine.textContent = say('count', { n: found }) + (found > ranked.length ? say('more', { n: ranked.length }) : '');
 }
 
 /* Runs the query q; jump: open the certificate q names exactly. */
 async function search(q, jump) {
 	const mine = ++generation;
-	const terms = [...new Set(tokens(q, true))];
+	let terms = [...new Set(tokens(q, true))];
+	/* a letter or digit alone, cut from a word, would find nothing */
+	if (terms.some((t) => t.length > 1 || t.charCodeAt(0) > 0x7f)) {
+		terms = terms.filter((t) => t.length > 1 || t.charCodeAt(0) > 0x7f);
+	}
 	if (!terms.length) {
 		clear();
 		return;
@@ -319,7 +332,7 @@ async function search(q, jump) {
 		const fq = fold(q.trim());
 		const exact = top.find((k) => k[0] === 'a' && fold(k.slice(1)) === fq);
 		if (jump && exact && found.has(exact)) {
-			status.textContent = say('jump', { q: q.trim() });
+			statusLine.textContent = say('jump', { q: q.trim() });
 			window.location.assign('../' + found.get(exact)[3]);
 			return;
 		}
@@ -331,7 +344,7 @@ async function search(q, jump) {
 		ranked.sort((a, b) => b.score - a.score || a.i - b.i);
 		if (!ranked.length) {
 			results.replaceChildren();
-			status.textContent = say('none', { q: q.trim() });
+			statusLine.textContent = say('none', { q: q.trim() });
 		} else {
 			render(q, ranked, keys.length);
 		}
@@ -339,7 +352,7 @@ async function search(q, jump) {
 	} catch (e) {
 		if (mine === generation) {
 			results.replaceChildren();
-			status.textContent = say('error');
+			statusLine.textContent = say('error');
 		}
 	} finally {
 		if (mine === generation) {
@@ -398,4 +411,5 @@ if (data && form && input) {
 }
 
 /* for the browser gate: the tokenizer and the last query's timing */
-window.gongshiSearch = { tokens, hash, timing: () => lastTiming };
+window.gongshiSearch = { tokens, hash, search, timing: () => lastTiming };
+}());
