@@ -88,7 +88,9 @@ static int ascii_prefixes(struct tok *t, const char *w, size_t len)
 		return t->cb(t->arg, w, 1);
 	/* a short number (a year, a count) is found by any piece of two
 	 * digits or more: "23年度" is typed as often as "2023年度" */
-	if (len <= SEARCH_DIGITS_MAX && strspn(w, "0123456789") >= len) {
+	for (i = 0; i < len && w[i] >= '0' && w[i] <= '9'; i++)
+		; /* w is a piece of a run, not NUL-terminated */
+	if (len <= SEARCH_DIGITS_MAX && i == len) {
 		size_t j;
 		for (j = 0; j + 1 < len; j++)
 			for (i = j + 2; i <= len; i++)
