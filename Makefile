@@ -100,7 +100,7 @@ site: deps
 # valgrind, and every quality gate (tests/gates/README.md).  About 25
 # minutes on 2 cores; `make test-suite` is the suite alone (a few minutes).
 TEST_STAGES := test-suite test-man test-sanitize test-valgrind-demo test-nginx test-html test-browser \
-	test-a11y test-xss test-reload test-privacy test-corrupt fuzz-smoke
+	test-a11y test-xss test-reload test-privacy test-search test-corrupt fuzz-smoke
 test: deps
 	$(MAKE) --no-print-directory all unit-bins gates-deps
 	MAKE='$(MAKE)' LABEL=total sh tests/gates/run.sh $(TEST_STAGES)

@@ -258,6 +258,64 @@ def page_sizes(site):
     return {"largest": big[0], "largest_path": big[1], "over": over, "first": first}
 
 
+def fnv1a32(s):
+    h = 2166136261
+    for b in s.encode():
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
+
+
+def search_sizes(site, site_bytes):
+    """The search index (issue #22): its bytes and share of the site, and
+    the bytes a query downloads, computed from the shards as search.js
+    fetches them: its terms' shards, then the shards of the first 50
+    documents.  Queries: 4 characters of organization names (from the
+    third, past the city's name) and certificate numbers, 50 of each,
+    spread over the record."""
+    folder = os.path.join(site, "search")
+    if not os.path.isdir(folder):
+        return None
+    html = open(os.path.join(folder, "index.html"), encoding="utf-8").read()
+    nt = int(re.search(r'data-terms="(\d+)"', html).group(1))
+    nd = int(re.search(r'data-docs="(\d+)"', html).group(1))
+    total = sum(os.lstat(os.path.join(b, f)).st_size for b, _, fs in os.walk(folder) for f in fs)
+    docs = {}
+    for f in os.listdir(os.path.join(folder, "d")):
+        docs.update(json.load(open(os.path.join(folder, "d", f), encoding="utf-8")))
+    cache = {}
+
+    def shard(d, n):
+        path = os.path.join(folder, d, "%03x.json" % n)
+        if path not in cache:
+            cache[path] = (json.load(open(path, encoding="utf-8")), os.lstat(path).st_size)
+        return cache[path]
+
+    def query_bytes(terms):
+        got, keys = set(), None
+        for t in terms:
+            n = fnv1a32(t) % nt
+            got.add(("t", n))
+            post = shard("t", n)[0].get(t, [])
+            k = dict(zip(post[::2], post[1::2]))
+            keys = k if keys is None else {x: keys[x] + k[x] for x in keys if x in k}
+        top = sorted(keys or {}, key=lambda x: (-keys[x], x))[:50]
+        got.update(("d", fnv1a32(k) % nd) for k in top)
+        return sum(shard(d, n)[1] for d, n in got)
+
+    keys = sorted(docs)
+    orgs = [docs[k][1] for k in keys if k.startswith("o")]
+    certs = [k[1:].lower() for k in keys if k.startswith("a")]
+    pick = lambda v: v[::max(1, len(v) // 50)][:50]
+    name_q = [[n[i:i + 2] for i in range(2, 5)] for n in pick(orgs) if len(n) >= 6]
+    cert_q = [[c] for c in pick(certs)]
+    per = lambda qs: sorted(query_bytes(q) for q in qs)
+    a, b = per(name_q), per(cert_q)
+    med = lambda v: v[len(v) // 2] if v else 0
+    return {"bytes": total, "share": total / site_bytes if site_bytes else 0,
+            "name_median": med(a), "name_max": max(a or [0]), "cert_median": med(b), "cert_max": max(b or [0]),
+            "term_shards": nt, "doc_shards": nd}
+
+
 def next_commits(repo, n):
     """n more commits in a chain on top of HEAD, each changing one record
     (the body of a result notice, a different one each time), as
@@ -386,6 +444,7 @@ def main(argv):
     res["clean"]["files_on_disk"], res["clean"]["bytes_on_disk"] = len(listing), sum(x[1] for x in listing)
     del listing
     res["page_sizes"] = page_sizes(site)
+    res["search"] = search_sizes(site, res["clean"]["bytes_on_disk"])
 
     # 2b. warm history cache, no site
     warm = Series()
@@ -589,6 +648,15 @@ def render(r):
         worst = max(ps["first"].values()) if ps["first"] else 0
         target("every list's first page at most 100 KB (issue #23)", ", ".join(
             "%s %.1f" % (k, v / 1024) for k, v in ps["first"].items()) + " KB", worst <= FIRST_MAX)
+    se = r.get("search")
+    if se:
+        target("search index at most 15% of the site (issue #22)", "%.1f MB, %.1f%% (%d term and %d document shards)"
+               % (se["bytes"] / 1e6, 100 * se["share"], se["term_shards"], se["doc_shards"]), se["share"] <= 0.15)
+        worst = max(se["name_max"], se["cert_max"])
+        target("a query downloads at most 100 KB of index (issue #22)",
+               "4 characters of a name: median %.1f KB, max %.1f KB; a certificate number: median %.1f KB, "
+               "max %.1f KB" % (se["name_median"] / 1024, se["name_max"] / 1024, se["cert_median"] / 1024,
+                                se["cert_max"] / 1024), worst <= 100 * 1024)
     lines.append("")
     cpu = lambda x: x["cpu"]["median"]
     lines.append("Phases, last run of phases.c (seconds): open %.2f, load %.2f, check %.2f, history %.2f. "

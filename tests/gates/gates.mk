@@ -4,7 +4,7 @@
 # How to run each alone: tests/gates/README.md.
 
 .PHONY: gates-deps test-gates test-nginx test-html test-browser test-a11y test-xss test-reload \
-	test-privacy test-corrupt test-valgrind-demo test-mutants fuzz-build fuzz-smoke fuzz
+	test-privacy test-search test-corrupt test-valgrind-demo test-mutants fuzz-build fuzz-smoke fuzz
 
 # The gates run the binary of this build folder, on the demo site as
 # `make site` publishes it: from a repository whose history
@@ -46,6 +46,12 @@ test-browser: gates-deps all $(GATES_DEMO).stamp
 # axe-core, WCAG 2.0 and 2.1 A and AA, on every page.
 test-a11y: gates-deps all $(GATES_DEMO).stamp
 	$(GATES_ENV) python3 tests/gates/serve.py demo -- node tests/gates/browser.mjs a11y
+
+# search/ in Chromium (issue #22): every organization, award and notice
+# found by a piece of its name, certificate numbers, axe, no JavaScript,
+# 360 px, keyboard; ESLint on the script; reports query time and bytes.
+test-search: gates-deps all $(GATES_DEMO).stamp
+	$(GATES_ENV) python3 tests/gates/serve.py demo -- node tests/gates/search.mjs
 
 # gongshi serve in Chromium (issue #21): an open page reloads after a
 # save, with no console error; prints the time from save to reload.

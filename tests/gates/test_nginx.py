@@ -18,8 +18,8 @@ import tempfile
 
 import gatelib
 
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
-       "form-action 'none'; frame-ancestors 'none'")
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 STYLESHEET = re.compile(r"^assets/style\.[0-9a-f]{10}\.css$")
 LONG_CACHE = "public, max-age=31536000, immutable"
 
@@ -41,6 +41,7 @@ def want_type(path):
         "csv": "text/csv; charset=utf-8",
         "txt": "text/plain; charset=utf-8",
         "css": "text/css; charset=utf-8",
+        "js": "text/javascript; charset=utf-8",
         "svg": "image/svg+xml; charset=utf-8",
     }.get(ext)
 

@@ -67,12 +67,38 @@ def main():
                 r.check(not found, os.path.relpath(p, site), "markers %s" % found[:5])
         r.ok("%d files of the site folder without a private marker" % on_disk)
 
+        search_index(r, site, markers)
         history_forms(repo, markers)
         reviewers_tools(r, repo, tmp)
     finally:
         server.cleanup()
         gatelib.shutil.rmtree(tmp, ignore_errors=True)
     return r.close()
+
+
+def search_index(r, site, markers):
+    """The search index (issue #22) holds text folded and cut into terms,
+    which the byte scan above cannot see: each marker as the index would
+    hold it (lower-case, hyphens kept) is no term, and no term begins with
+    the markers' "privmark"; the index must hold the public credit codes,
+    so that this check sees terms at all."""
+    terms, docs = set(), []
+    for d in ("t", "d"):
+        folder = os.path.join(site, "search", d)
+        for f in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            shard = json.load(open(os.path.join(folder, f), encoding="utf-8"))
+            if d == "t":
+                terms.update(shard)
+            else:
+                docs.append(json.dumps(shard, ensure_ascii=False).lower())
+    public = [k[1:].lower() for doc in docs for k in json.loads(doc) if k.startswith("o")]
+    r.check(len(terms) > 200 and public and all(c in terms for c in public), "search index read",
+            "%d terms, %d organizations" % (len(terms), len(public)))
+    forms = [m.lower() for m in markers if m.isascii()]
+    found = [m for m in forms if m in terms] + sorted(t for t in terms if t.startswith("privmark"))[:5]
+    found += [m for m in forms for doc in docs if m in doc]
+    r.check(not found, "search index terms and documents", "markers %s" % found[:5])
+    r.ok("search index: %d terms, %d document shards without a private marker" % (len(terms), len(docs)))
 
 
 def git(repo, *args, data=False):

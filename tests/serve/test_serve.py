@@ -194,9 +194,11 @@ try:
     subprocess.run(["git", "-C", rec, "commit", "-q", "-m", "jinan"], env=env, check=True)
     site = os.path.join(tmp, "site")
     subprocess.run([G, "-C", rec, "build", "-q", "-o", site], env=env, check=True)
+    # but search/'s own (issue #22), the one script of every site
+    own = b'<script src="../assets/search.js"></script>'
     scripts = [os.path.join(d, f) for d, _, fs in os.walk(site) for f in fs
-               if f.endswith(".html") and b"<script" in open(os.path.join(d, f), "rb").read()]
-    check("a published site holds no script", not scripts, scripts[:3])
+               if f.endswith(".html") and b"<script" in open(os.path.join(d, f), "rb").read().replace(own, b"")]
+    check("a published site holds no script but search/'s", not scripts, scripts[:3])
 finally:
     if server:
         server.send_signal(signal.SIGINT)
