@@ -913,6 +913,10 @@ static void check_objections(struct ctx *c)
 			      p->identity_article);
 			buf_release(&list);
 		}
+		if (p->evidence_article && !b->has_evidence)
+			ERROR(c, b->path, b->identity_pos, "objection-evidence",
+			      "an objection must come with its evidence (证明材料); missing private.evidence (%s)",
+			      p->evidence_article);
 		if (!p->has_decision || b->received.v == DATE_NONE || b->status == OBJ_WITHDRAWN ||
 		    deadline(c, p->decision_unit, b->received.v, p->decision_within, &due, b->path, b->received.pos))
 			continue;
@@ -1613,6 +1617,14 @@ static int d_identity(const struct program *p, struct buf *out)
 	return 1;
 }
 
+static int d_evidence(const struct program *p, struct buf *out)
+{
+	if (!p->evidence_article)
+		return 0;
+	buf_printf(out, "private.evidence (%s)", p->evidence_article);
+	return 1;
+}
+
 static int d_deadline(const struct program *p, struct buf *out)
 {
 	if (!p->has_decision)
@@ -1805,6 +1817,7 @@ const struct check_rule check_rules[] = {
 	{ "objection-window", "error", "objections are received within the notice period", d_window },
 	{ "objection-status", "error", "an objection's status, decision date and outcome agree", NULL },
 	{ "objector-identity", "error", "objectors give the identity the program requires (kept private)", d_identity },
+	{ "objection-evidence", "error", "objections come with their evidence (kept private)", d_evidence },
 	{ "objection-deadline", "error", "objections are decided within the program's time limit", d_deadline },
 	{ "objection-overdue", "error", "no undecided objection past its deadline (relative to --today)", d_deadline },
 	{ "revocation-ground", "error", "revocations cite a ground of their program, within its time limit", d_grounds },

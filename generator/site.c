@@ -1161,6 +1161,8 @@ static void program_rules(const struct program *p, cJSON *arr)
 		rule_of(arr, p->window_article, "objection_window");
 	if (p->identity_article)
 		rule_of(arr, p->identity_article, "objector_identity");
+	if (p->evidence_article)
+		rule_of(arr, p->evidence_article, "objection_evidence");
 	if (p->has_decision) {
 		r = rule_of(arr, p->decision_article, "objection_deadline");
 		put_num(r, "within", (double)p->decision_within);
