@@ -842,6 +842,36 @@ static const char *upheld_article(const struct program *p)
 	return p->upheld_article ? p->upheld_article : "the measures cite no article";
 }
 
+/* What an objection is against: an entry of a notice, or, where the
+ * measures take objections to any acceptance or review work (Lanzhou
+ * 第二十八条), a stage of the application's review that no notice lists. */
+static void check_objection_subject(struct ctx *c, const struct objection *b, const struct program *p)
+{
+	size_t k;
+
+	if (!b->notice.v && !b->stage.v) {
+		ERROR(c, b->path, b->application.pos, "objection-subject",
+		      "an objection names the notice whose entry it objects to (notice), or the stage of "
+		      "review work it objects to (stage)%s%s%s", p->review_work_article ? " (" : "",
+		      p->review_work_article ? p->review_work_article : "", p->review_work_article ? ")" : "");
+		return;
+	}
+	if (!b->stage.v)
+		return;
+	if (!p->review_work_article) {
+		ERROR(c, b->path, b->stage.pos, "objection-subject",
+		      "program \"%s\" takes objections to entries of its notices only; an objection to the "
+		      "review work of stage \"%s\" has no article to rest on", p->id.v, b->stage.v);
+		return;
+	}
+	for (k = 0; k < p->nstages; k++)
+		if (!strcmp(p->stages[k].id, b->stage.v))
+			return;
+	ERROR(c, b->path, b->stage.pos, "objection-subject",
+	      "stage \"%s\" is not a stage of program \"%s\" (%s)", b->stage.v, p->id.v,
+	      p->review_work_article);
+}
+
 static void check_objections(struct ctx *c)
 {
 	const struct record *r = c->r;
@@ -851,7 +881,8 @@ static void check_objections(struct ctx *c)
 	for (i = 0; i < r->nobjections; i++) {
 		const struct objection *b = &r->objections[i];
 		const struct notice *n = b->res_notice;
-		const struct program *p = n && n->res_round ? n->res_round->res_program : NULL;
+		const struct program *p = n && n->res_round ? n->res_round->res_program
+				       : b->res_app ? program_of(b->res_app) : NULL;
 		const struct fdate *held;
 		date_t due;
 		unsigned need, lack;
@@ -893,7 +924,8 @@ static void check_objections(struct ctx *c)
 		}
 		if (!p)
 			continue;
-		if (p->window_article && b->received.v != DATE_NONE && n->start.v != DATE_NONE &&
+		check_objection_subject(c, b, p);
+		if (p->window_article && n && b->received.v != DATE_NONE && n->start.v != DATE_NONE &&
 		    n->end.v != DATE_NONE && (b->received.v < n->start.v || b->received.v > n->end.v))
 			ERROR(c, b->path, b->received.pos, "objection-window",
 			      "received on %s, outside the period of notice \"%s\" (%s to %s) (%s)",
@@ -913,6 +945,10 @@ static void check_objections(struct ctx *c)
 			      p->identity_article);
 			buf_release(&list);
 		}
+		if (p->evidence_article && !b->has_evidence)
+			ERROR(c, b->path, b->identity_pos, "objection-evidence",
+			      "an objection must come with its evidence (证明材料); missing private.evidence (%s)",
+			      p->evidence_article);
 		if (!p->has_decision || b->received.v == DATE_NONE || b->status == OBJ_WITHDRAWN ||
 		    deadline(c, p->decision_unit, b->received.v, p->decision_within, &due, b->path, b->received.pos))
 			continue;
@@ -1613,6 +1649,22 @@ static int d_identity(const struct program *p, struct buf *out)
 	return 1;
 }
 
+static int d_review_work(const struct program *p, struct buf *out)
+{
+	if (!p->review_work_article)
+		return 0;
+	buf_printf(out, "objections to any stage's work (%s)", p->review_work_article);
+	return 1;
+}
+
+static int d_evidence(const struct program *p, struct buf *out)
+{
+	if (!p->evidence_article)
+		return 0;
+	buf_printf(out, "private.evidence (%s)", p->evidence_article);
+	return 1;
+}
+
 static int d_deadline(const struct program *p, struct buf *out)
 {
 	if (!p->has_decision)
@@ -1805,6 +1857,8 @@ const struct check_rule check_rules[] = {
 	{ "objection-window", "error", "objections are received within the notice period", d_window },
 	{ "objection-status", "error", "an objection's status, decision date and outcome agree", NULL },
 	{ "objector-identity", "error", "objectors give the identity the program requires (kept private)", d_identity },
+	{ "objection-subject", "error", "an objection names a notice entry, or the stage of review work it objects to where the measures allow that", d_review_work },
+	{ "objection-evidence", "error", "objections come with their evidence (kept private)", d_evidence },
 	{ "objection-deadline", "error", "objections are decided within the program's time limit", d_deadline },
 	{ "objection-overdue", "error", "no undecided objection past its deadline (relative to --today)", d_deadline },
 	{ "revocation-ground", "error", "revocations cite a ground of their program, within its time limit", d_grounds },

@@ -380,6 +380,8 @@ static void load_program(struct loader *L, const cJSON *o)
 	x = json_get(o, "objections");
 	p->upheld_article = str(L, x, "upheld_article");
 	p->window_article = str(L, json_get(x, "within_period"), "article");
+	p->evidence_article = str(L, json_get(x, "evidence"), "article");
+	p->review_work_article = str(L, json_get(x, "review_work"), "article");
 	if ((obj = json_get(x, "identity"))) {
 		const char *who[2] = { "individual", "organization" };
 		for (i = 0; i < 2; i++)
@@ -629,6 +631,7 @@ static void load_objection(struct loader *L, const cJSON *o)
 	get_str(L, o, "id", &b->id);
 	get_str(L, o, "notice", &b->notice);
 	get_str(L, o, "application", &b->application);
+	get_str(L, o, "stage", &b->stage);
 	b->by_organization = !strcmp(json_get_string(o, "objector") ? json_get_string(o, "objector") : "",
 				     "organization");
 	get_date(L, o, "received", &b->received);
@@ -649,6 +652,8 @@ static void load_objection(struct loader *L, const cJSON *o)
 		if ((cJSON_IsString(x) && x->valuestring[0]) || cJSON_IsTrue(x))
 			b->identity |= 1u << i;
 	}
+	x = json_get(priv, "evidence");
+	b->has_evidence = cJSON_IsString(x) && x->valuestring[0];
 }
 
 static void load_revocation(struct loader *L, const cJSON *o)

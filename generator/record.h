@@ -179,6 +179,10 @@ struct program {
 	unsigned identity[2];        /* bitmask of identity_field for
 	                                individual [0] and organization [1] */
 	const char *identity_article;
+	const char *review_work_article; /* NULL: objections only to entries
+	                                    of notices */
+	const char *evidence_article; /* NULL: the measures ask no evidence
+	                                 (证明材料) of an objection */
 	bool has_decision;
 	long decision_within;
 	enum period_unit decision_unit;
@@ -292,6 +296,7 @@ enum objection_outcome { OUT_NONE, OUT_UPHELD, OUT_REJECTED };
 struct objection {
 	const char *path;
 	struct fstr id, notice, application;
+	struct fstr stage;           /* the review work objected to, or NULL */
 	bool by_organization;
 	struct fdate received, decided, examined;
 	enum objection_status status;
@@ -300,6 +305,7 @@ struct objection {
 	struct json_pos outcome_pos;
 	unsigned identity;           /* identity fields present under private */
 	struct json_pos identity_pos; /* of "private", or the object */
+	bool has_evidence;           /* private.evidence is a non-empty string */
 	struct notice *res_notice;
 	struct application *res_app;
 };

@@ -1240,6 +1240,10 @@ static void program_rules(const struct program *p, cJSON *arr)
 		rule_of(arr, p->window_article, "objection_window");
 	if (p->identity_article)
 		rule_of(arr, p->identity_article, "objector_identity");
+	if (p->review_work_article)
+		rule_of(arr, p->review_work_article, "objection_review_work");
+	if (p->evidence_article)
+		rule_of(arr, p->evidence_article, "objection_evidence");
 	if (p->has_decision) {
 		r = rule_of(arr, p->decision_article, "objection_deadline");
 		put_num(r, "within", (double)p->decision_within);
@@ -2263,9 +2267,11 @@ done:
 static int page_objection(struct site *S, const struct objection *b, cJSON *list)
 {
 	const struct notice *n = b->res_notice;
-	const struct program *p = n && n->res_round ? n->res_round->res_program : NULL;
+	const struct program *p = n && n->res_round ? n->res_round->res_program
+			       : b->res_app && b->res_app->res_round ? b->res_app->res_round->res_program : NULL;
 	struct json_doc doc = JSON_DOC_INIT;
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
+	size_t k;
 	const cJSON *eff = NULL;
 	int error;
 
@@ -2289,6 +2295,10 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	}
 	if (b->res_app)
 		put_applicant_ref(o, b->res_app);
+	/* an objection to review work no notice lists (Lanzhou 第二十八条) */
+	for (k = 0; p && b->stage.v && k < p->nstages; k++)
+		if (!strcmp(p->stages[k].id, b->stage.v))
+			put_str(o, "stage_name", p->stages[k].name);
 	if (p) {
 		put_str(o, "program_name", p->name);
 		put_str(o, "upheld_article", p->upheld_article);

@@ -380,6 +380,7 @@ def gen_round(prog, k, year, napps, fine, rng, cal, ev, certs):
             priv["seal"] = True
         else:
             priv["id_document"] = "居民身份证（%s********0000）" % prog.division
+        priv["evidence"] = "有关质量指标的检测报告复印件"  # Lanzhou 第二十八条第一款
         first = {"$schema": prog.schema("objection"), "id": oid, "notice": notice["id"],
                  "application": x["app"]["id"], "objector": "organization" if by_org else "individual",
                  "received": iso(received), "status": "under_review",

@@ -90,6 +90,9 @@ def main():
                 passed += 1
                 if shown >= set(named):
                     counts["every_rule"] += 1
+                else:
+                    print(f"note: {prog} {label}: no failing case for "
+                          + ", ".join(r for r in named if r not in shown))
             else:
                 fail(f"{prog} {label}: encoded, but no failing case")
         missing = [a for a in want if a in want and want.count(a) > seen.count(a)]

@@ -26,7 +26,7 @@ DATA = os.path.join(ROOT, "data")
 OFFICES = {
     "lhasa": "拉萨市质量强市办", "ganzhou": "甘州区质量奖秘书处", "lanzhou": "兰州市市场监管局",
     "baoshan": "保山市质量兴市办", "hohhot": "呼和浩特市市场监管局",
-    "nanjing": "南京市市场监管局",
+    "nanjing": "南京市市场监管局", "anshan": "鞍山市市场监管局",
 }
 
 

@@ -480,7 +480,9 @@ END_TEST
 /* Rules whose parameter neither program of the small fixture has: no
  * valid_years in its measures, no objections.within_period, no repeal,
  * no individual awardees or group caps, no registration region, stage
- * gate, results notice, recommendation or fraud bar.  The seed programs
+ * gate, results notice, recommendation, fraud bar, objection evidence or
+ * objections to review work.
+ * The seed programs
  * (tests/fixtures/base) have most of them; see
  * rules_describe_the_base_programs. */
 static int gap(const char *rule)
@@ -491,7 +493,8 @@ static int gap(const char *rule)
 	       !strcmp(rule, "registration-region") ||
 	       !strcmp(rule, "result-notice") ||
 	       !strcmp(rule, "recommendation") ||
-	       !strcmp(rule, "fraud-bar");
+	       !strcmp(rule, "fraud-bar") || !strcmp(rule, "objection-evidence") ||
+	       !strcmp(rule, "objection-subject");
 }
 
 /* Rules whose parameter none of the five seed measures has, for none of
