@@ -164,8 +164,9 @@ struct output {
 	void (*waiting)(const char *dir, long pid); /* with OUTPUT_WAIT,
 			       called before waiting for the build pid
 			       (0: unknown) that holds DIR; NULL: none */
-	char *sumtext;      /* owned: DIR's OUTPUT_SUMS, while output_open()
-			       reads it */
+	char *sumtext;      /* owned: DIR's OUTPUT_SUMS, read by output_open()
+			       and kept to output_release(): what changed
+			       is told against it */
 	struct output_sum *sums; /* owned: its lines, paths into sumtext */
 	size_t nsums, capsums;
 	size_t *sumset;     /* owned: a hash set of sums[], as dirset */
@@ -177,6 +178,9 @@ struct output {
 	const char *forgive; /* a file of DIR whose change since OUTPUT_SUMS
 			       the caller has dealt with (a publication log
 			       started anew): not refused; NULL: none */
+	int curfd;          /* DIR, open while the checker vouches for its
+			       files (not with OUTPUT_DISCARD), to link the
+			       unchanged ones into the new site; -1 */
 	char *note;         /* owned: a line output_commit() writes first
 			       in OUTPUT_SUMS as a comment ("# note"), which
 			       sha256sum -c skips; one line; NULL: none */
@@ -184,7 +188,7 @@ struct output {
 
 #define OUTPUT_INIT \
 	{ .parentfd = -1, .tmpfd = -1, .prev_size = -1, .walkfd = -1, \
-	  .lockfd = -1, .checkfd = -1 }
+	  .lockfd = -1, .checkfd = -1, .curfd = -1 }
 
 /* Starts a build of dir (which need not exist): takes its lock, checks
  * that dir may be replaced (above), removes what killed builds left,
@@ -286,6 +290,20 @@ void output_discard(struct output *o);
 /* output_abort(), then lets DIR's lock go, frees everything and resets
  * o to OUTPUT_INIT. */
 void output_release(struct output *o);
+
+/* What a committed build changed against the site it replaced (DIR's
+ * OUTPUT_SUMS, read by output_open(); none: every file added). */
+struct output_changes {
+	size_t added;       /* files DIR did not have */
+	size_t changed;     /* files with another digest (OUTPUT_SUMS too) */
+	size_t removed;     /* files of DIR the build did not write */
+};
+
+/* Fills c and, unless out is NULL, appends to out one line per file
+ * added, changed or removed, "A path", "M path" or "D path", sorted
+ * bytewise by path; OUTPUT_SUMS is one of them, OUTPUT_MARK never.
+ * ERR_INVALID before output_commit(), ERR_NOMEM. */
+int output_changes(const struct output *o, struct buf *out, struct output_changes *c);
 
 /* Files written and their total size, OUTPUT_SUMS and OUTPUT_MARK not
  * counted. */

@@ -4926,6 +4926,14 @@ int site_build(const struct record *r, const struct source *src,
 	stats->pages = S.work->pages;
 	stats->files = output_count(&S.out);
 	stats->bytes = output_bytes(&S.out);
+	{
+		struct output_changes c;
+		if ((error = output_changes(&S.out, o->changes, &c)) < 0)
+			goto done;
+		stats->added = c.added;
+		stats->changed = c.changed;
+		stats->removed = c.removed;
+	}
 done:
 	if (S.nworkers) /* before the abort: they write into the folder */
 		stop_workers(&S);
