@@ -868,12 +868,17 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 			S->cap = cap;
 		}
 		/* "path\tdate": the sitemap's <lastmod> travels with it */
+		/* the home page's date is the build's: none, or the sitemap
+		 * would change with every build */
 		fmt_iso(day, stamped);
 		if (!(S->paths[S->npaths] = malloc(strlen(path) + sizeof(day) + 1))) {
 			error = fail_nomem();
 			goto done;
 		}
-		sprintf(S->paths[S->npaths], "%s\t%s", path, day);
+		if (strcmp(path, "index.html"))
+			sprintf(S->paths[S->npaths], "%s\t%s", path, day);
+		else
+			strcpy(S->paths[S->npaths], path);
 		S->npaths++;
 		S->pages++;
 		__atomic_add_fetch(&S->work->pages, 1, __ATOMIC_RELAXED);
@@ -4045,7 +4050,7 @@ static int sitemap_file(struct site *S, const char *path, char **paths, size_t n
 		/* site_base_url_problem() let & and ' through: escaped */
 		if ((error = buf_puts(&b, "<url><loc>")) >= 0 && (error = buf_put_xml(&b, S->base_url)) >= 0)
 			error = buf_printf(&b, "%.*s</loc>", (int)(len - (size_t)cut), paths[i]);
-		if (error >= 0 && paths[i][len] && strcmp(paths[i] + len + 1, "0000-00-00"))
+		if (error >= 0 && paths[i][len])
 			error = buf_printf(&b, "<lastmod>%s</lastmod>", paths[i] + len + 1);
 		if (error >= 0)
 			error = buf_puts(&b, "</url>\n");
