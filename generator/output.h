@@ -35,6 +35,19 @@
  * entries put into the folder by anyone else after output_open() are
  * therefore not pruned (the folder is flock()ed and this build's).
  *
+ * A file whose bytes are those DIR's OUTPUT_SUMS lists for its path is
+ * not written: output_write() links DIR's own file into the temporary
+ * folder (removing a spare's old file there first, never writing
+ * through it), so it keeps its inode and mtime and a copy by rsync's
+ * quick check skips it.  Only while the checker (below) vouches for
+ * DIR's files, so not with OUTPUT_DISCARD.  Such a file has two links
+ * until the old site is removed, and the spare then holds it with two:
+ * so a spare's file is overwritten only with one link, as above, and
+ * the live site is never written through.  Linking and removing move a
+ * file's ctime on, so the next checker reads and hashes those files
+ * (it never trusts one it should not).  output_changes() then tells
+ * what was added, changed and removed against DIR's OUTPUT_SUMS.
+ *
  * While the build writes, a thread (the flusher, output_flush()) calls
  * syncfs() on the folder every half second, so that the files reach the
  * disk as later ones are written instead of all at commit; commit stops
