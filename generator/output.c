@@ -1476,7 +1476,7 @@ int output_copy_file(struct output *o, const char *path, const char *src)
 	if (o->nsums && o->curfd >= 0) { /* whole, so that an unchanged one is linked */
 		struct buf whole = BUF_INIT;
 		for (;;) {
-			if ((error = buf_grow(&whole, whole.len + CHUNK)) < 0)
+			if ((error = buf_grow(&whole, CHUNK)) < 0)
 				break;
 			if ((n = read(in, whole.ptr + whole.len, CHUNK)) < 0) {
 				if (errno == EINTR)
