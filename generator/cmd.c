@@ -42,6 +42,8 @@ struct read_opts {
 	int force_draft;      /* --force-draft (build) */
 	int new_log;          /* --new-log (build) */
 	unsigned jobs;        /* -j N (build); 0: one per CPU */
+	const char *changes;  /* --changes FILE (build): what changed, written there */
+	int verbose;          /* -v (build): what changed, on stdout */
 };
 
 static int bad_usage(const char *cmd, void (*usage)(FILE *), const char *fmt, const char *what)
@@ -78,7 +80,7 @@ static int default_today(date_t *out)
 }
 
 enum {
-	OPT_ALLOW_REWRITE = 256, OPT_ALLOW_SHALLOW, OPT_BASE_URL, OPT_DISCARD_FOREIGN, OPT_FORCE_DRAFT,
+	OPT_ALLOW_REWRITE = 256, OPT_ALLOW_SHALLOW, OPT_BASE_URL, OPT_CHANGES, OPT_DISCARD_FOREIGN, OPT_FORCE_DRAFT,
 	OPT_HELP, OPT_JSON, OPT_NEW_LOG, OPT_NO_SPARE, OPT_REV, OPT_SINCE, OPT_TODAY, OPT_VERSION, OPT_WORKTREE,
 };
 
@@ -89,6 +91,7 @@ static const struct option read_long_opts[] = {
 	{ "allow-rewrite", no_argument, NULL, OPT_ALLOW_REWRITE },
 	{ "allow-shallow", no_argument, NULL, OPT_ALLOW_SHALLOW },
 	{ "base-url", required_argument, NULL, OPT_BASE_URL },
+	{ "changes", required_argument, NULL, OPT_CHANGES },
 	{ "discard-foreign", no_argument, NULL, OPT_DISCARD_FOREIGN },
 	{ "force-draft", no_argument, NULL, OPT_FORCE_DRAFT },
 	{ "help", no_argument, NULL, 'h' },
@@ -97,6 +100,7 @@ static const struct option read_long_opts[] = {
 	{ "new-log", no_argument, NULL, OPT_NEW_LOG },
 	{ "no-spare", no_argument, NULL, OPT_NO_SPARE },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "rev", required_argument, NULL, OPT_REV },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "today", required_argument, NULL, OPT_TODAY },
@@ -108,7 +112,8 @@ static const struct option read_long_opts[] = {
 static int opt_allowed(int c, int build, int allow_arg)
 {
 	switch (c) {
-	case 'j': case 'o': case OPT_ALLOW_REWRITE: case OPT_ALLOW_SHALLOW: case OPT_BASE_URL:
+	case 'j': case 'o': case 'v': case OPT_ALLOW_REWRITE: case OPT_ALLOW_SHALLOW: case OPT_BASE_URL:
+	case OPT_CHANGES:
 	case OPT_DISCARD_FOREIGN: case OPT_FORCE_DRAFT: case OPT_NEW_LOG: case OPT_NO_SPARE:
 		return build;
 	case OPT_JSON:
@@ -136,7 +141,7 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 	o->out = "public";
 	opterr = 0;
 	optind = 0; /* glibc: start afresh (a test may parse twice) */
-	while ((c = getopt_long(argc + 1, args, ":C:hj:o:q", read_long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc + 1, args, ":C:hj:o:qv", read_long_opts, NULL)) != -1) {
 		const char *a = args[optind - 1];
 		if (c == '?')
 			return bad_usage(cmd, usage, "unknown option %s", a), -1;
@@ -159,6 +164,8 @@ static int parse_read_opts(const char *cmd, void (*usage)(FILE *), const struct 
 			return 1;
 		case OPT_WORKTREE: o->worktree = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
+		case OPT_CHANGES: o->changes = optarg; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_ALLOW_REWRITE: o->allow_rewrite = 1; break;
 		case OPT_ALLOW_SHALLOW: o->allow_shallow = 1; break;
@@ -579,7 +586,7 @@ static void build_usage(FILE *out)
 {
 	fputs("usage: gongshi build [--rev REV | --worktree] [-o DIR] [--base-url URL] [--no-spare]\n"
 	      "                     [--allow-rewrite] [--allow-shallow] [--discard-foreign] [--force-draft]\n"
-	      "                     [--new-log] [-j N] [-q] [-C DIR]\n\n"
+	      "                     [--new-log] [--changes FILE] [-j N] [-q | -v] [-C DIR]\n\n"
 	      "Checks the record, then writes the public website into DIR (default public/).\n"
 	      "A record that breaks the format, or whose commit newly breaks a program's rule\n"
 	      "without an override, is refused with check's diagnostics; lapses from time\n"
@@ -613,7 +620,11 @@ static void build_usage(FILE *out)
 	      "  -j, --jobs N     render with N processes (default: one per CPU, at most "
 	      SITE_MAX_JOBS_STR ");\n"
 	      "                   the site is the same byte for byte whatever N\n"
-	      "  -q, --quiet      print errors only: no summary line, no progress line\n\n"
+	      "  --changes FILE   write what the build changed in DIR to FILE, one line per\n"
+	      "                   path: A path (added), M path (changed), D path (removed)\n"
+	      "  -q, --quiet      print errors only: no summary line, no progress line\n"
+	      "  -v, --verbose    print what changed (as --changes) before the summary line\n\n"
+	      "A file whose bytes did not change is not rewritten: it keeps its mtime.\n"
 	      "The audit trail is cached beside DIR in .DIR.cache/, so a rebuild reads only new\n"
 	      "commits.  On a terminal, stderr shows a progress line while the build runs.\n"
 	      "The same commit and SOURCE_DATE_EPOCH give a byte-identical site.\n", out);
@@ -628,6 +639,8 @@ static int run_build(const struct global *g, int argc, char **argv)
 	struct check_options co;
 	struct build_options bo;
 	struct build_stats st;
+	struct buf changes = BUF_INIT;
+	FILE *f;
 	struct progress prog = { { 0, 0 }, { 0, 0 }, 0, 0 };
 	struct history_prefetch hp = HISTORY_PREFETCH_INIT;
 	struct sign_keys keys = SIGN_KEYS_INIT;
@@ -704,6 +717,7 @@ static int run_build(const struct global *g, int argc, char **argv)
 	bo.new_log = o.new_log;
 	bo.jobs = o.jobs;
 	bo.lapses = &lapses;
+	bo.changes = o.changes || o.verbose ? &changes : NULL;
 	bo.cache = NULL;
 	bo.progress = show ? progress_show : NULL;
 	bo.progress_arg = &prog;
@@ -720,13 +734,25 @@ static int run_build(const struct global *g, int argc, char **argv)
 		status = error == ERR_INVALID || error == ERR_REWRITE ? EXIT_RULES : EXIT_TROUBLE;
 		goto done;
 	}
+	if (o.changes) {
+		if (!(f = fopen(o.changes, "w")) ||
+		    fwrite(changes.ptr ? changes.ptr : "", 1, changes.len, f) != changes.len ||
+		    fclose(f) != 0) {
+			fprintf(stderr, "gongshi build: %s: %s (the site was written)\n", o.changes, strerror(errno));
+			goto done;
+		}
+	}
+	if (o.verbose && !o.quiet)
+		fwrite(changes.ptr ? changes.ptr : "", 1, changes.len, stdout);
 	if (!o.quiet)
 		printf("wrote %zu pages (%zu files, %llu bytes) to %s/ from %s, with %zu commits of history "
-		       "(%zu read now); open %s/index.html\n", st.pages, st.files, (unsigned long long)st.bytes,
-		       o.out, source_label(&src), st.commits, st.walked, o.out);
+		       "(%zu read now): %zu changed, %zu added, %zu removed; open %s/index.html\n", st.pages,
+		       st.files, (unsigned long long)st.bytes, o.out, source_label(&src), st.commits, st.walked,
+		       st.changed, st.added, st.removed, o.out);
 	status = EXIT_CLEAN;
 done:
 	history_prefetch_cancel(&hp);
+	buf_release(&changes);
 	fflush(stdout);
 	check_lapses_release(&lapses);
 	diags_release(&d);

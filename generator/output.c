@@ -1070,12 +1070,17 @@ static int own_dir(struct output *o)
 		if (!o->checker) /* no fork: check now */
 			error = error_set(ERR_IO, "%s: cannot check what it holds: %s", o->dir,
 					  strerror(errno));
+		/* Files of DIR are linked into the new site only while the
+		 * checker vouches for them (see output_write()). */
+		else if ((o->curfd = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) < 0)
+			error = io_error(o->dir, NULL, NULL);
 	}
 done:
 	if (error > 0)
 		error = 0;
 	close(dfd);
-	forget_sums(o);
+	if (error < 0) /* else kept: what changed is told against them */
+		forget_sums(o);
 	return error;
 }
 
@@ -1375,12 +1380,81 @@ static int end_file(struct output *o, int fd, const char *path,
 	return 0;
 }
 
+/* Whether DIR's OUTPUT_SUMS lists path with digest d: the file is the
+ * same as the current site's. */
+static int same_as_current(const struct output *o, const char *path, const unsigned char d[32])
+{
+	size_t k = o->nsums ? set_find(o, o->sumset, o->capsumset, sum_path, path, strlen(path)) : 0;
+
+	return k && !memcmp(o->sums[k - 1].sha256, d, 32);
+}
+
+/*
+ * Gives the new site DIR's own file path, whose bytes (len, digest d)
+ * are those the build would write: linked, so that its inode and mtime
+ * stay and a copy by rsync's quick check skips it.  1 if it cannot be
+ * linked (not a regular file of that size, another file system, too
+ * many links...): the caller writes it.  In a spare, the spare's old
+ * file is removed first, never written through: DIR's file has two
+ * links from now on, and the spare rewrites in place only files with
+ * one.
+ */
+static int link_current(struct output *o, const char *path, size_t len, const unsigned char d[32])
+{
+	struct output_file *f;
+	const char *slash;
+	struct stat st;
+	int error;
+
+	if (o->curfd < 0 || fstatat(o->curfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || (uint64_t)st.st_size != len)
+		return 1;
+	if ((error = grow_files(o)) < 0)
+		return error;
+	f = &o->files[o->nfiles];
+	memset(f, 0, sizeof(*f));
+	if (o->reuse && file_known(o, path, strlen(path)))
+		return bad_path(path, "was written twice");
+	slash = strrchr(path, '/');
+	if (slash && !dir_known(o, path, (size_t)(slash - path)) && (error = make_parents(o, path)) < 0)
+		return error;
+	if (o->reuse && unlinkat(o->tmpfd, path, 0) < 0 && errno != ENOENT)
+		return 1; /* a folder, say: begin_file() replaces it */
+	if (linkat(o->curfd, path, o->tmpfd, path, 0) < 0) {
+		if (errno == EEXIST)
+			return bad_path(path, "was written twice");
+		return 1;
+	}
+	if (!(f->path = strdup(path)))
+		return error_nomem(); /* the link stays: the folder is removed or pruned */
+	if (o->reuse && (error = add_file(o)) < 0) {
+		free(f->path);
+		f->path = NULL;
+		return error;
+	}
+	f->size = len;
+	memcpy(f->sha256, d, 32);
+	o->bytes += len;
+	o->nfiles++;
+	return 0;
+}
+
 int output_write(struct output *o, const char *path, const void *data,
 		 size_t len)
 {
 	struct sha256_ctx ctx;
+	unsigned char d[32];
 	int fd = -1, error;
 
+	if ((error = ready(o)) < 0 || (error = check_path(path)) < 0)
+		return error;
+	if (o->nsums && o->curfd >= 0) {
+		sha256_init(&ctx);
+		sha256_update(&ctx, len, data);
+		sha256_digest(&ctx, 32, d);
+		if (same_as_current(o, path, d) && (error = link_current(o, path, len, d)) <= 0)
+			return error;
+	}
 	if ((error = begin_file(o, path, &fd)) < 0)
 		return error;
 	sha256_init(&ctx);
@@ -1399,6 +1473,27 @@ int output_copy_file(struct output *o, const char *path, const char *src)
 		return error;
 	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
 		return io_error(src, NULL, NULL);
+	if (o->nsums && o->curfd >= 0) { /* whole, so that an unchanged one is linked */
+		struct buf whole = BUF_INIT;
+		for (;;) {
+			if ((error = buf_grow(&whole, CHUNK)) < 0)
+				break;
+			if ((n = read(in, whole.ptr + whole.len, CHUNK)) < 0) {
+				if (errno == EINTR)
+					continue;
+				error = io_error(src, NULL, NULL);
+				break;
+			}
+			if (!n)
+				break;
+			whole.len += (size_t)n;
+		}
+		if (error >= 0)
+			error = output_write(o, path, whole.ptr, whole.len);
+		buf_release(&whole);
+		close(in);
+		return error;
+	}
 	if (!(chunk = malloc(CHUNK))) {
 		close(in);
 		return error_nomem();
@@ -2056,6 +2151,8 @@ void output_release(struct output *o)
 		close(o->parentfd);
 	if (o->lockfd >= 0)
 		close(o->lockfd); /* after the abort: no build may take the folder meanwhile */
+	if (o->curfd >= 0)
+		close(o->curfd);
 	forget_sums(o);
 	free(o->note);
 	o->note = NULL;
@@ -2081,4 +2178,71 @@ size_t output_count(const struct output *o)
 uint64_t output_bytes(const struct output *o)
 {
 	return o->bytes;
+}
+
+static int sum_by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct output_sum *)a)->path, ((const struct output_sum *)b)->path);
+}
+
+static int put_change(struct buf *out, char kind, const char *path, size_t *count)
+{
+	(*count)++;
+	return out ? buf_printf(out, "%c %s\n", kind, path) : 0;
+}
+
+/* The changes, old (n, sorted) merged with o->files (sorted since the
+ * commit), OUTPUT_SUMS told as sums ('A', 'M' or 0: unchanged) at its
+ * place in the order; lines into out (NULL: counted only). */
+static int merge_changes(const struct output *o, const struct output_sum *old, size_t n, char sums,
+			 struct buf *out, struct output_changes *c)
+{
+	size_t i = 0, k = 0;
+	const char *next;
+	int cmp, error = 0;
+
+	memset(c, 0, sizeof(*c));
+	while (error >= 0 && (i < o->nfiles || k < n || sums)) {
+		cmp = i == o->nfiles ? 1 : k == n ? -1 : strcmp(o->files[i].path, old[k].path);
+		next = cmp > 0 ? (k < n ? old[k].path : NULL) : o->files[i].path;
+		if (sums && (!next || strcmp(OUTPUT_SUMS, next) < 0)) {
+			error = put_change(out, sums, OUTPUT_SUMS, sums == 'A' ? &c->added : &c->changed);
+			sums = 0;
+		} else if (cmp < 0) {
+			error = put_change(out, 'A', o->files[i++].path, &c->added);
+		} else if (cmp > 0) {
+			error = put_change(out, 'D', old[k++].path, &c->removed);
+		} else {
+			if (memcmp(o->files[i].sha256, old[k].sha256, 32))
+				error = put_change(out, 'M', o->files[i].path, &c->changed);
+			i++;
+			k++;
+		}
+	}
+	return error;
+}
+
+int output_changes(const struct output *o, struct buf *out, struct output_changes *c)
+{
+	struct output_sum *old = NULL;
+	size_t k, n = 0;
+	char sums;
+	int error;
+
+	memset(c, 0, sizeof(*c));
+	if (!o->committed)
+		return error_set(ERR_INVALID, "output: what changed is known after the commit");
+	if (o->nsums && !(old = malloc(o->nsums * sizeof(*old))))
+		return error_nomem();
+	for (k = 0; k < o->nsums; k++) /* the marker never changes */
+		if (strcmp(o->sums[k].path, OUTPUT_MARK))
+			old[n++] = o->sums[k];
+	qsort(old, n, sizeof(*old), sum_by_path);
+	/* OUTPUT_SUMS changes when anything it lists does */
+	if ((error = merge_changes(o, old, n, 0, NULL, c)) >= 0) {
+		sums = !o->nsums ? 'A' : c->added || c->changed || c->removed ? 'M' : 0;
+		error = merge_changes(o, old, n, sums, out, c);
+	}
+	free(old);
+	return error < 0 ? error : 0;
 }

@@ -35,6 +35,19 @@
  * entries put into the folder by anyone else after output_open() are
  * therefore not pruned (the folder is flock()ed and this build's).
  *
+ * A file whose bytes are those DIR's OUTPUT_SUMS lists for its path is
+ * not written: output_write() links DIR's own file into the temporary
+ * folder (removing a spare's old file there first, never writing
+ * through it), so it keeps its inode and mtime and a copy by rsync's
+ * quick check skips it.  Only while the checker (below) vouches for
+ * DIR's files, so not with OUTPUT_DISCARD.  Such a file has two links
+ * until the old site is removed, and the spare then holds it with two:
+ * so a spare's file is overwritten only with one link, as above, and
+ * the live site is never written through.  Linking and removing move a
+ * file's ctime on, so the next checker reads and hashes those files
+ * (it never trusts one it should not).  output_changes() then tells
+ * what was added, changed and removed against DIR's OUTPUT_SUMS.
+ *
  * While the build writes, a thread (the flusher, output_flush()) calls
  * syncfs() on the folder every half second, so that the files reach the
  * disk as later ones are written instead of all at commit; commit stops
@@ -164,8 +177,9 @@ struct output {
 	void (*waiting)(const char *dir, long pid); /* with OUTPUT_WAIT,
 			       called before waiting for the build pid
 			       (0: unknown) that holds DIR; NULL: none */
-	char *sumtext;      /* owned: DIR's OUTPUT_SUMS, while output_open()
-			       reads it */
+	char *sumtext;      /* owned: DIR's OUTPUT_SUMS, read by output_open()
+			       and kept to output_release(): what changed
+			       is told against it */
 	struct output_sum *sums; /* owned: its lines, paths into sumtext */
 	size_t nsums, capsums;
 	size_t *sumset;     /* owned: a hash set of sums[], as dirset */
@@ -177,6 +191,9 @@ struct output {
 	const char *forgive; /* a file of DIR whose change since OUTPUT_SUMS
 			       the caller has dealt with (a publication log
 			       started anew): not refused; NULL: none */
+	int curfd;          /* DIR, open while the checker vouches for its
+			       files (not with OUTPUT_DISCARD), to link the
+			       unchanged ones into the new site; -1 */
 	char *note;         /* owned: a line output_commit() writes first
 			       in OUTPUT_SUMS as a comment ("# note"), which
 			       sha256sum -c skips; one line; NULL: none */
@@ -184,7 +201,7 @@ struct output {
 
 #define OUTPUT_INIT \
 	{ .parentfd = -1, .tmpfd = -1, .prev_size = -1, .walkfd = -1, \
-	  .lockfd = -1, .checkfd = -1 }
+	  .lockfd = -1, .checkfd = -1, .curfd = -1 }
 
 /* Starts a build of dir (which need not exist): takes its lock, checks
  * that dir may be replaced (above), removes what killed builds left,
@@ -286,6 +303,20 @@ void output_discard(struct output *o);
 /* output_abort(), then lets DIR's lock go, frees everything and resets
  * o to OUTPUT_INIT. */
 void output_release(struct output *o);
+
+/* What a committed build changed against the site it replaced (DIR's
+ * OUTPUT_SUMS, read by output_open(); none: every file added). */
+struct output_changes {
+	size_t added;       /* files DIR did not have */
+	size_t changed;     /* files with another digest (OUTPUT_SUMS too) */
+	size_t removed;     /* files of DIR the build did not write */
+};
+
+/* Fills c and, unless out is NULL, appends to out one line per file
+ * added, changed or removed, "A path", "M path" or "D path", sorted
+ * bytewise by path; OUTPUT_SUMS is one of them, OUTPUT_MARK never.
+ * ERR_INVALID before output_commit(), ERR_NOMEM. */
+int output_changes(const struct output *o, struct buf *out, struct output_changes *c);
 
 /* Files written and their total size, OUTPUT_SUMS and OUTPUT_MARK not
  * counted. */

@@ -97,6 +97,16 @@ struct site {
 	size_t npaths, cap;
 	struct history hist;     /* empty for a preview of the working tree */
 	bool has_history;
+	/* What a page names as its source (see stamp_record()): the newest
+	 * commit, as an index into hist.commits (SIZE_MAX: none yet), among
+	 * those that last changed a record the page was built from, since
+	 * the last stamp_reset(); every page also shows the settings and the
+	 * theme, last changed by site_commit (at site_time; "" if unknown). */
+	size_t stamp;
+	bool stamp_every;        /* the page shows every record (lists,
+				    statistics): the newest commit */
+	char site_commit[41];
+	int64_t site_time;
 	cJSON *publications;     /* the publication log, this build included */
 	char log_head[65];       /* its chain's head ("" for an empty log) */
 	struct work *work;       /* mmap()ed, MAP_SHARED */
@@ -240,12 +250,62 @@ static const char *href(char *out, const char *section, const char *id)
 	return out;
 }
 
-static void put_href(cJSON *o, const char *k, const char *section, const char *id)
+/* ---- what a page is built from: its stamp ---- */
+
+/*
+ * A page names the commit that last changed what it shows, not the
+ * build's, so that it changes only when what it shows does.  Records
+ * enter a page's context through a few doors, each of which stamps the
+ * record: load_public() (a record's full text), the summaries and
+ * references of other records (notice_summary(), award_summary(),
+ * revocation_summary(), put_org_ref(S, ), put_applicant_ref(S, )) and every
+ * link to a record's page (put_href()).  A stamp only ever moves to a
+ * newer commit between resets (one per unit of work), so a page that
+ * shares a unit with another may name a newer commit than it needs to,
+ * never an older one.
+ */
+static void stamp_reset(struct site *S)
+{
+	S->stamp = SIZE_MAX;
+	S->stamp_every = false;
+}
+
+static void stamp_commit(struct site *S, size_t i)
+{
+	if (i < S->stamp)
+		S->stamp = i;
+}
+
+static void stamp_record(struct site *S, enum record_kind k, const char *id)
+{
+	const struct history_ref *first;
+
+	if (S->has_history && id && history_of(&S->hist, k, id, &first))
+		stamp_commit(S, first->commit);
+}
+
+static enum record_kind section_kind(const char *section)
+{
+	static const char *const dirs[] = { "programs", "organizations", "rounds", NULL, "notices",
+					    "objections", "revocations", "individuals" };
+	size_t k;
+
+	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
+		if (dirs[k] && !strcmp(section, dirs[k]))
+			return (enum record_kind)k;
+	return KIND_NONE;
+}
+
+static void put_href(struct site *S, cJSON *o, const char *k, const char *section, const char *id)
 {
 	char u[MAX_URL];
+	enum record_kind kind = section_kind(section);
 
-	if (id)
+	if (id) {
 		put_str(o, k, href(u, section, id));
+		if (kind != KIND_NONE)
+			stamp_record(S, kind, id);
+	}
 }
 
 /* ---- groups ---- */
@@ -371,6 +431,12 @@ static int load_public(struct site *S, const char *path, struct json_doc *doc)
 			error = error_set(ERR_INVALID, "%s: not valid JSON any more", path);
 		goto done;
 	}
+	{
+		char id[256];
+		enum record_kind kind;
+		if (history_record_id(path, doc->root, id, sizeof(id), &kind) == 0)
+			stamp_record(S, kind, id);
+	}
 	strip_private(doc->root);
 	/* $schema is for editors, not citizens */
 	cJSON_DeleteItemFromObjectCaseSensitive(doc->root, "$schema");
@@ -445,7 +511,7 @@ static void put_award_status(struct site *S, cJSON *o, const struct application 
 		put_str(o, "status", "revoked");
 		put_str(o, "status_zh", "已撤销");
 		put_date(o, "revoked", a->res_revoked->decided.v);
-		put_href(o, "revocation_href", "revocations", a->res_revoked->id.v);
+		put_href(S, o, "revocation_href", "revocations", a->res_revoked->id.v);
 		return;
 	}
 	if (t && t->validity_years && a->result_date.v != DATE_NONE) {
@@ -505,6 +571,16 @@ static long days_left(struct site *S, const struct notice *n, long calendar_days
 	int k;
 
 	*working = false;
+	if (nr && nr->has_unit && nr->unit == UNIT_WORKING_DAYS) { /* the calendars counted in */
+		char from[11], to[11], year[8];
+		int y;
+		fmt_iso(from, S->o->today);
+		fmt_iso(to, n->end.v);
+		for (y = atoi(from); y <= atoi(to) && y < atoi(from) + 100; y++) {
+			snprintf(year, sizeof(year), "%d", y);
+			stamp_record(S, KIND_CALENDAR, year);
+		}
+	}
 	if (!nr || !nr->has_unit || nr->unit != UNIT_WORKING_DAYS ||
 	    calendar_count_working_days(&S->r->calendar, S->o->today, n->end.v, &k) < 0) {
 		error_clear();
@@ -545,27 +621,29 @@ static void put_notice_state(struct site *S, cJSON *o, const struct notice *n)
 
 /* ---- summaries shared by pages ---- */
 
-static void put_org_ref(cJSON *o, const struct organization *g, const char *id)
+static void put_org_ref(struct site *S, cJSON *o, const struct organization *g, const char *id)
 {
+	stamp_record(S, KIND_ORGANIZATION, id);
 	put_str(o, "org_id", id);
 	put_str(o, "org_name", g && g->name ? g->name : id);
 	if (g)
-		put_href(o, "org_href", "organizations", g->id.v);
+		put_href(S, o, "org_href", "organizations", g->id.v);
 }
 
 /* The applicant, organization or person, under the keys templates use
  * for both (org_*); a person is named and linked, nothing more. */
-static void put_applicant_ref(cJSON *o, const struct application *a)
+static void put_applicant_ref(struct site *S, cJSON *o, const struct application *a)
 {
+	stamp_record(S, KIND_APPLICATION, a->id.v);
 	if (!a->individual.v) {
-		put_org_ref(o, a->res_org, a->organization.v);
+		put_org_ref(S, o, a->res_org, a->organization.v);
 		return;
 	}
 	put_str(o, "org_id", a->individual.v);
 	put_str(o, "org_name", a->res_ind && a->res_ind->name ? a->res_ind->name : a->individual.v);
 	put_bool(o, "individual", true);
 	if (a->res_ind)
-		put_href(o, "org_href", "individuals", a->res_ind->id.v);
+		put_href(S, o, "org_href", "individuals", a->res_ind->id.v);
 }
 
 static const char *applicant_name(const struct application *a)
@@ -580,9 +658,10 @@ static cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
 	cJSON *o = push_obj(arr);
 	const struct round *x = n->res_round;
 
+	stamp_record(S, KIND_NOTICE, n->id.v);
 	put_str(o, "id", n->id.v);
 	put_str(o, "title", n->title);
-	put_href(o, "href", "notices", n->id.v);
+	put_href(S, o, "href", "notices", n->id.v);
 	put_str(o, "kind", notice_kind_name(n->kind));
 	put_str(o, "kind_zh", notice_kind_zh(n->kind));
 	put_date(o, "issued", n->issued.v);
@@ -590,10 +669,10 @@ static cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
 	put_date(o, "end", n->end.v);
 	if (x) {
 		put_str(o, "round_name", x->name);
-		put_href(o, "round_href", "rounds", x->id.v);
+		put_href(S, o, "round_href", "rounds", x->id.v);
 		if (x->res_program) {
 			put_str(o, "program_name", x->res_program->name);
-			put_href(o, "program_href", "programs", x->res_program->id.v);
+			put_href(S, o, "program_href", "programs", x->res_program->id.v);
 		}
 	}
 	put_notice_state(S, o, n);
@@ -617,17 +696,18 @@ static cJSON *award_summary(struct site *S, cJSON *arr, const struct application
 	cJSON *o = push_obj(arr);
 	char money[64];
 
+	stamp_record(S, KIND_APPLICATION, a->id.v);
 	put_str(o, "certificate", a->certificate.v);
-	put_href(o, "href", "awards", a->certificate.v);
-	put_applicant_ref(o, a);
+	put_href(S, o, "href", "awards", a->certificate.v);
+	put_applicant_ref(S, o, a);
 	put_str(o, "tier_name", tier_name(a->res_result_tier));
 	if (p) {
 		put_str(o, "program_name", p->name);
-		put_href(o, "program_href", "programs", p->id.v);
+		put_href(S, o, "program_href", "programs", p->id.v);
 	}
 	if (a->res_round) {
 		put_str(o, "round_name", a->res_round->name);
-		put_href(o, "round_href", "rounds", a->res_round->id.v);
+		put_href(S, o, "round_href", "rounds", a->res_round->id.v);
 	}
 	put_date(o, "date", a->result_date.v);
 	/* no money is no prize of 0 yuan: the measures' items are the prize */
@@ -717,14 +797,61 @@ static void progress(struct site *S)
 }
 
 /*
+ * The commit a page names and its date (the layout's "stamp"): the
+ * build's on the home page and on a draft; else the page's stamp (see
+ * stamp_record()) or the commit that last changed the settings and
+ * theme, whichever is newer (by author time, then the history's order);
+ * for a page built from nothing of the history, the oldest commit it
+ * holds.  *date is the date, for the sitemap.
+ */
+static void put_stamp(struct site *S, cJSON *ctx, const char *path, date_t *date)
+{
+	cJSON *o = add_obj(ctx, "stamp");
+	const char *id = NULL;
+	char short_id[8];
+	int64_t t = 0;
+
+	if (!S->has_history || !strcmp(path, "index.html")) {
+		put_str(o, "commit", S->src->worktree ? "" : S->src->commit);
+		put_str(o, "commit_short", source_label(S->src));
+		put_date(o, "date", *date = S->o->today);
+		return;
+	}
+	if (S->stamp_every && S->hist.n)
+		stamp_commit(S, 0);
+	if (S->stamp < S->hist.n) {
+		id = S->hist.commits[S->stamp].id;
+		t = S->hist.commits[S->stamp].time;
+	}
+	if (S->site_commit[0] && (!id || S->site_time > t)) {
+		id = S->site_commit;
+		t = S->site_time;
+	}
+	if (!id && S->hist.n) {
+		id = S->hist.commits[S->hist.n - 1].id;
+		t = S->hist.commits[S->hist.n - 1].time;
+	}
+	if (!id) {
+		id = S->src->commit;
+		t = S->src->time;
+	}
+	snprintf(short_id, sizeof(short_id), "%.7s", id);
+	put_str(o, "commit", id);
+	put_str(o, "commit_short", short_id);
+	put_date(o, "date", *date = date_from_time_cst((time_t)t));
+}
+
+/*
  * Renders template tmpl with ctx (consumed) to path, adding what every
- * page carries: the site's settings, the build, the way back to the root.
+ * page carries: the site's settings, the build, the way back to the root,
+ * the commit it names (put_stamp()).
  */
 static int emit(struct site *S, const char *path, const char *tmpl, const char *title,
 		const char *nav, cJSON *ctx)
 {
-	char root[256], canon[MAX_URL * 2];
+	char root[256], canon[MAX_URL * 2], day[11];
 	const cJSON *stack[3];
+	date_t stamped = DATE_NONE;
 	int error;
 
 	if (!ctx)
@@ -740,6 +867,7 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 	put_str(ctx, "root", root);
 	put_str(ctx, "title", title);
 	put_str(ctx, "path", path);
+	put_stamp(S, ctx, path, &stamped);
 	/* the 404 page stands for no address of its own */
 	if (S->base_url && strcmp(path, "404.html")) {
 		const char *slash = strrchr(path, '/');
@@ -777,10 +905,18 @@ static int emit(struct site *S, const char *path, const char *tmpl, const char *
 			S->paths = v;
 			S->cap = cap;
 		}
-		if (!(S->paths[S->npaths] = strdup(path))) {
+		/* "path\tdate": the sitemap's <lastmod> travels with it */
+		/* the home page's date is the build's: none, or the sitemap
+		 * would change with every build */
+		fmt_iso(day, stamped);
+		if (!(S->paths[S->npaths] = malloc(strlen(path) + sizeof(day) + 1))) {
 			error = fail_nomem();
 			goto done;
 		}
+		if (strcmp(path, "index.html"))
+			sprintf(S->paths[S->npaths], "%s\t%s", path, day);
+		else
+			strcpy(S->paths[S->npaths], path);
 		S->npaths++;
 		S->pages++;
 		__atomic_add_fetch(&S->work->pages, 1, __ATOMIC_RELAXED);
@@ -1366,7 +1502,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 		const struct round *x = f[i];
 		cJSON *ro = push_obj(arr);
 		put_str(ro, "name", x->name);
-		put_href(ro, "href", "rounds", x->id.v);
+		put_href(S, ro, "href", "rounds", x->id.v);
 		put_num(ro, "year", (double)x->year.v);
 		put_date(ro, "approved", x->approval.v);
 		put_bool(ro, "vacant", x->vacant);
@@ -1376,7 +1512,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	sum = push_obj(programs);
 	put_str(sum, "name", p->name);
 	put_str(sum, "authority", p->authority);
-	put_href(sum, "href", "programs", p->id.v);
+	put_href(S, sum, "href", "programs", p->id.v);
 	put_str(sum, "status_zh", status_zh(p->measures.status));
 	put_str(sum, "status", p->measures.status);
 	error = emit_record(S, "programs", p->id.v, "program", p->name, "programs/index.html", doc.root, ctx);
@@ -1398,7 +1534,7 @@ done:
  * office gave for publishing it (an override), and, where it is shown
  * away from its own record, a link there.
  */
-static void put_lapse(cJSON *arr, const struct check_lapse *l, const char *self)
+static void put_lapse(struct site *S, cJSON *arr, const struct check_lapse *l, const char *self)
 {
 	cJSON *o = push_obj(arr);
 	const struct program *p = l->round ? l->round->res_program : NULL;
@@ -1434,13 +1570,13 @@ static void put_lapse(cJSON *arr, const struct check_lapse *l, const char *self)
 	if (!self)
 		return;
 	if (l->objection) {
-		put_href(o, "href", "objections", l->objection->id.v);
+		put_href(S, o, "href", "objections", l->objection->id.v);
 		put_date(o, "objection_received", l->objection->received.v);
 	} else if (l->notice) {
-		put_href(o, "href", "notices", l->notice->id.v);
+		put_href(S, o, "href", "notices", l->notice->id.v);
 		put_str(o, "notice_title", l->notice->title);
 	} else if (l->round) {
-		put_href(o, "href", "rounds", l->round->id.v);
+		put_href(S, o, "href", "rounds", l->round->id.v);
 		put_str(o, "round_name", l->round->name);
 	}
 }
@@ -1456,7 +1592,7 @@ static void put_lapses(struct site *S, cJSON *o, const void *it,
 
 	for (i = 0; ls && i < ls->n; i++)
 		if (!concern || concern(&ls->v[i]) == it)
-			put_lapse(arr, &ls->v[i], self);
+			put_lapse(S, arr, &ls->v[i], self);
 	put_bool(o, "has_lapses", cJSON_GetArraySize(arr) > 0);
 }
 
@@ -1636,7 +1772,7 @@ static int page_round(struct site *S, const struct round *x)
 	put_item(o, "record", doc.root, true);
 	put_lapses(S, o, x, lapse_round, x->path);
 	put_str(o, "program_name", p->name);
-	put_href(o, "program_href", "programs", p->id.v);
+	put_href(S, o, "program_href", "programs", p->id.v);
 	put_date(o, "apps_start", x->apps_start.v);
 	put_date(o, "apps_end", x->apps_end.v);
 	if ((call = json_get(doc.root, "call"))) {
@@ -1716,7 +1852,7 @@ static int page_round(struct site *S, const struct round *x)
 					continue;
 				n++;
 				if (a->stages[k].passed)
-					put_applicant_ref(push_obj(passed), a);
+					put_applicant_ref(S, push_obj(passed), a);
 				else
 					failed++;
 			}
@@ -1754,7 +1890,7 @@ static int page_round(struct site *S, const struct round *x)
 	for (j = 0; j < napps; j++) {
 		const struct application *a = apps[j];
 		cJSON *ao = push_obj(arr);
-		put_applicant_ref(ao, a);
+		put_applicant_ref(S, ao, a);
 		put_str(ao, "tier_name", tier_name(a->res_tier));
 		put_date(ao, "submitted", a->submitted.v);
 		put_date(ao, "withdrawn", a->withdrawn.v);
@@ -1826,7 +1962,7 @@ static int put_amendments(struct site *S, cJSON *o, const struct notice *n)
 /* What the notice as a document says beside its record, the same for
  * the notice's page and each of its versions (doc: that version): the
  * period's rule, how to object, the body. */
-static int notice_document(cJSON *o, const struct notice *n, const cJSON *doc)
+static int notice_document(struct site *S, cJSON *o, const struct notice *n, const cJSON *doc)
 {
 	const struct program *p = n->res_round ? n->res_round->res_program : NULL;
 	const struct notice_rule *nr = program_notice_rule(p, n->kind);
@@ -1843,7 +1979,7 @@ static int notice_document(cJSON *o, const struct notice *n, const cJSON *doc)
 	}
 	if (p) {
 		put_str(o, "program_name", p->name);
-		put_href(o, "program_href", "programs", p->id.v);
+		put_href(S, o, "program_href", "programs", p->id.v);
 		put_str(o, "measures_title", p->measures.title);
 		put_str(o, "authority", p->authority);
 		if (p->window_article) {
@@ -1859,7 +1995,7 @@ static int notice_document(cJSON *o, const struct notice *n, const cJSON *doc)
 	}
 	if (n->res_round) {
 		put_str(o, "round_name", n->res_round->name);
-		put_href(o, "round_href", "rounds", n->res_round->id.v);
+		put_href(S, o, "round_href", "rounds", n->res_round->id.v);
 	}
 	if ((ch = json_get(doc, "objection_channel")))
 		put_item(o, "channel", (cJSON *)ch, true);
@@ -1887,7 +2023,7 @@ static int page_notice(struct site *S, const struct notice *n)
 	if ((error = put_amendments(S, o, n)) < 0 || (error = put_past_lapses(S, o, n)) < 0)
 		goto done;
 	put_lapses(S, o, n, lapse_notice, n->path);
-	if ((error = notice_document(o, n, doc.root)) < 0)
+	if ((error = notice_document(S, o, n, doc.root)) < 0)
 		goto done;
 	nobj = group_find(&S->objs_by_notice, n->id.v, &objs);
 	arr = add_arr(o, "entries");
@@ -1899,13 +2035,13 @@ static int page_notice(struct site *S, const struct notice *n)
 		cJSON *je = cJSON_GetArrayItem(json_get(doc.root, "entries"), (int)i);
 		put_num(eo, "number", (double)(i + 1));
 		if (a)
-			put_applicant_ref(eo, a);
+			put_applicant_ref(S, eo, a);
 		put_str(eo, "tier_name", t ? t->name : NULL);
 		put_str(eo, "note", json_get_string(je, "note"));
 		for (k = 0; k < nobj; k++) {
 			const struct objection *b = objs[k];
 			if (b->res_app == a && b->received.v <= S->o->today) {
-				put_href(eo, "objection_href", "objections", b->id.v);
+				put_href(S, eo, "objection_href", "objections", b->id.v);
 				put_str(eo, "objection_zh", b->status == OBJ_UNDER_REVIEW ? "有异议，处理中"
 							   : b->outcome == OUT_UPHELD ? "异议成立"
 							   : b->outcome == OUT_REJECTED ? "异议不成立" : "异议已撤回");
@@ -1920,7 +2056,7 @@ static int page_notice(struct site *S, const struct notice *n)
 		if (b->received.v > S->o->today)
 			continue;
 		bo = push_obj(arr);
-		put_href(bo, "href", "objections", b->id.v);
+		put_href(S, bo, "href", "objections", b->id.v);
 		put_date(bo, "received", b->received.v);
 		put_str(bo, "status_zh", b->status == OBJ_UNDER_REVIEW ? "处理中"
 					: b->status == OBJ_WITHDRAWN ? "已撤回"
@@ -1928,7 +2064,7 @@ static int page_notice(struct site *S, const struct notice *n)
 	}
 	put_bool(o, "has_objections", cJSON_GetArraySize(arr) > 0);
 	if (n->revocation.v)
-		put_href(o, "revocation_href", "revocations", n->revocation.v);
+		put_href(S, o, "revocation_href", "revocations", n->revocation.v);
 	error = emit_record(S, "notices", n->id.v, "notice", json_get_string(doc.root, "title"),
 		     NULL, doc.root, ctx);
 	ctx = NULL;
@@ -1977,9 +2113,9 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 	put_item(o, "record", doc.root, true);
 	put_commit(o, c);
 	put_bool(o, "current", current);
-	put_href(o, "notice_href", "notices", n->id.v);
+	put_href(S, o, "notice_href", "notices", n->id.v);
 	/* the notice as citizens saw it then: the same document, from this version */
-	if ((error = notice_document(o, n, doc.root)) < 0) {
+	if ((error = notice_document(S, o, n, doc.root)) < 0) {
 		cJSON_Delete(ctx);
 		goto out;
 	}
@@ -1999,7 +2135,7 @@ static int page_notice_version(struct site *S, const struct notice *n, const str
 		cJSON *eo = push_obj(arr);
 		put_num(eo, "number", (double)++i);
 		if (a)
-			put_applicant_ref(eo, a);
+			put_applicant_ref(S, eo, a);
 		else
 			put_str(eo, "org_name", json_get_string(x, "application"));
 		put_str(eo, "tier_name", t ? t->name : json_get_string(x, "tier"));
@@ -2049,11 +2185,11 @@ static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *
 		size_t nrev;
 		if (p) {
 			put_str(ao, "program_name", p->name);
-			put_href(ao, "program_href", "programs", p->id.v);
+			put_href(S, ao, "program_href", "programs", p->id.v);
 		}
 		if (a->res_round) {
 			put_str(ao, "round_name", a->res_round->name);
-			put_href(ao, "round_href", "rounds", a->res_round->id.v);
+			put_href(S, ao, "round_href", "rounds", a->res_round->id.v);
 		}
 		put_str(ao, "tier_name", tier_name(a->res_tier));
 		put_date(ao, "submitted", a->submitted.v);
@@ -2086,7 +2222,7 @@ static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *
 			put_date(bo, "from", v->decided.v);
 			put_date(bo, "until", until);
 			put_bool(bo, "in_force", S->o->today <= until);
-			put_href(bo, "revocation_href", "revocations", v->id.v);
+			put_href(S, bo, "revocation_href", "revocations", v->id.v);
 			put_str(bo, "article", v->res_ground->article);
 		}
 	}
@@ -2113,7 +2249,7 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	napps = group_find(&S->apps_by_org, g->id.v, &apps);
 	nawards = put_applicant_record(S, o, apps, napps);
 	sum = push_obj(list);
-	put_org_ref(sum, g, g->id.v);
+	put_org_ref(S, sum, g, g->id.v);
 	put_str(sum, "district", json_get_string(doc.root, "district"));
 	put_num(sum, "applications", (double)napps);
 	put_num(sum, "awards", (double)nawards);
@@ -2145,12 +2281,12 @@ static int page_individual(struct site *S, const struct individual *p, cJSON *li
 	put_item(o, "record", doc.root, true);
 	put_history(S, o, KIND_INDIVIDUAL, p->id.v);
 	if (p->res_employer)
-		put_href(o, "employer_href", "organizations", p->res_employer->id.v);
+		put_href(S, o, "employer_href", "organizations", p->res_employer->id.v);
 	napps = group_find(&S->apps_by_ind, p->id.v, &apps);
 	nawards = put_applicant_record(S, o, apps, napps);
 	sum = push_obj(list);
 	put_str(sum, "name", p->name);
-	put_href(sum, "href", "individuals", p->id.v);
+	put_href(S, sum, "href", "individuals", p->id.v);
 	put_str(sum, "employer", json_get_string(doc.root, "employer"));
 	put_str(sum, "position", json_get_string(doc.root, "position"));
 	put_num(sum, "applications", (double)napps);
@@ -2207,13 +2343,14 @@ static cJSON *revocation_summary(struct site *S, cJSON *arr, const struct revoca
 	char rec[256] = "";
 	size_t j;
 
+	stamp_record(S, KIND_REVOCATION, v->id.v);
 	put_str(o, "id", v->id.v);
-	put_href(o, "href", "revocations", v->id.v);
+	put_href(S, o, "href", "revocations", v->id.v);
 	if (a) {
-		put_applicant_ref(o, a);
+		put_applicant_ref(S, o, a);
 		put_str(o, "tier_name", tier_name(a->res_result_tier));
 		put_str(o, "certificate", a->certificate.v);
-		put_href(o, "award_href", "awards", a->certificate.v);
+		put_href(S, o, "award_href", "awards", a->certificate.v);
 		if (a->res_round)
 			put_str(o, "round_name", a->res_round->name);
 		if (program_of(a))
@@ -2255,7 +2392,7 @@ static int page_revocation(struct site *S, const struct revocation *v, cJSON *li
 	put_history(S, o, KIND_REVOCATION, v->id.v);
 	for (i = 0; i < S->r->nnotices; i++)
 		if (S->r->notices[i].revocation.v && !strcmp(S->r->notices[i].revocation.v, v->id.v))
-			put_href(o, "notice_href", "notices", S->r->notices[i].id.v);
+			put_href(S, o, "notice_href", "notices", S->r->notices[i].id.v);
 	error = emit_record(S, "revocations", v->id.v, "revocation", "撤销决定", "revocations/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
@@ -2290,11 +2427,11 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	put_str(o, "objector_zh", b->by_organization ? "单位" : "个人");
 	if (n) {
 		put_str(o, "notice_title", NULL);
-		put_href(o, "notice_href", "notices", n->id.v);
+		put_href(S, o, "notice_href", "notices", n->id.v);
 		put_str(o, "notice_kind_zh", notice_kind_zh(n->kind));
 	}
 	if (b->res_app)
-		put_applicant_ref(o, b->res_app);
+		put_applicant_ref(S, o, b->res_app);
 	/* an objection to review work no notice lists (Lanzhou 第二十八条) */
 	for (k = 0; p && b->stage.v && k < p->nstages; k++)
 		if (!strcmp(p->stages[k].id, b->stage.v))
@@ -2315,13 +2452,13 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 		}
 	}
 	sum = push_obj(list);
-	put_href(sum, "href", "objections", b->id.v);
+	put_href(S, sum, "href", "objections", b->id.v);
 	put_date(sum, "received", b->received.v);
 	put_str(sum, "status_zh", json_get_string(o, "status_zh"));
 	put_str(sum, "outcome_zh", json_get_string(o, "outcome_zh"));
 	put_str(sum, "summary", json_get_string(doc.root, "summary"));
 	if (b->res_app)
-		put_applicant_ref(sum, b->res_app);
+		put_applicant_ref(S, sum, b->res_app);
 	error = emit_record(S, "objections", b->id.v, "objection", "异议处理结果", "objections/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
@@ -2457,6 +2594,8 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 	const struct history_commit *c = &S->hist.commits[refs[0].commit];
 	const struct history_change *e = &c->changes[refs[0].change];
 	struct json_doc doc = JSON_DOC_INIT;
+
+	stamp_commit(S, refs[0].commit);
 	struct jd_changes f = JD_CHANGES_INIT;
 	struct buf label = BUF_INIT;
 	const struct program *p;
@@ -2551,16 +2690,16 @@ static void put_record_href(struct site *S, cJSON *o, enum record_kind k, const 
 
 	if (k == KIND_APPLICATION) {
 		if ((a = record_find_application(S->r, id)) && a->awarded && a->certificate.v)
-			put_href(o, "href", "awards", a->certificate.v);
+			put_href(S, o, "href", "awards", a->certificate.v);
 		else if (a && a->individual.v)
-			put_href(o, "href", "individuals", a->individual.v);
+			put_href(S, o, "href", "individuals", a->individual.v);
 		else if (a)
-			put_href(o, "href", "organizations", a->organization.v);
+			put_href(S, o, "href", "organizations", a->organization.v);
 		return;
 	}
 	if (section_of(k) && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY") == strlen(id) &&
 	    (exists_now(S->r, k, id) || k != KIND_APPLICATION))
-		put_href(o, "href", section_of(k), id);
+		put_href(S, o, "href", section_of(k), id);
 }
 
 /* Fills o with commit c and what it changed, each change's fields too
@@ -2647,28 +2786,44 @@ static int pages_changes(struct site *S)
 	char path[MAX_URL], prev[MAX_URL], next[MAX_URL], title[64];
 	int error = 0;
 
-	if (!pages)
-		pages = 1;
-	for (p = 0; p < pages && error >= 0; p++) {
+	/* Pages are numbered from the oldest commit, as an append-only log's:
+	 * a new commit changes the newest page and the index, not every page
+	 * after it.  Page p (0-based) holds the commits p * CHANGES_PER_PAGE
+	 * to (p + 1) * CHANGES_PER_PAGE - 1 counted from the oldest, shown
+	 * newest first; the index shows the newest commits and every page. */
+	for (p = 0; p <= pages && error >= 0; p++) {
+		bool index = p == pages;
+		size_t from = index ? 0 : h->n - (p + 1 < pages ? (p + 1) * CHANGES_PER_PAGE : h->n);
+		size_t to = index ? (h->n < CHANGES_PER_PAGE ? h->n : CHANGES_PER_PAGE) : h->n - p * CHANGES_PER_PAGE;
 		cJSON *ctx = cJSON_CreateObject(), *arr = add_arr(ctx, "commits");
-		for (i = p * CHANGES_PER_PAGE; i < h->n && i < (p + 1) * CHANGES_PER_PAGE; i++)
+		stamp_reset(S);
+		for (i = from; i < to; i++) {
 			commit_entry(S, arr, &h->commits[i], false);
-		put_num(ctx, "page", (double)(p + 1));
-		put_num(ctx, "pages", (double)pages);
-		if (p > 0) {
-			if (p == 1)
-				snprintf(prev, sizeof(prev), "changes/index.html");
+			stamp_commit(S, i);
+		}
+		if (index) {
+			cJSON *list = add_arr(ctx, "page_list");
+			put_bool(ctx, "has_pages", pages > 0);
+			for (i = pages; i-- > 0;) {
+				cJSON *o = push_obj(list);
+				size_t newest = h->n - (i + 1 < pages ? (i + 1) * CHANGES_PER_PAGE : h->n);
+				snprintf(path, sizeof(path), "changes/page/%zu/index.html", i + 1);
+				put_str(o, "href", path);
+				put_num(o, "page", (double)(i + 1));
+				put_date(o, "from", date_from_time_cst((time_t)h->commits[h->n - 1 - i * CHANGES_PER_PAGE].time));
+				put_date(o, "to", date_from_time_cst((time_t)h->commits[newest].time));
+			}
+		} else {
+			put_num(ctx, "page", (double)(p + 1));
+			if (p + 1 < pages)
+				snprintf(prev, sizeof(prev), "changes/page/%zu/index.html", p + 2);
 			else
-				snprintf(prev, sizeof(prev), "changes/page/%zu/index.html", p);
+				snprintf(prev, sizeof(prev), "changes/index.html");
 			put_str(ctx, "prev_href", prev);
-		}
-		if (p + 1 < pages) {
-			snprintf(next, sizeof(next), "changes/page/%zu/index.html", p + 2);
-			put_str(ctx, "next_href", next);
-		}
-		if (p == 0) {
-			put_item(ctx, "publications", publications_view(S), false);
-			put_bool(ctx, "first_page", true);
+			if (p > 0) {
+				snprintf(next, sizeof(next), "changes/page/%zu/index.html", p);
+				put_str(ctx, "next_href", next);
+			}
 		}
 		if (h->boundary[0]) {
 			char when[64];
@@ -2676,11 +2831,11 @@ static int pages_changes(struct site *S)
 			put_str(ctx, "history_begins", when);
 		}
 		put_bool(ctx, "empty", h->n == 0);
-		if (p == 0)
+		if (index)
 			snprintf(path, sizeof(path), "changes/index.html");
 		else
 			snprintf(path, sizeof(path), "changes/page/%zu/index.html", p + 1);
-		snprintf(title, sizeof(title), p ? "变更记录（第%zu页）" : "变更记录", p + 1);
+		snprintf(title, sizeof(title), index ? "变更记录" : "变更记录（第%zu页）", p + 1);
 		error = emit_data(S, path, "changes", title, "changes/index.html", ctx);
 	}
 	if (error >= 0) { /* the change log's own feed: its newest commits */
@@ -3337,9 +3492,9 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 			list_year_key(v[n].k1, sizeof(v[n].k1), x->call_published.v);
 		o = v[n].o = push_obj(own);
 		put_str(o, "name", x->name ? x->name : x->id.v);
-		put_href(o, "href", "rounds", x->id.v);
+		put_href(S, o, "href", "rounds", x->id.v);
 		put_str(o, "program_name", x->res_program->name);
-		put_href(o, "program_href", "programs", x->res_program->id.v);
+		put_href(S, o, "program_href", "programs", x->res_program->id.v);
 		put_date(o, "call_published", x->call_published.v);
 		put_bool(o, "cancelled", x->cancelled);
 		v[n].order = n;
@@ -3381,7 +3536,7 @@ static int announcements(struct site *S, cJSON *out, size_t max)
 			continue;
 		o = v[n++] = cJSON_CreateObject();
 		put_str(o, "kind_zh", notice_kind_zh(x->kind));
-		put_href(o, "href", "notices", x->id.v);
+		put_href(S, o, "href", "notices", x->id.v);
 		put_str(o, "date", fmt_iso(d, x->issued.v));
 		put_date(o, "d", x->issued.v);
 		put_str(o, "title", x->title);
@@ -3395,7 +3550,7 @@ static int announcements(struct site *S, cJSON *out, size_t max)
 		snprintf(t, sizeof(t), "%s评审公告", x->name ? x->name : x->id.v);
 		put_str(o, "title", t);
 		put_str(o, "kind_zh", "评审公告");
-		put_href(o, "href", "rounds", x->id.v);
+		put_href(S, o, "href", "rounds", x->id.v);
 		put_str(o, "date", fmt_iso(d, x->call_published.v));
 		put_date(o, "d", x->call_published.v);
 	}
@@ -3468,6 +3623,9 @@ static int page_home(struct site *S, const cJSON *programs, const cJSON *revocat
 	put_bool(ctx, "has_revocations", cJSON_GetArraySize(revs) > 0);
 	if (S->log_head[0])
 		put_str(ctx, "log_head", S->log_head);
+	/* the publications: on the page that changes with every one anyway */
+	put_item(ctx, "publications", publications_view(S), false);
+	put_bool(ctx, "has_publications", cJSON_GetArraySize(S->publications) > 0);
 	return emit(S, "index.html", "home", NULL, "index.html", ctx);
 }
 
@@ -3753,7 +3911,7 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		o = v[n++] = cJSON_CreateObject();
 		put_str(o, "title", x->title);
 		put_str(o, "kind_zh", notice_kind_zh(x->kind));
-		put_href(o, "href", "notices", x->id.v);
+		put_href(S, o, "href", "notices", x->id.v);
 		rfc3339(when, x->issued.v);
 		put_str(o, "date", when);
 	}
@@ -3767,7 +3925,7 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		snprintf(t, sizeof(t), "%s评审公告", x->name ? x->name : x->id.v);
 		put_str(o, "title", t);
 		put_str(o, "kind_zh", "评审公告");
-		put_href(o, "href", "rounds", x->id.v);
+		put_href(S, o, "href", "rounds", x->id.v);
 		rfc3339(when, x->call_published.v);
 		put_str(o, "date", when);
 	}
@@ -3782,7 +3940,7 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 							 ? applicant_name(x->res_app) : x->id.v);
 		put_str(o, "title", t);
 		put_str(o, "kind_zh", "撤销决定");
-		put_href(o, "href", "revocations", x->id.v);
+		put_href(S, o, "href", "revocations", x->id.v);
 		rfc3339(when, x->decided.v);
 		put_str(o, "date", when);
 	}
@@ -3796,7 +3954,7 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		if (only && (!l->round || l->round->res_program != only))
 			continue;
 		o = v[n++] = cJSON_CreateObject();
-		put_lapse(arr = add_arr(o, "lapse"), l, NULL);
+		put_lapse(S, arr = add_arr(o, "lapse"), l, NULL);
 		/* a stable id: the record's URL and the rule, counted only when it repeats */
 		for (j = 0; j < i; j++)
 			same += !strcmp(ls->v[j].path, l->path) && !strcmp(ls->v[j].rule, l->rule);
@@ -3982,13 +4140,16 @@ static int sitemap_file(struct site *S, const char *path, char **paths, size_t n
 	error = buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (i = 0; i < n && error >= 0; i++) {
-		size_t len = strlen(paths[i]);
+		size_t len = strcspn(paths[i], "\t"); /* "path\tdate" (emit) */
 		/* folders, as servers serve them: index.html is implied */
-		int cut = len >= 10 && !strcmp(paths[i] + len - 10, "index.html") ? 10 : 0;
+		int cut = len >= 10 && !strncmp(paths[i] + len - 10, "index.html", 10) ? 10 : 0;
 		/* site_base_url_problem() let & and ' through: escaped */
 		if ((error = buf_puts(&b, "<url><loc>")) >= 0 && (error = buf_put_xml(&b, S->base_url)) >= 0)
-			error = buf_printf(&b, "%.*s</loc></url>\n", (int)(len - (size_t)cut),
-				   paths[i]);
+			error = buf_printf(&b, "%.*s</loc>", (int)(len - (size_t)cut), paths[i]);
+		if (error >= 0 && paths[i][len])
+			error = buf_printf(&b, "<lastmod>%s</lastmod>", paths[i] + len + 1);
+		if (error >= 0)
+			error = buf_puts(&b, "</url>\n");
 	}
 	if (error >= 0 && (error = buf_puts(&b, "</urlset>\n")) >= 0)
 		error = output_write(&S->out, path, b.ptr, b.len);
@@ -4011,7 +4172,7 @@ static int sitemap(struct site *S, char **paths, size_t n)
 	if (!(v = malloc((n + 1) * sizeof(*v))))
 		return fail_nomem();
 	for (i = k = 0; i < n; i++)
-		if (strcmp(paths[i], "404.html"))
+		if (strncmp(paths[i], "404.html\t", 9))
 			v[k++] = paths[i];
 	paths = v;
 	n = k;
@@ -4448,6 +4609,7 @@ static int render_unit(struct site *S, enum unit k, size_t i)
 	cJSON *list, **slot;
 	int error;
 
+	stamp_reset(S);
 	switch (k) {
 	case U_ROUND: return r->rounds[i].res_program ? page_round(S, &r->rounds[i]) : 0;
 	case U_NOTICE: return page_notice(S, &r->notices[i]);
@@ -4948,20 +5110,28 @@ static int pages_all(struct site *S)
 		goto done;
 	}
 	/* this process's own pages first: the workers take more units meanwhile */
-	for (i = 0; i < r->nprograms && error >= 0; i++)
+	for (i = 0; i < r->nprograms && error >= 0; i++) {
+		stamp_reset(S);
 		error = page_program(S, &r->programs[i], programs);
-	for (i = 0; i < r->nindividuals && error >= 0; i++)
+	}
+	for (i = 0; i < r->nindividuals && error >= 0; i++) {
+		stamp_reset(S);
 		error = page_individual(S, &r->individuals[i], people);
+	}
+	/* lists, statistics and downloads show every record: the newest commit */
+	stamp_reset(S);
+	S->stamp_every = true;
 	if (error >= 0 && r->nindividuals)
 		error = emit_list(S, "individuals/index.html", "individuals", "申报个人", "individuals", people);
 	if (error >= 0)
-		error = pages_content(S);
-	if (error >= 0)
 		error = page_stats(S);
 	if (error >= 0)
-		error = emit(S, "404.html", "404", "页面不存在", NULL, cJSON_CreateObject());
-	if (error >= 0)
 		error = emit(S, "downloads/index.html", "downloads", "开放数据", NULL, cJSON_CreateObject());
+	stamp_reset(S); /* content/ alone, and the settings */
+	if (error >= 0)
+		error = pages_content(S);
+	if (error >= 0)
+		error = emit(S, "404.html", "404", "页面不存在", NULL, cJSON_CreateObject());
 	if (error >= 0)
 		error = emit_feed(S, "feed.xml", "全部公告", NULL, false);
 	if (error >= 0)
@@ -4973,8 +5143,10 @@ static int pages_all(struct site *S)
 	}
 	if (error >= 0)
 		error = downloads(S);
-	if (error >= 0 && S->has_history && (error = pages_withdrawn(S)) >= 0)
+	if (error >= 0 && S->has_history && (error = pages_withdrawn(S)) >= 0) {
+		stamp_reset(S);
 		error = pages_changes(S);
+	}
 	if (error >= 0)
 		error = render_units(S);
 	if (error < 0 || (error = join_workers(S)) < 0)
@@ -4991,6 +5163,8 @@ static int pages_all(struct site *S)
 	memset(S->sums[SUM_ORG], 0, r->norganizations * sizeof(cJSON *));
 	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
 	memset(S->sums[SUM_OBJECTION], 0, r->nobjections * sizeof(cJSON *));
+	stamp_reset(S);
+	S->stamp_every = true;
 	if ((error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs)) >= 0 &&
 	    (error = emit_lists(S, orgs, awards, revs, objs)) >= 0 &&
 	    (error = page_home(S, programs, revs)) >= 0 && (error = search_pages(S)) >= 0) {
@@ -5095,7 +5269,8 @@ int site_build(const struct record *r, const struct source *src,
 	       const struct build_options *o, struct build_stats *stats)
 {
 	struct site S = { .r = r, .src = src, .o = o, .out = OUTPUT_INIT, .scratch = BUF_INIT,
-			  .html = BUF_INIT, .json = BUF_INIT };
+			  .html = BUF_INIT, .json = BUF_INIT, .stamp = SIZE_MAX };
+	static const char *const site_dirs[] = { "content", "themes" };
 	struct schema_set *schemas = NULL;
 	struct diags d = DIAGS_INIT;
 	const char *base, *why;
@@ -5168,7 +5343,8 @@ int site_build(const struct record *r, const struct source *src,
 		if ((error = history_load(&S.hist, src, o->cache)) < 0)
 			goto done;
 		S.has_history = true;
-		if ((error = gone_awards(&S)) < 0)
+		if ((error = gone_awards(&S)) < 0 ||
+		    (error = source_last_change(src, site_dirs, 2, S.site_commit, &S.site_time)) < 0)
 			goto done;
 	}
 	S.out.flags = (o->no_spare ? 0 : OUTPUT_SPARE) | (o->discard_foreign ? OUTPUT_DISCARD : 0) |
@@ -5188,6 +5364,14 @@ int site_build(const struct record *r, const struct source *src,
 	stats->pages = S.work->pages;
 	stats->files = output_count(&S.out);
 	stats->bytes = output_bytes(&S.out);
+	{
+		struct output_changes c;
+		if ((error = output_changes(&S.out, o->changes, &c)) < 0)
+			goto done;
+		stats->added = c.added;
+		stats->changed = c.changed;
+		stats->removed = c.removed;
+	}
 done:
 	if (S.nworkers) /* before the abort: they write into the folder */
 		stop_workers(&S);

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "date.h"
 #include "record.h"
 #include "source.h"
@@ -57,6 +58,9 @@ struct build_options {
 				  most SITE_MAX_JOBS).  The site does not
 				  depend on it. */
 	const char *cache;     /* the history cache file (NULL: none) */
+	/* Where to append what the build changed in out_dir, as
+	 * output_changes() tells it (NULL: not wanted).  Not owned. */
+	struct buf *changes;
 	/* The record's lapses the pages show (check.h), classified; NULL:
 	 * none.  Not owned. */
 	const struct check_lapses *lapses;
@@ -76,6 +80,8 @@ struct build_stats {
 	size_t walked;         /* of which read now, not from the cache */
 	size_t files;          /* every file, SHA256SUMS included */
 	uint64_t bytes;
+	size_t added, changed, removed; /* files, against the site replaced
+					   (output_changes()) */
 };
 
 /*

@@ -1445,6 +1445,69 @@ done:
 	return r;
 }
 
+/* The id of the folder dir in c's tree; zero when absent. */
+static int dir_id(git_commit *c, const char *dir, git_oid *id)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	int r;
+
+	memset(id, 0, sizeof(*id));
+	if (git_commit_tree(&t, c) < 0)
+		return git_fail(dir);
+	r = git_tree_entry_bypath(&e, t, dir);
+	if (r == 0)
+		git_oid_cpy(id, git_tree_entry_id(e));
+	else if (r == GIT_ENOTFOUND)
+		git_error_clear();
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	return r == 0 || r == GIT_ENOTFOUND ? 0 : git_fail(dir);
+}
+
+int source_last_change(const struct source *s, const char *const *dirs, size_t ndirs, char out[41],
+		       int64_t *time)
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_oid id, a, b;
+	size_t k;
+	int r = 1, differ;
+
+	out[0] = '\0';
+	*time = 0;
+	if (!s->repo || s->worktree)
+		return 1;
+	if (git_oid_fromstr(&id, s->commit) < 0 || git_commit_lookup(&c, s->repo, &id) < 0)
+		return git_fail(s->commit);
+	for (;;) {
+		git_oid_tostr(out, 41, git_commit_id(c));
+		*time = (int64_t)git_commit_author(c)->when.time;
+		if (git_commit_parentcount(c) == 0)
+			break;
+		if (git_commit_lookup(&parent, s->repo, git_commit_parent_id(c, 0)) < 0) {
+			git_error_clear(); /* beyond a shallow clone's cut */
+			break;
+		}
+		for (differ = 0, k = 0; !differ && k < ndirs; k++) {
+			if ((r = dir_id(c, dirs[k], &a)) < 0 || (r = dir_id(parent, dirs[k], &b)) < 0)
+				goto done;
+			differ = !git_oid_equal(&a, &b);
+		}
+		if (differ) {
+			r = 0;
+			goto done;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	r = 1;
+done:
+	git_commit_free(parent);
+	git_commit_free(c);
+	return r;
+}
+
 int source_descends(const struct source *s, const char *commit, const char *ancestor, bool *out)
 {
 	git_oid a, b;

@@ -184,6 +184,18 @@ int source_has_commit(const struct source *s, const char *commit, bool *out);
  * beyond a shallow clone's cut.  ERR_GIT. */
 int source_first_parent(const struct source *s, char out[41]);
 
+/*
+ * The newest commit, along first parents from the source's commit, that
+ * changed any of the folders dirs (e.g. "content", "themes"), as
+ * against its first parent: its id (out) and author time (*time).
+ * A folder is compared by its tree id, so each commit costs a lookup.
+ * 0; 1 when there is none (a worktree, no repository, or a walk that
+ * reaches the root or a shallow clone's cut: then out is the last
+ * commit read, and its time); ERR_GIT.
+ */
+int source_last_change(const struct source *s, const char *const *dirs, size_t ndirs, char out[41],
+		       int64_t *time);
+
 /* *out = whether commit descends from (or is) ancestor.  An ancestor the
  * repository no longer has (a rewritten history) gives false, not an
  * error, and so does, in a shallow clone, one beyond its cut; ERR_GIT

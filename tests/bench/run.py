@@ -482,17 +482,24 @@ def main(argv):
     chain = next_commits(repo, runs)
     other = os.path.join(d, "clean-next")
     reb = Series()
+    files_changed = []  # per rebuild: the lines of --changes (added, changed, removed)
     for i, (commit, changed) in enumerate(chain):
         if i == len(chain) - 1:
             # the previous site, kept for a clean build of the same commit
             trash_site(other)
             shutil.copytree(site, other, symlinks=True)
-        r = run([gongshi, "-C", repo, "build", "--rev", commit, "-o", site], stdout=subprocess.PIPE)
+        changes = os.path.join(d, "changes.txt")
+        r = run([gongshi, "-C", repo, "build", "--rev", commit, "-o", site, "--changes", changes],
+                stdout=subprocess.PIPE)
         if parse_wrote(r[3])["read_now"] != 1:
             fail("the rebuild did not read exactly the one new commit: %s" % r[3])
+        with open(changes, encoding="utf-8") as f:
+            files_changed.append(sum(1 for _ in f))
         reb.add(r)
-        log("rebuild after a one-record commit %d/%d: %.1f s" % (i + 1, runs, r[0]))
+        log("rebuild after a one-record commit %d/%d: %.1f s, %d files changed"
+            % (i + 1, runs, r[0], files_changed[-1]))
     res["rebuild"] = reb.summary()
+    res["rebuild"]["files_changed"] = files_changed
     res["rebuild"]["changed"] = [c[1] for c in chain]
     # byte-identical to a clean build (no cache) of the same commit into a
     # copy of the previous site, as tests/history/test_history.py checks
@@ -611,7 +618,9 @@ def render(r):
     row("git log --raw", r["git_log_raw"])
     rb = r["rebuild"]
     row("rebuild after a one-record commit", rb,
-        "byte-identical to a clean build: %s" % ("yes" if rb["identical"] else "NO"))
+        "byte-identical to a clean build: %s; files changed: %s" % (
+            "yes" if rb["identical"] else "NO",
+            "/".join(str(n) for n in rb.get("files_changed", [])) or "?"))
     if r["hugo"]:
         hg = r["hugo"]
         row("Hugo %s, equivalent site" % hg["version"], hg, "%d pages, %d files, %.1f MB"

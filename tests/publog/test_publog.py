@@ -132,7 +132,7 @@ def recovers(repo, out):
     build(repo, out, "--new-log")
     log = read_log(out)
     assert len(log) == 1 and "restart_of" in log[0] and log[0]["chain"] == chain(log[0], ""), log
-    page = open(os.path.join(out, "changes", "index.html"), encoding="utf-8").read()
+    page = open(os.path.join(out, "index.html"), encoding="utf-8").read()
     assert "发布记录自此重新开始" in page, page[:2000]
     p = run("verify", out, "-C", repo)
     assert p.returncode == 0 and "starts a new log" in p.stdout, (p.returncode, p.stdout, p.stderr)
