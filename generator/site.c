@@ -276,6 +276,32 @@ static void stamp_commit(struct site *S, size_t i)
 		S->stamp = i;
 }
 
+/*
+ * A list's page names the newest of its rows' stamps, not the newest
+ * commit: a row carries the stamp of the page it was made on (which
+ * shows all it shows) as the member STAMP_KEY, taken off again, before
+ * the list is written, by row_stamp().  A row whose record was withdrawn
+ * is no longer there to stamp its list: such a page may name an older
+ * commit than the withdrawal (its bytes still change, and a rebuild
+ * still equals a clean build).
+ */
+#define STAMP_KEY "_stamp"
+
+static void row_put_stamp(struct site *S, cJSON *row)
+{
+	if (row && S->stamp != SIZE_MAX)
+		put_num(row, STAMP_KEY, (double)S->stamp);
+}
+
+static size_t row_stamp(cJSON *row)
+{
+	cJSON *m = cJSON_DetachItemFromObjectCaseSensitive(row, STAMP_KEY);
+	size_t i = cJSON_IsNumber(m) && m->valuedouble >= 0 ? (size_t)m->valuedouble : SIZE_MAX;
+
+	cJSON_Delete(m);
+	return i;
+}
+
 static void stamp_record(struct site *S, enum record_kind k, const char *id)
 {
 	const struct history_ref *first;
@@ -3090,8 +3116,11 @@ done:
 static int emit_list(struct site *S, const char *path, const char *tmpl, const char *title,
 		     const char *key, cJSON *list)
 {
-	cJSON *ctx = cJSON_CreateObject();
+	cJSON *ctx = cJSON_CreateObject(), *row;
 
+	stamp_reset(S);
+	cJSON_ArrayForEach(row, list)
+		stamp_commit(S, row_stamp(row));
 	/* the list outlives the page: no copy */
 	put_item(ctx, key, list, true);
 	put_bool(ctx, "empty", cJSON_GetArraySize(list) == 0);
@@ -3126,6 +3155,7 @@ struct list_row {
 	const char *n1, *n2;     /* names shown for LK_NAME keys; not owned */
 	char ch[8];              /* a first character, when n2 is it */
 	size_t order;            /* its place in the list as made */
+	size_t stamp;            /* its stamp (row_stamp()), SIZE_MAX: none */
 };
 
 #define UNDATED "undated"
@@ -3257,6 +3287,13 @@ static void put_group(cJSON *arr, const struct list_spec *sp, const struct list_
 		put_part(o, "part", sp->key1, r->k1, r->n1);
 }
 
+static void stamp_rows(struct site *S, const struct list_row *v, size_t from, size_t to)
+{
+	stamp_reset(S);
+	for (; from < to; from++)
+		stamp_commit(S, v[from].stamp);
+}
+
 /* Writes the list's index and its pages; v is sorted here. */
 static int emit_split(struct site *S, const struct list_spec *sp, struct list_row *v, size_t n)
 {
@@ -3281,6 +3318,7 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 	put_bool(ctx, "part2", false);
 	put_num(ctx, "total", (double)n);
 	list_path(path, sizeof(path), sp, NULL, NULL);
+	stamp_rows(S, v, 0, n);
 	if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
 		goto done;
 	for (i = 0; i < n && error >= 0; i = j) {
@@ -3301,6 +3339,7 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 			if (j < n)
 				put_neighbour(ctx, "next", sp, &v[j], false);
 			list_path(path, sizeof(path), sp, v[i].k1, NULL);
+			stamp_rows(S, v, i, j);
 			if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
 				goto done;
 		}
@@ -3328,6 +3367,7 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 				put_neighbour(ctx, "next", sp, &v[m], true);
 			list_path(path, sizeof(path), sp, v[k].k1, sp->two ? v[k].k2 : NULL);
 			prevleaf = k;
+			stamp_rows(S, v, k, m);
 			error = list_emit(S, sp, path, ctx, &title);
 		}
 	}
@@ -3421,6 +3461,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		snprintf(x->k2, sizeof(x->k2), "%s", p ? p->id.v : "");
 		x->n2 = p ? p->name : "";
 		x->o = o;
+		x->stamp = row_stamp(o);
 		x->order = n++;
 	}
 	if ((error = emit_split(S, &awards_spec, v, n)) < 0)
@@ -3436,6 +3477,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		snprintf(x->k2, sizeof(x->k2), "%06lx", first_char(g->name ? g->name : g->id.v, x->ch));
 		x->n2 = x->ch;
 		x->o = o;
+		x->stamp = row_stamp(o);
 		x->order = n++;
 	}
 	row_spec = &orgs_spec;
@@ -3449,6 +3491,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		const struct revocation *x = &r->revocations[r->nrevocations - 1 - n];
 		list_year_key(v[n].k1, sizeof(v[n].k1), x->decided.v != DATE_NONE ? x->decided.v : x->event.v);
 		v[n].o = o;
+		v[n].stamp = row_stamp(o);
 		v[n].order = n;
 		n++;
 	}
@@ -3460,6 +3503,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 	cJSON_ArrayForEach(o, objs) {
 		list_year_key(v[n].k1, sizeof(v[n].k1), r->objections[n].received.v);
 		v[n].o = o;
+		v[n].stamp = row_stamp(o);
 		v[n].order = n;
 		n++;
 	}
@@ -3471,10 +3515,12 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		const struct notice *x = &r->notices[i];
 		list_year_key(v[n].k1, sizeof(v[n].k1), x->issued.v);
 		list_month_key(v[n].k2, sizeof(v[n].k2), x->issued.v);
+		stamp_reset(S);
 		if (!(v[n].o = notice_summary(S, own, x))) {
 			error = fail_nomem();
 			goto done;
 		}
+		v[n].stamp = S->stamp;
 		v[n].order = n;
 		n++;
 	}
@@ -3490,6 +3536,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 			snprintf(v[n].k1, sizeof(v[n].k1), "%04ld", x->year.v);
 		else
 			list_year_key(v[n].k1, sizeof(v[n].k1), x->call_published.v);
+		stamp_reset(S);
 		o = v[n].o = push_obj(own);
 		put_str(o, "name", x->name ? x->name : x->id.v);
 		put_href(S, o, "href", "rounds", x->id.v);
@@ -3497,6 +3544,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		put_href(S, o, "program_href", "programs", x->res_program->id.v);
 		put_date(o, "call_published", x->call_published.v);
 		put_bool(o, "cancelled", x->cancelled);
+		v[n].stamp = S->stamp;
 		v[n].order = n;
 		n++;
 	}
@@ -4631,6 +4679,8 @@ static int render_unit(struct site *S, enum unit k, size_t i)
 	}
 	if (error >= 0 && !(*slot = cJSON_DetachItemFromArray(list, 0)))
 		error = fail_nomem();
+	if (error >= 0)
+		row_put_stamp(S, *slot);
 	cJSON_Delete(list);
 	return error;
 }
@@ -5067,6 +5117,8 @@ static int search_pages(struct site *S)
 	put_num(add_obj(ctx, "search"), "terms", (double)ix.nterm_shards);
 	put_num(cJSON_GetObjectItem(ctx, "search"), "docs", (double)ix.ndoc_shards);
 	put_bool(ctx, "has_individuals", r->nindividuals > 0);
+	/* the page shows no record: only the settings and theme stamp it */
+	stamp_reset(S);
 	error = emit(S, "search/index.html", "search", "站内搜索", NULL, ctx);
 done:
 	buf_release(&md);
@@ -5112,17 +5164,19 @@ static int pages_all(struct site *S)
 	/* this process's own pages first: the workers take more units meanwhile */
 	for (i = 0; i < r->nprograms && error >= 0; i++) {
 		stamp_reset(S);
-		error = page_program(S, &r->programs[i], programs);
+		if ((error = page_program(S, &r->programs[i], programs)) >= 0)
+			row_put_stamp(S, cJSON_GetArrayItem(programs, cJSON_GetArraySize(programs) - 1));
 	}
 	for (i = 0; i < r->nindividuals && error >= 0; i++) {
 		stamp_reset(S);
-		error = page_individual(S, &r->individuals[i], people);
+		if ((error = page_individual(S, &r->individuals[i], people)) >= 0)
+			row_put_stamp(S, cJSON_GetArrayItem(people, cJSON_GetArraySize(people) - 1));
 	}
-	/* lists, statistics and downloads show every record: the newest commit */
-	stamp_reset(S);
-	S->stamp_every = true;
 	if (error >= 0 && r->nindividuals)
 		error = emit_list(S, "individuals/index.html", "individuals", "申报个人", "individuals", people);
+	/* statistics and downloads show every record: the newest commit */
+	stamp_reset(S);
+	S->stamp_every = true;
 	if (error >= 0)
 		error = page_stats(S);
 	if (error >= 0)
@@ -5151,8 +5205,10 @@ static int pages_all(struct site *S)
 		error = render_units(S);
 	if (error < 0 || (error = join_workers(S)) < 0)
 		goto done;
-	for (i = 0; i < S->nawards; i++)
-		award_summary(S, awards, S->awards[i]);
+	for (i = 0; i < S->nawards; i++) {
+		stamp_reset(S);
+		row_put_stamp(S, award_summary(S, awards, S->awards[i]));
+	}
 	for (i = 0; i < r->norganizations; i++)
 		put_item(orgs, NULL, S->sums[SUM_ORG][i], false);
 	for (i = r->nrevocations; i-- > 0;) /* newest decisions first */
@@ -5163,8 +5219,6 @@ static int pages_all(struct site *S)
 	memset(S->sums[SUM_ORG], 0, r->norganizations * sizeof(cJSON *));
 	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
 	memset(S->sums[SUM_OBJECTION], 0, r->nobjections * sizeof(cJSON *));
-	stamp_reset(S);
-	S->stamp_every = true;
 	if ((error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs)) >= 0 &&
 	    (error = emit_lists(S, orgs, awards, revs, objs)) >= 0 &&
 	    (error = page_home(S, programs, revs)) >= 0 && (error = search_pages(S)) >= 0) {
