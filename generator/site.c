@@ -845,7 +845,8 @@ static void put_fields(struct site *S, cJSON *o, const struct jd_changes *f, enu
 		cJSON *x;
 		/* the schema reference, an id the page names in words, the
 		 * file name of a text the page shows: nothing for a citizen */
-		if (!strcmp(f->v[i].path, "$schema") || (!strcmp(f->v[i].path, "id") && kind != KIND_ORGANIZATION) ||
+		if (!strcmp(f->v[i].path, "$schema") || !strcmp(f->v[i].path, "$id") ||
+		    (!strcmp(f->v[i].path, "id") && kind != KIND_ORGANIZATION) ||
 		    !strcmp(f->v[i].path, "measures.text"))
 			continue;
 		x = push_obj(arr);

@@ -1060,6 +1060,27 @@ def unstated_is_not_zero():
         assert row and row[0].split(",")[7] == "100000", row
 
 
+@test
+def history_money_and_labels_in_words():
+    """The history names every field in words: money as the pages show it
+    (奖金：0元, never 奖金（元）：0元), and no member name of the schemas
+    (cap, prize, items...) as a label (issue #20)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        build(make_repo(tmp), out)
+        seen = False
+        for root, _, files in os.walk(out):
+            for f in files:
+                if not f.endswith(".html"):
+                    continue
+                text = open(os.path.join(root, f), encoding="utf-8").read()
+                assert "（元）：" not in text, os.path.join(root, f)
+                raw = re.findall(r"<li>([$a-z_]+)：|·([$a-z_]+)[（：]", text)
+                assert not raw, (os.path.join(root, f), raw[:5])
+                seen = seen or "<li>奖金：0元</li>" in text
+        assert seen, "no history shows 奖金：0元"
+
+
 def edit_json(repo, path, fn):
     p = os.path.join(repo, path)
     doc = json.load(open(p, encoding="utf-8"))
