@@ -35,7 +35,7 @@
 #include "text.h"
 
 #define MAX_URL 512
-#define NAV_ITEMS 7
+#define NAV_ITEMS 8
 
 /* Records grouped by a key (an id they point at), for O(log n) lookups. */
 struct group {
@@ -621,7 +621,8 @@ static void root_of(const char *path, char *out, size_t size)
 
 static const char *const nav_links[NAV_ITEMS][2] = {
 	{ "首页", "index.html" }, { "评选项目", "programs/index.html" },
-	{ "获奖名录", "awards/index.html" }, { "撤销公告", "revocations/index.html" },
+	{ "获奖名录", "awards/index.html" }, { "申报个人", "individuals/index.html" },
+	{ "撤销公告", "revocations/index.html" },
 	{ "异议处理", "objections/index.html" }, { "统计", "stats/index.html" },
 	{ "变更记录", "changes/index.html" },
 };
@@ -642,6 +643,9 @@ static const cJSON *nav_layer(struct site *S, const char *current)
 		return NULL;
 	arr = add_arr(S->navs[k], "nav");
 	for (i = 0; i < NAV_ITEMS; i++) {
+		/* individuals/ is written only for a record that has individuals */
+		if (!S->r->nindividuals && !strcmp(nav_links[i][1], "individuals/index.html"))
+			continue;
 		o = push_obj(arr);
 		put_str(o, "label", nav_links[i][0]);
 		put_str(o, "href", nav_links[i][1]);

@@ -1025,6 +1025,18 @@ def individual_pages():
         everything = b"".join(tree(out).values())
         for secret in INDIVIDUAL_PRIVATE_FORMS + ["0891-0000000", "示例路0号"]:
             assert secret.encode() not in everything, secret
+        # headers say what the rows are: people among organizations (issue #20)
+        home = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+        assert '<a href="individuals/index.html">申报个人</a>' in home, "no link to individuals/ in the menu"
+        assert "<dt>获奖个人</dt>" in award and "获奖组织" not in award
+        assert '<th scope="col">获奖者</th>'.encode() in everything
+        assert '<th scope="col">获奖组织</th>'.encode() not in everything
+        assert "<h2 id=\"apps\">申报者</h2>" in rnd and '<th scope="col">申报者</th>' in rnd
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        build(make_repo(tmp), out)
+        home = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+        assert "individuals/index.html" not in home, "a menu link to a page the record has not"
 
 
 @test
