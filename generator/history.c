@@ -19,7 +19,7 @@
 #include "history.h"
 #include "sign.h"
 
-#define CACHE_VERSION "gongshi-history-5"
+#define CACHE_VERSION "gongshi-history-6" /* 6: content/ files (KIND_CONTENT) */
 
 /* ---- memory: one arena per history ----
  *
@@ -219,6 +219,12 @@ int history_record_id(const char *path, const cJSON *doc, char *id, size_t size,
 	const char *base = strrchr(path, '/'), *s;
 	const cJSON *y;
 
+	/* content/ is published too: followed by its path under content/ */
+	if (!strncmp(path, "content/", 8) && path[8] && !strstr(path, "/.") && strlen(path + 8) < size) {
+		*kind = KIND_CONTENT;
+		snprintf(id, size, "%s", path + 8);
+		return 0;
+	}
 	*kind = record_kind_of_path(path);
 	if (*kind == KIND_NONE || strstr(path, "/."))
 		return 1;
@@ -259,6 +265,13 @@ static int version_of(struct loader *L, const unsigned char *oid, cJSON **doc)
 	d.root = NULL;
 	json_doc_release(&d);
 	return 0;
+}
+
+static bool is_json(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len > 5 && !strcmp(path + len - 5, ".json");
 }
 
 static int change_cmp(const void *a, const void *b)
@@ -332,13 +345,21 @@ static int on_commit(const struct source_commit *sc, const struct source_change 
 	for (i = 0; i < n; i++) {
 		struct history_change *e = &c->changes[k];
 		enum record_kind kind;
-		if (record_kind_of_path(v[i].path) == KIND_NONE || strstr(v[i].path, "/."))
+		bool content = !strncmp(v[i].path, "content/", 8);
+		if ((!content && record_kind_of_path(v[i].path) == KIND_NONE) || strstr(v[i].path, "/."))
 			continue;
-		if ((error = version_of(L, v[i].old_oid, &olds[k])) < 0 ||
-		    (error = version_of(L, v[i].new_oid, &news[k])) < 0)
+		/* of content/, only JSON (site.json) is compared field by field:
+		 * a text or an image changed as a whole */
+		if ((!content || is_json(v[i].path)) &&
+		    ((error = version_of(L, v[i].old_oid, &olds[k])) < 0 ||
+		     (error = version_of(L, v[i].new_oid, &news[k])) < 0))
 			goto done;
-		if (history_record_id(v[i].path, news[k] ? news[k] : olds[k], id, sizeof(id), &kind))
+		if (history_record_id(v[i].path, news[k] ? news[k] : olds[k], id, sizeof(id), &kind)) {
+			cJSON_Delete(olds[k]);
+			cJSON_Delete(news[k]);
+			olds[k] = news[k] = NULL;
 			continue;
+		}
 		e->kind = kind;
 		e->status = v[i].status == SOURCE_ADDED ? HIST_ADDED
 			    : v[i].status == SOURCE_DELETED ? HIST_DELETED : HIST_MODIFIED;
@@ -385,7 +406,7 @@ static int on_commit(const struct source_commit *sc, const struct source_change 
 		j++;
 	}
 	c->nchanges = k = j;
-	if (!k) { /* it changed only files that are not records (schemas...) */
+	if (!k) { /* it changed only files that are not published (schemas...) */
 		commit_release(c);
 		L->h->n--;
 		goto done;
@@ -393,6 +414,8 @@ static int on_commit(const struct source_commit *sc, const struct source_change 
 	for (i = 0; i < k && error >= 0; i++) {
 		struct history_change *e = &c->changes[i];
 		e->parsed = (oid_zero(e->old_oid) || olds[i]) && (oid_zero(e->new_oid) || news[i]);
+		if (e->kind == KIND_CONTENT && !e->parsed && !is_json(e->path ? e->path : e->id))
+			e->parsed = true; /* a text, not JSON: nothing to parse */
 		if ((error = jsondiff_keyed(olds[i], news[i], L->key, &L->scratch)) >= 0)
 			error = pack_fields(A, &L->scratch, &e->fields);
 		jd_changes_release(&L->scratch);

@@ -4,7 +4,9 @@
  * history_load() walks the commits reachable from the source's commit
  * once, newest first (source_walk), and for each record file a commit
  * changed, parses the old and new versions and keeps their field-level
- * changes (jsondiff.h).  Records are followed by kind and id, not by
+ * changes (jsondiff.h).  Files under content/ are published too: each is
+ * a change of kind KIND_CONTENT named by its path under content/, with
+ * field-level changes for JSON (site.json) and none for a text.  Records are followed by kind and id, not by
  * path: a file moved or renamed keeps one history, and a file deleted
  * becomes a withdrawal that still has its last public version.
  *

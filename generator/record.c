@@ -15,7 +15,7 @@
 
 static const char *const kind_dirs[KIND_COUNT] = {
 	"programs", "organizations", "rounds", "applications",
-	"notices", "objections", "revocations", "individuals", "calendars"
+	"notices", "objections", "revocations", "individuals", "calendars", "content"
 };
 static const char *const kind_schemas[KIND_COUNT] = {
 	"program.schema.json", "organization.schema.json", "round.schema.json",
@@ -63,7 +63,7 @@ enum record_kind record_kind_of_path(const char *path)
 	len = strlen(path);
 	if (len < 5 || strcmp(path + len - 5, ".json"))
 		return KIND_NONE;
-	for (k = 0; k < KIND_COUNT; k++)
+	for (k = 0; k < KIND_CONTENT; k++)
 		if ((size_t)(slash - p) == strlen(kind_dirs[k]) &&
 		    !memcmp(p, kind_dirs[k], (size_t)(slash - p)))
 			return (enum record_kind)k;

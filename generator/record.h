@@ -31,15 +31,21 @@
 enum record_kind {
 	KIND_PROGRAM, KIND_ORGANIZATION, KIND_ROUND, KIND_APPLICATION,
 	KIND_NOTICE, KIND_OBJECTION, KIND_REVOCATION, KIND_INDIVIDUAL, KIND_CALENDAR,
+	/* a file under content/ (site.json, pages, announcements, the
+	 * measures' texts): no record, but published, so the history (and
+	 * only the history) follows it, by its path under content/ */
+	KIND_CONTENT,
 	KIND_COUNT, KIND_NONE = KIND_COUNT
 };
 
-/* The folder under data/ ("programs") and schema of each kind. */
+/* The folder under data/ ("programs") and schema of each kind;
+ * KIND_CONTENT's folder is content/ itself, and it has no schema. */
 const char *record_kind_dir(enum record_kind k);
 const char *record_kind_schema(enum record_kind k);
 
 /* The kind a path such as "data/notices/2024/x.json" holds, or
- * KIND_NONE for files gongshi does not read (README, schema/, ...). */
+ * KIND_NONE for files gongshi does not read (README, schema/, ...) and
+ * for content/ (never a record: see history_record_id). */
 enum record_kind record_kind_of_path(const char *path);
 
 /* A string field and where its value stands (where its object stands

@@ -36,7 +36,7 @@
 #include "text.h"
 
 #define MAX_URL 512
-#define NAV_ITEMS 7
+#define NAV_ITEMS 8
 
 /* Records grouped by a key (an id they point at), for O(log n) lookups. */
 struct group {
@@ -764,7 +764,8 @@ static void root_of(const char *path, char *out, size_t size)
 
 static const char *const nav_links[NAV_ITEMS][2] = {
 	{ "首页", "index.html" }, { "评选项目", "programs/index.html" },
-	{ "获奖名录", "awards/index.html" }, { "撤销公告", "revocations/index.html" },
+	{ "获奖名录", "awards/index.html" }, { "申报个人", "individuals/index.html" },
+	{ "撤销公告", "revocations/index.html" },
 	{ "异议处理", "objections/index.html" }, { "统计", "stats/index.html" },
 	{ "变更记录", "changes/index.html" },
 };
@@ -785,6 +786,9 @@ static const cJSON *nav_layer(struct site *S, const char *current)
 		return NULL;
 	arr = add_arr(S->navs[k], "nav");
 	for (i = 0; i < NAV_ITEMS; i++) {
+		/* individuals/ is written only for a record that has individuals */
+		if (!S->r->nindividuals && !strcmp(nav_links[i][1], "individuals/index.html"))
+			continue;
 		o = push_obj(arr);
 		put_str(o, "label", nav_links[i][0]);
 		put_str(o, "href", nav_links[i][1]);
@@ -1085,7 +1089,8 @@ static void put_fields(struct site *S, cJSON *o, const struct jd_changes *f, enu
 		cJSON *x;
 		/* the schema reference, an id the page names in words, the
 		 * file name of a text the page shows: nothing for a citizen */
-		if (!strcmp(f->v[i].path, "$schema") || (!strcmp(f->v[i].path, "id") && kind != KIND_ORGANIZATION) ||
+		if (!strcmp(f->v[i].path, "$schema") || !strcmp(f->v[i].path, "$id") ||
+		    (!strcmp(f->v[i].path, "id") && kind != KIND_ORGANIZATION) ||
 		    !strcmp(f->v[i].path, "measures.text"))
 			continue;
 		x = push_obj(arr);
@@ -2511,8 +2516,42 @@ static const char *section_of(enum record_kind k)
 }
 
 static const char *const kind_zh[KIND_COUNT] = {
-	"评选项目", "组织", "届次", "申报", "公示公告", "异议", "撤销决定", "个人", "工作日历"
+	"评选项目", "组织", "届次", "申报", "公示公告", "异议", "撤销决定", "个人", "工作日历", "网站内容"
 };
+
+/* A change of a file under content/ (its id is its path there): what it
+ * is, by its folder, and where it is seen now.  Names are file names:
+ * the history keeps no text of content/. */
+static void put_content_change(struct site *S, cJSON *x, const struct history_change *e)
+{
+	char slug[200], path[MAX_URL];
+	const char *kind = "网站内容", *name = e->id;
+	size_t i;
+
+	snprintf(path, sizeof(path), "content/%s", e->id);
+	if (!strcmp(e->id, "site.json")) {
+		kind = "网站设置";
+	} else if (!strncmp(e->id, "announcements/", 14) || !strncmp(e->id, "pages/", 6)) {
+		bool ann = e->id[0] == 'a';
+		kind = ann ? "公告" : "页面";
+		if (content_slug(path, slug, sizeof(slug)) && source_find(S->src, path) >= 0) {
+			name = slug;
+			put_href(S, x, "href", ann ? "announcements" : "pages", slug);
+		}
+	} else {
+		const struct program *p = NULL;
+		for (i = 0; i < S->r->nprograms && !p; i++)
+			if (S->r->programs[i].measures.text.v && !strcmp(S->r->programs[i].measures.text.v, e->id))
+				p = &S->r->programs[i];
+		if (p) {
+			kind = "管理办法全文";
+			name = p->name ? p->name : name;
+			put_href(S, x, "href", "programs", p->id.v);
+		}
+	}
+	put_str(x, "kind_zh", kind);
+	put_str(x, "name", name);
+}
 
 static bool exists_now(const struct record *r, enum record_kind k, const char *id)
 {
@@ -2741,17 +2780,19 @@ static cJSON *commit_fill(struct site *S, cJSON *o, const struct history_commit 
 	for (i = 0; i < c->nchanges; i++) {
 		const struct history_change *e = &c->changes[i];
 		cJSON *x = push_obj(ch);
-		put_str(x, "kind_zh", kind_zh[e->kind]);
 		put_str(x, "id", e->id);
-		{
+		if (e->kind == KIND_CONTENT)
+			put_content_change(S, x, e);
+		else {
 			char h[MAX_URL];
 			const char *name = words_record_name(S->r, e->kind, e->id, h);
+			put_str(x, "kind_zh", kind_zh[e->kind]);
 			put_str(x, "name", name ? name : e->id);
+			put_record_href(S, x, e->kind, e->id);
 		}
 		put_str(x, "status_zh", hist_status_zh(e->status));
 		put_str(x, "path", e->path);
 		put_str(x, "old_path", e->old_path);
-		put_record_href(S, x, e->kind, e->id);
 		if (fields)
 			put_fields(S, x, &e->fields, e->kind, e->id);
 	}

@@ -712,6 +712,13 @@ static int change_add(struct changes *c, const char *dir, const char *name, enum
  * of the history, and were a third of the history pass.  Each object is
  * read once, used and freed.
  */
+/* The folders a walk compares, of one commit's root tree: data/ (the
+ * record) and content/ (published with it; the history follows it). */
+struct tops {
+	unsigned char data[20], content[20];
+	bool has_data, has_content;
+};
+
 struct walker {
 	const struct source *s;
 	git_odb *odb;               /* owned */
@@ -721,8 +728,8 @@ struct walker {
 	 * history is the next commit: its object and data/ tree are kept,
 	 * so each commit and root tree is read once, not twice */
 	git_odb_object *next;       /* owned, NULL when none */
-	unsigned char next_id[20], next_data[20];
-	bool next_has_data;
+	unsigned char next_id[20];
+	struct tops next_tops;
 };
 
 /* A tree object: entries "<octal mode> <name>\0<20-byte id>", sorted. */
@@ -896,26 +903,41 @@ done:
 	return error;
 }
 
-/* The id of the data/ folder in root tree id; *has = false when none. */
-static int data_tree(struct walker *w, const unsigned char *id, unsigned char out[20], bool *has)
+/* The ids of the data/ and content/ folders in root tree id. */
+static int top_trees(struct walker *w, const unsigned char *id, struct tops *out)
 {
 	struct raw_tree t;
 	struct raw_entry e;
 	int r, error;
 
-	*has = false;
+	memset(out, 0, sizeof(*out));
 	if ((error = tree_open(w, id, &t, "reading a commit's tree")) < 0)
 		return error;
-	while ((r = tree_next(&t, &e, "reading a commit's tree")) > 0)
-		if (e.len == strlen(SOURCE_ROOT) && !memcmp(e.name, SOURCE_ROOT, e.len)) {
-			if (e.dir) {
-				memcpy(out, e.id, 20);
-				*has = true;
-			}
-			break;
+	while ((r = tree_next(&t, &e, "reading a commit's tree")) > 0) {
+		if (e.len == strlen(SOURCE_ROOT) && !memcmp(e.name, SOURCE_ROOT, e.len) && e.dir) {
+			memcpy(out->data, e.id, 20);
+			out->has_data = true;
+		} else if (e.len == 7 && !memcmp(e.name, "content", 7) && e.dir) {
+			memcpy(out->content, e.id, 20);
+			out->has_content = true;
 		}
+	}
 	git_odb_object_free(t.obj);
 	return r < 0 ? r : 0;
+}
+
+/* The changes under data/ and content/ from a to b (either absent). */
+static int diff_tops(struct walker *w, const struct tops *a, const struct tops *b)
+{
+	int error = 0;
+
+	if ((a->has_data || b->has_data) && (!a->has_data || !b->has_data || memcmp(a->data, b->data, 20)))
+		error = diff_trees(w, a->has_data ? a->data : NULL, b->has_data ? b->data : NULL, SOURCE_ROOT, 0);
+	if (error >= 0 && (a->has_content || b->has_content) &&
+	    (!a->has_content || !b->has_content || memcmp(a->content, b->content, 20)))
+		error = diff_trees(w, a->has_content ? a->content : NULL, b->has_content ? b->content : NULL,
+				   "content", 0);
+	return error;
 }
 
 /* A commit object's header, parsed as libgit2's commit_parse() does:
@@ -1024,8 +1046,8 @@ static int walk_one(struct walker *w, const git_oid *id, source_commit_fn fn, vo
 {
 	struct raw_commit rc, rp;
 	git_signature *au = NULL;
-	unsigned char now[20] = { 0 }, before[20] = { 0 };
-	bool has_now = false, has_before = false, have_parent = false;
+	struct tops now, before;
+	bool have_parent = false;
 	struct source_commit sc;
 	git_odb_object *cached = NULL;
 	size_t i;
@@ -1033,18 +1055,19 @@ static int walk_one(struct walker *w, const git_oid *id, source_commit_fn fn, vo
 
 	memset(&rp, 0, sizeof(rp));
 	memset(&sc, 0, sizeof(sc));
+	memset(&now, 0, sizeof(now));
+	memset(&before, 0, sizeof(before));
 	git_oid_tostr(sc.id, sizeof(sc.id), id);
 	if (w->next && !memcmp(w->next_id, id->id, 20)) {
 		cached = w->next;
 		w->next = NULL;
-		memcpy(now, w->next_data, 20);
-		has_now = w->next_has_data;
+		now = w->next_tops;
 	}
 	git_odb_object_free(w->next);
 	w->next = NULL;
 	if ((error = commit_open(w, id->id, cached, &rc)) < 0)
 		return error;
-	if (!cached && (error = data_tree(w, rc.tree, now, &has_now)) < 0)
+	if (!cached && (error = top_trees(w, rc.tree, &now)) < 0)
 		goto done;
 	sc.nparents = rc.nparents;
 	/* a shallow clone's boundary commit has parents it cannot read */
@@ -1057,11 +1080,10 @@ static int walk_one(struct walker *w, const git_oid *id, source_commit_fn fn, vo
 		git_oid po;
 		memcpy(po.id, rc.parent, 20);
 		git_oid_tostr(sc.parent, sizeof(sc.parent), &po);
-		if ((error = data_tree(w, rp.tree, before, &has_before)) < 0)
+		if ((error = top_trees(w, rp.tree, &before)) < 0)
 			goto done;
 	}
-	if ((has_now || has_before) && (!has_now || !has_before || memcmp(now, before, 20)) &&
-	    (error = diff_trees(w, has_before ? before : NULL, has_now ? now : NULL, SOURCE_ROOT, 0)) < 0)
+	if ((error = diff_tops(w, &before, &now)) < 0)
 		goto done;
 	if (w->c.n) {
 		const char *eol;
@@ -1089,8 +1111,7 @@ done:
 		w->next = rp.obj;
 		rp.obj = NULL;
 		memcpy(w->next_id, rc.parent, 20);
-		memcpy(w->next_data, before, 20);
-		w->next_has_data = has_before;
+		w->next_tops = before;
 	}
 	for (i = 0; i < w->c.n; i++)
 		free(w->c.v[i].path);
@@ -1624,8 +1645,7 @@ int source_compare(const struct source *s, const char *rev, struct source_change
 {
 	git_object *obj = NULL;
 	git_commit *a = NULL, *b = NULL;
-	unsigned char ta[20], tb[20];
-	bool has_a = false, has_b = false;
+	struct tops ta, tb;
 	struct walker w;
 	git_oid oid;
 	int error;
@@ -1645,11 +1665,10 @@ int source_compare(const struct source *s, const char *rev, struct source_change
 		error = git_fail(s->commit);
 		goto done;
 	}
-	if ((error = data_tree(&w, git_commit_tree_id(a)->id, ta, &has_a)) < 0 ||
-	    (error = data_tree(&w, git_commit_tree_id(b)->id, tb, &has_b)) < 0)
+	if ((error = top_trees(&w, git_commit_tree_id(a)->id, &ta)) < 0 ||
+	    (error = top_trees(&w, git_commit_tree_id(b)->id, &tb)) < 0)
 		goto done;
-	if ((has_a || has_b) && (!has_a || !has_b || memcmp(ta, tb, 20)))
-		error = diff_trees(&w, has_a ? ta : NULL, has_b ? tb : NULL, SOURCE_ROOT, 0);
+	error = diff_tops(&w, &ta, &tb);
 done:
 	if (error < 0) {
 		source_changes_free(w.c.v, w.c.n);

@@ -112,9 +112,10 @@ struct source_commit {
 
 enum source_status { SOURCE_ADDED = 'A', SOURCE_MODIFIED = 'M', SOURCE_DELETED = 'D' };
 
-/* One file under data/ that a commit changed against its first parent. */
+/* One file under data/ or content/ that a commit changed against its
+ * first parent. */
 struct source_change {
-	char *path;                 /* owned by the walk; "data/..." */
+	char *path;                 /* owned by the walk; "data/..." or "content/..." */
 	enum source_status status;
 	unsigned char old_oid[20];  /* zero when added */
 	unsigned char new_oid[20];  /* zero when deleted */
@@ -128,7 +129,7 @@ typedef int (*source_commit_fn)(const struct source_commit *c,
  * Walks the commits reachable from the source's commit, newest first
  * (topological, then by time), stopping below stop (a commit id whose
  * ancestors the caller already knows; NULL for all), and calls fn for
- * each commit that changed a file under data/, with the changes against
+ * each commit that changed a file under data/ or content/, with the changes against
  * its first parent.  Subtrees are compared by id before anything is
  * read, so unchanged folders cost nothing.  fn returning < 0 stops the
  * walk with that value.  ERR_GIT for a source without a repository.
@@ -149,7 +150,7 @@ int source_walk(const struct source *s, const char *stop, source_commit_fn fn,
 int source_midpoints(const struct source *s, const char *stop, size_t min,
 		     char (*mids)[41], size_t max, size_t *n);
 
-/* The files under data/ that differ between commit rev (the old side)
+/* The files under data/ and content/ that differ between commit rev (the old side)
  * and the source's commit (the new side); *v is owned by the caller
  * (source_changes_free). */
 int source_compare(const struct source *s, const char *rev, struct source_change **v, size_t *n);

@@ -307,7 +307,7 @@ static int items_words(const struct record *r, const struct program *p, const ch
 		return error;
 	cJSON_ArrayForEach(c, v) {
 		cJSON *item;
-		if (c->string && (!strcmp(c->string, "$schema") || !strcmp(c->string, "private") ||
+		if (c->string && (!strcmp(c->string, "$schema") || !strcmp(c->string, "$id") || !strcmp(c->string, "private") ||
 				  (key && !strcmp(key, "measures") && !strcmp(c->string, "text"))))
 			continue;
 		if (!(item = node_new(c->string ? jsondiff_label(c->string) : NULL)))

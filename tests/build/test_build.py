@@ -1070,6 +1070,18 @@ def individual_pages():
         everything = b"".join(tree(out).values())
         for secret in INDIVIDUAL_PRIVATE_FORMS + ["0891-0000000", "示例路0号"]:
             assert secret.encode() not in everything, secret
+        # headers say what the rows are: people among organizations (issue #20)
+        home = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+        assert '<a href="individuals/index.html">申报个人</a>' in home, "no link to individuals/ in the menu"
+        assert "<dt>获奖个人</dt>" in award and "获奖组织" not in award
+        assert '<th scope="col">获奖者</th>'.encode() in everything
+        assert '<th scope="col">获奖组织</th>'.encode() not in everything
+        assert "<h2 id=\"apps\">申报者</h2>" in rnd and '<th scope="col">申报者</th>' in rnd
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        build(make_repo(tmp), out)
+        home = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+        assert "individuals/index.html" not in home, "a menu link to a page the record has not"
 
 
 @test
@@ -1103,6 +1115,27 @@ def unstated_is_not_zero():
         assert row and row[0].split(",")[7] == "未载明", row
         row = [r for r in csv if r.startswith("LSQE-2024-01,")]
         assert row and row[0].split(",")[7] == "100000", row
+
+
+@test
+def history_money_and_labels_in_words():
+    """The history names every field in words: money as the pages show it
+    (奖金：0元, never 奖金（元）：0元), and no member name of the schemas
+    (cap, prize, items...) as a label (issue #20)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "site")
+        build(make_repo(tmp), out)
+        seen = False
+        for root, _, files in os.walk(out):
+            for f in files:
+                if not f.endswith(".html"):
+                    continue
+                text = open(os.path.join(root, f), encoding="utf-8").read()
+                assert "（元）：" not in text, os.path.join(root, f)
+                raw = re.findall(r"<li>([$a-z_]+)：|·([$a-z_]+)[（：]", text)
+                assert not raw, (os.path.join(root, f), raw[:5])
+                seen = seen or "<li>奖金：0元</li>" in text
+        assert seen, "no history shows 奖金：0元"
 
 
 def edit_json(repo, path, fn):

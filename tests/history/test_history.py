@@ -327,6 +327,36 @@ def rebuild_reads_only_new_commits():
         assert ta == tb, "differ: %s" % [k for k in set(ta) | set(tb) if ta.get(k) != tb.get(k)][:5]
 
 
+@test
+def content_only_commits_in_the_change_log():
+    """A commit that touches only content/ (the site's settings, an announcement) is a published
+    change: the change log lists it, its page says what changed in words, and a rebuild with the
+    cache reads it alone and gives a clean build's site (issue #20)."""
+    s = site()
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = os.path.join(tmp, "repo")
+        shutil.copytree(s["repo"], repo)
+        a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+        build(repo, a)
+        shutil.copytree(a, b)
+        old = json.load(open(os.path.join(repo, "content/site.json"), encoding="utf-8"))["name"]
+        edit(repo, "content/site.json", lambda d: d.update(name=d["name"] + "（新）"))
+        os.makedirs(os.path.join(repo, "content/announcements"), exist_ok=True)
+        with open(os.path.join(repo, "content/announcements/2024-12-30-closing.md"), "w", encoding="utf-8") as f:
+            f.write("# 年末公告\n\n本年度评选工作结束。\n")
+        c = commit(repo, "2024-12-30", "更新网站名称，发布年末公告")
+        out = rebuild_and_clean(tmp, repo, a, b)
+        assert "(1 read now)" in out, out
+        log = read(a, "changes/index.html")
+        item = re.search(r"changes/%s/index.html\"><code.*?</ul>" % c, log, re.S)
+        assert item, "the change log does not list %s" % c[:7]
+        assert "修改网站设置：site.json" in item.group(0), item.group(0)
+        assert re.search(r"发布公告：<a href=\"[^\"]*announcements/2024-12-30-closing/index.html\">", item.group(0)), \
+            item.group(0)
+        page = text_of(read(a, "changes/%s/index.html" % c))
+        assert "修改网站设置：site.json" in page and "名称： %s → %s（新）" % (old, old) in page, page[-600:]
+
+
 def tree(out):
     return {os.path.relpath(os.path.join(x, f), out): open(os.path.join(x, f), "rb").read()
             for x, d, fs in os.walk(out) for f in fs}

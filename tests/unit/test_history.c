@@ -50,9 +50,9 @@ static const char n1_v3[] =
 
 /*
  * repo/, seven commits a day apart from 2024-01-01 (+08:00):
- *   1 add the record      notices n1, n2; program p; round r1; README, schema, content
+ *   1 add the record      notices n1, n2; program p; round r1; README, schema
  *   2 extend n1           n1's period.end
- *   3 content only        nothing under data/
+ *   3 theme only          nothing under data/ or content/
  *   4 move n2             data/notices/n2.json -> data/notices/2024/n2.json, title changed
  *   5 withdraw r1         data/rounds/r1.json deleted
  *   6 schema only         data/schema/x.schema.json: not a record
@@ -67,14 +67,14 @@ static void build_repo(void)
 	tmp_write("repo/data/programs/p.json", "{\"id\": \"p\", \"name\": \"P\"}\n");
 	tmp_write("repo/data/rounds/r1.json", "{\"id\": \"r1\", \"name\": \"R1\", \"year\": 2024}\n");
 	tmp_write("repo/data/schema/x.schema.json", "{}\n");
-	tmp_write("repo/content/site.json", "{\"name\": \"S\"}\n");
+	tmp_write("repo/themes/t/layout.mustache", "x\n");
 	tmp_commit("repo", "2024-01-01T10:00:00+08:00", "add the record");
 	strcpy(C[1], tmp_out("cd repo && git rev-parse HEAD"));
 	tmp_write("repo/data/notices/n1.json", n1_v2);
 	tmp_commit("repo", "2024-01-02T10:00:00+08:00", "extend n1");
 	strcpy(C[2], tmp_out("cd repo && git rev-parse HEAD"));
-	tmp_write("repo/content/pages/about.md", "# about\n");
-	tmp_commit("repo", "2024-01-03T10:00:00+08:00", "content only");
+	tmp_write("repo/themes/t/about.mustache", "about\n");
+	tmp_commit("repo", "2024-01-03T10:00:00+08:00", "theme only");
 	strcpy(C[3], tmp_out("cd repo && git rev-parse HEAD"));
 	tmp_sh("cd repo && mkdir data/notices/2024 && git mv data/notices/n2.json data/notices/2024/n2.json");
 	tmp_write("repo/data/notices/2024/n2.json", "{\"id\": \"n2\", \"title\": \"二（更正）\"}\n");
@@ -507,13 +507,13 @@ START_TEST(cache_of_another_version_ignored)
 	cache = tmp_path("history.cache");
 	open_at("repo", "HEAD");
 	ck_assert_int_eq(history_load(&H, &src, cache), 0);
-	ck_assert(file_starts(cache, "gongshi-history-5\n"));
+	ck_assert(file_starts(cache, "gongshi-history-6\n"));
 	overwrite_start(cache, "gongshi-history-0\n");
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 5);
 	same_history(&H, &h2);
 	/* and rewritten in this version */
-	ck_assert(file_starts(cache, "gongshi-history-5\n"));
+	ck_assert(file_starts(cache, "gongshi-history-6\n"));
 	history_release(&h2);
 	ck_assert_int_eq(history_load(&h2, &src, cache), 0);
 	ck_assert_uint_eq(h2.walked, 0);
@@ -765,6 +765,45 @@ START_TEST(versions_that_are_not_json)
 }
 END_TEST
 
+/* A commit that changes only content/ is published too: its settings
+ * compared field by field, a text named as changed (issue #20). */
+START_TEST(content_only_commit)
+{
+	const struct history_change *e;
+
+	use_repo();
+	tmp_write("repo/content/site.json", "{\"name\": \"S\"}\n");
+	tmp_write("repo/content/pages/about.md", "# about\n");
+	tmp_commit("repo", "2024-01-08T10:00:00+08:00", "content added");
+	tmp_write("repo/content/site.json", "{\"name\": \"S2\"}\n");
+	tmp_commit("repo", "2024-01-09T10:00:00+08:00", "site renamed");
+	open_at("repo", "HEAD");
+	ck_assert_int_eq(history_load(&H, &src, NULL), 0);
+	ck_assert_uint_eq(H.n, 7);
+	ck_assert_uint_eq(H.commits[0].nchanges, 1);
+	e = &H.commits[0].changes[0];
+	ck_assert_int_eq(e->kind, KIND_CONTENT);
+	ck_assert_str_eq(e->id, "site.json");
+	ck_assert_str_eq(e->path, "content/site.json");
+	ck_assert_int_eq(e->status, HIST_MODIFIED);
+	ck_assert(e->parsed);
+	ck_assert_uint_eq(e->fields.n, 1);
+	ck_assert_str_eq(e->fields.v[0].path, "name");
+	ck_assert_str_eq(e->fields.v[0].old, "S");
+	ck_assert_str_eq(e->fields.v[0].new, "S2");
+	/* sorted by kind then id: pages/about.md before site.json */
+	ck_assert_uint_eq(H.commits[1].nchanges, 2);
+	e = &H.commits[1].changes[0];
+	ck_assert_int_eq(e->kind, KIND_CONTENT);
+	ck_assert_str_eq(e->id, "pages/about.md");
+	ck_assert_int_eq(e->status, HIST_ADDED);
+	ck_assert(e->parsed);
+	ck_assert_uint_eq(e->fields.n, 0);
+	ck_assert_str_eq(H.commits[1].changes[1].id, "site.json");
+	ck_assert_uint_eq(history_of(&H, KIND_CONTENT, "site.json", &(const struct history_ref *){ NULL }), 2);
+}
+END_TEST
+
 START_TEST(record_ids)
 {
 	cJSON *doc = NULL;
@@ -786,7 +825,12 @@ START_TEST(record_ids)
 	ck_assert_int_eq(history_record_id("data/README.md", doc, id, sizeof(id), &kind), 1);
 	ck_assert_int_eq(kind, KIND_NONE);
 	ck_assert_int_eq(history_record_id("data/schema/x.json", doc, id, sizeof(id), &kind), 1);
-	ck_assert_int_eq(history_record_id("content/notices/x.json", doc, id, sizeof(id), &kind), 1);
+	/* content/ is published: followed by its path there, whatever its "id" */
+	ck_assert_int_eq(history_record_id("content/notices/x.json", doc, id, sizeof(id), &kind), 0);
+	ck_assert_int_eq(kind, KIND_CONTENT);
+	ck_assert_str_eq(id, "notices/x.json");
+	ck_assert_int_eq(history_record_id("content/pages/.x.md", doc, id, sizeof(id), &kind), 1);
+	ck_assert_int_eq(history_record_id("themes/t/x.json", doc, id, sizeof(id), &kind), 1);
 	cJSON_Delete(doc);
 	/* no id, an empty one, or none at all: the file name */
 	ck_assert_int_eq(json_parse_trusted("{\"id\": \"\"}", 10, &doc), 0);
@@ -1078,7 +1122,7 @@ static char *slurp(const char *path, size_t *len)
  * line; the test's record has no such text). */
 static size_t segments(const char *path)
 {
-	const char *v = "gongshi-history-5\n";
+	const char *v = "gongshi-history-6\n";
 	size_t len, i, n = 0;
 	char *p = slurp(path, &len);
 
@@ -1183,6 +1227,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shallow_history);
 	tcase_add_test(tc, diff_of_two_commits);
 	tcase_add_test(tc, versions_that_are_not_json);
+	tcase_add_test(tc, content_only_commit);
 	tcase_add_test(tc, record_ids);
 	tcase_add_test(tc, release_twice);
 	tcase_add_test(tc, prefetch_fills_the_cache);

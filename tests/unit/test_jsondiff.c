@@ -194,7 +194,7 @@ START_TEST(other_identities)
 	     "\"tiers\":[{\"id\":\"award\",\"cap\":3}],\"former_names\":[{\"name\":\"甲\",\"until\":\"2020-01-02\"}]}");
 	ck_assert_uint_eq(C.n, 3);
 	expect(0, JD_CHANGED, "stages[onsite].score", "评审阶段[onsite].得分", "70", "75");
-	expect(1, JD_CHANGED, "tiers[award].cap", "奖项设置[award].cap", "2", "3");
+	expect(1, JD_CHANGED, "tiers[award].cap", "奖项设置[award].名额上限", "2", "3");
 	expect(2, JD_CHANGED, "former_names[甲].until", "曾用名[甲].截至", "2020-01-01", "2020-01-02");
 }
 END_TEST
@@ -227,15 +227,15 @@ START_TEST(scalar_arrays)
 {
 	diff("{\"prize\":{\"items\":[\"奖牌\",\"证书\"]}}", "{\"prize\":{\"items\":[\"奖牌\",\"奖金\",\"证书\"]}}");
 	ck_assert_uint_eq(C.n, 2);
-	expect(0, JD_CHANGED, "prize.items[2]", "prize.items[2]", "证书", "奖金");
-	expect(1, JD_ADDED, "prize.items[3]", "prize.items[3]", NULL, "证书");
+	expect(0, JD_CHANGED, "prize.items[2]", "奖励.奖品[2]", "证书", "奖金");
+	expect(1, JD_ADDED, "prize.items[3]", "奖励.奖品[3]", NULL, "证书");
 	diff("{\"recover\":[1,true,null]}", "{\"recover\":[1]}");
 	ck_assert_uint_eq(C.n, 2);
-	expect(0, JD_REMOVED, "recover[2]", "recover[2]", "true", NULL);
-	expect(1, JD_REMOVED, "recover[3]", "recover[3]", "null", NULL);
+	expect(0, JD_REMOVED, "recover[2]", "追回[2]", "true", NULL);
+	expect(1, JD_REMOVED, "recover[3]", "追回[3]", "null", NULL);
 	diff("{\"recover\":[]}", "{\"recover\":[\"a\"]}");
 	ck_assert_uint_eq(C.n, 1);
-	expect(0, JD_ADDED, "recover[1]", "recover[1]", NULL, "a");
+	expect(0, JD_ADDED, "recover[1]", "追回[1]", NULL, "a");
 }
 END_TEST
 
@@ -479,26 +479,51 @@ END_TEST
 /* Every key of the table, with its label: if the table were out of
  * order, the binary search would miss some of them. */
 static const char *const expected_labels[][2] = {
-	{ "address", "地址" }, { "application", "申报" }, { "applications", "申报时间" },
-	{ "approval", "批准" }, { "article", "条款" }, { "authority", "机关" },
-	{ "ban_until", "禁止申报截至" }, { "body", "正文" }, { "call", "评审公告" },
-	{ "cancelled", "取消" }, { "certificate", "证书编号" }, { "date", "日期" },
-	{ "decided", "处理日期" }, { "decision", "处理结果" }, { "district", "区域" },
-	{ "document_number", "文号" }, { "email", "电子邮箱" }, { "end", "截止日期" },
-	{ "entries", "名单" }, { "established", "成立日期" }, { "event", "发生日期" },
-	{ "former_names", "曾用名" }, { "ground", "事由" }, { "how", "方式" }, { "id", "编号" },
-	{ "industry", "行业" }, { "issued", "发布日期" }, { "issuer", "发布机关" }, { "kind", "类别" },
-	{ "measures", "管理办法" }, { "name", "名称" }, { "note", "备注" }, { "notice", "公示" },
-	{ "objection_channel", "异议受理" }, { "objector", "异议人" }, { "ordinal", "届数" },
-	{ "organization", "组织" }, { "outcome", "结果" }, { "period", "公示期" }, { "phone", "电话" },
-	{ "private", "非公开信息" }, { "prize_yuan", "奖金（元）" }, { "program", "评选项目" },
-	{ "published", "发布日期" }, { "reason", "原因" }, { "received", "收到日期" },
-	{ "recommender", "推荐单位" }, { "region", "地区" }, { "result", "评选结果" },
-	{ "revocation", "撤销" }, { "round", "届次" }, { "schedule", "日程" }, { "score", "得分" },
-	{ "stage", "阶段" }, { "stages", "评审阶段" }, { "start", "开始日期" }, { "status", "状态" },
-	{ "submitted", "申报日期" }, { "summary", "摘要" }, { "tier", "奖项" }, { "tiers", "奖项设置" },
-	{ "title", "标题" }, { "to", "受理单位" }, { "until", "截至" }, { "website", "网站" },
-	{ "withdrawn", "撤回" }, { "year", "年度" },
+	{ "action", "处理" }, { "address", "地址" }, { "after_notice", "公示之后" }, { "alt", "替代文字" },
+	{ "announce", "公布" }, { "application", "申报" }, { "applications", "申报时间" }, { "approval", "批准" },
+	{ "approved_by", "批准机关" }, { "article", "条款" }, { "authority", "机关" }, { "awardees", "授予对象" },
+	{ "ban_until", "禁止申报截至" }, { "ban_years", "禁止申报年限" }, { "base_url", "网站地址" }, { "body", "正文" },
+	{ "cadence", "评选周期" }, { "call", "评审公告" }, { "cancelled", "取消" }, { "cap", "名额上限" },
+	{ "cap_exceeded", "超出名额说明" }, { "caps", "名额限制" }, { "certificate", "证书编号" },
+	{ "commercial_secrets", "商业秘密" }, { "conac", "党政机关网站标识" }, { "contact", "联系方式" },
+	{ "contact_name", "联系人" }, { "contact_phone", "联系电话" }, { "date", "日期" }, { "days", "天数" },
+	{ "decided", "处理日期" }, { "decision", "处理结果" }, { "description", "说明" }, { "district", "区域" },
+	{ "divisions", "行政区划" }, { "document_number", "文号" }, { "effective", "施行日期" },
+	{ "eligibility", "申报条件" }, { "email", "电子邮箱" }, { "employer", "工作单位" },
+	{ "employer_organization", "工作单位信用代码" }, { "end", "截止日期" }, { "entries", "名单" },
+	{ "established", "成立日期" }, { "event", "发生日期" }, { "every", "每隔" }, { "evidence", "证据" },
+	{ "examined", "审查" }, { "footer", "页脚" }, { "former_names", "曾用名" }, { "fraud", "弄虚作假" },
+	{ "fraud_bar", "弄虚作假限制" }, { "ground", "事由" }, { "grounds", "事由" }, { "how", "方式" },
+	{ "icp", "ICP备案号" }, { "id", "编号" }, { "id_document", "身份证件" }, { "id_number", "身份证号码" },
+	{ "identity", "身份信息" }, { "individual", "申报个人" }, { "individual_yuan", "个人奖金" },
+	{ "industry", "行业" }, { "isOffDay", "休息日" }, { "issued", "发布日期" }, { "issuer", "发布机关" },
+	{ "items", "奖品" }, { "jiucuo", "政府网站找错" }, { "kind", "类别" }, { "kinds", "授予对象类别" },
+	{ "lapses", "已说明的偏差" }, { "logo", "标志" }, { "max", "至多" }, { "measures", "管理办法" }, { "min", "至少" },
+	{ "min_operating_years", "最少经营年限" }, { "min_years_quality_work", "最少开展质量工作年限" }, { "name", "名称" },
+	{ "note", "备注" }, { "notes", "备注" }, { "notice", "公示" }, { "notices", "公示公告" },
+	{ "objection_channel", "异议受理" }, { "objections", "异议处理" }, { "objector", "异议人" },
+	{ "off_cycle", "非常规届次" }, { "office", "办公室" }, { "openpgp", "OpenPGP公钥" }, { "ordinal", "届数" },
+	{ "organization", "组织" }, { "organizer", "组织单位" }, { "outcome", "结果" }, { "papers", "文件" },
+	{ "period", "公示期" }, { "phone", "电话" }, { "position", "职务" }, { "private", "非公开信息" },
+	{ "prize", "奖励" }, { "prize_yuan", "奖金" }, { "procedure", "评审程序" }, { "program", "评选项目" },
+	{ "psb", "公安机关备案号" }, { "psb_code", "公安机关备案编码" }, { "published", "发布日期" },
+	{ "quality_work_since", "开展质量工作起始年份" }, { "reapply_wait", "再次申报间隔" }, { "reason", "原因" },
+	{ "received", "收到日期" }, { "recommendation", "推荐" }, { "recommender", "推荐单位" }, { "recover", "追回" },
+	{ "region", "地区" }, { "registration", "注册地" }, { "rejected_effect", "异议不成立的后果" },
+	{ "repealed", "废止日期" }, { "repealed_by", "废止文件" }, { "repeals", "废止" },
+	{ "repeat_article", "重复获奖依据条款" }, { "repeat_yuan", "重复获奖奖金" }, { "require_signed", "要求签名提交" },
+	{ "required", "必须" }, { "requires_award", "须曾获奖项" }, { "requires_stage", "须通过阶段" },
+	{ "result", "评选结果" }, { "revocation", "撤销" }, { "round", "届次" }, { "rule", "规则" },
+	{ "schedule", "日程" }, { "score", "得分" }, { "seal", "印章" }, { "sponsor", "主办单位" }, { "src", "图片" },
+	{ "ssh", "SSH公钥" }, { "stage", "阶段" }, { "stages", "评审阶段" }, { "start", "开始日期" },
+	{ "status", "状态" }, { "status_article", "依据条款" }, { "strength", "约束力" }, { "submitted", "申报日期" },
+	{ "summary", "摘要" }, { "text", "全文" }, { "theme", "主题" }, { "then", "其后" }, { "tier", "奖项" },
+	{ "tiers", "奖项设置" }, { "title", "标题" }, { "to", "受理单位" }, { "unit", "单位" }, { "until", "截至" },
+	{ "upheld_article", "异议成立依据条款" }, { "upheld_effect", "异议成立的后果" }, { "vacancy", "空缺" },
+	{ "vacant", "空缺" }, { "valid_article", "有效期依据条款" }, { "valid_years", "有效年限" },
+	{ "validity", "有效期" }, { "website", "网站" }, { "website_id", "网站标识码" }, { "withdrawn", "撤回" },
+	{ "within", "期限" }, { "within_period", "公示期内受理" }, { "within_years_of_award", "获奖后年限" },
+	{ "year", "年度" }, { "years", "年数" }, { "yuan", "金额" },
 };
 
 START_TEST(labels)
@@ -514,7 +539,7 @@ START_TEST(labels)
 		if (i)
 			ck_assert_int_lt(strcmp(expected_labels[i - 1][0], expected_labels[i][0]), 0);
 	}
-	ck_assert_uint_eq(n, 67);
+	ck_assert_uint_eq(n, 166);
 }
 END_TEST
 
@@ -522,7 +547,7 @@ START_TEST(labels_of_unknown_keys)
 {
 	static const char *const unknown[] = {
 		"", "a", "Address", "addres", "addressx", "applicatio", "applicationz", "zz", "zzzz",
-		"~", "year ", " year", "名称", "prize", "items", "cap", "x.y", "private2", "PRIVATE",
+		"~", "year ", " year", "名称", "prizes", "itemz", "caps2", "x.y", "private2", "PRIVATE",
 	};
 	size_t i, j;
 
@@ -560,8 +585,8 @@ START_TEST(flatten)
 	expect(2, JD_ADDED, "period.end", "公示期.截止日期", NULL, "2024-01-09");
 	expect(3, JD_ADDED, "entries[p].application", "名单[p].申报", NULL, "p");
 	expect(4, JD_ADDED, "entries[p].tier", "名单[p].奖项", NULL, "award");
-	expect(5, JD_ADDED, "items[1]", "items[1]", NULL, "奖牌");
-	expect(6, JD_ADDED, "items[2]", "items[2]", NULL, "证书");
+	expect(5, JD_ADDED, "items[1]", "奖品[1]", NULL, "奖牌");
+	expect(6, JD_ADDED, "items[2]", "奖品[2]", NULL, "证书");
 	expect(7, JD_ADDED, "rows[1].a", "rows[1].a", NULL, "1");
 	expect(8, JD_ADDED, "none", "none", NULL, "[]");
 	expect(9, JD_ADDED, "obj", "obj", NULL, "{}");
@@ -570,9 +595,9 @@ START_TEST(flatten)
 	expect(11, JD_PRIVATE, "private.phone", "非公开信息.电话", NULL, NULL);
 	expect(12, JD_PRIVATE, "private.more", "非公开信息.more", NULL, NULL);
 	expect(13, JD_ADDED, "result.outcome", "评选结果.结果", NULL, "awarded");
-	expect(14, JD_PRIVATE, "result.private.notes", "评选结果.非公开信息.notes", NULL, NULL);
+	expect(14, JD_PRIVATE, "result.private.notes", "评选结果.非公开信息.备注", NULL, NULL);
 	expect(15, JD_ADDED, "cancelled", "取消", NULL, "false");
-	expect(16, JD_ADDED, "prize_yuan", "奖金（元）", NULL, "300000");
+	expect(16, JD_ADDED, "prize_yuan", "奖金", NULL, "300000");
 	for (i = 0; i < C.n; i++)
 		ck_assert(!leaks(C.v[i].path) && !leaks(C.v[i].label) && !leaks(C.v[i].old) &&
 			  !leaks(C.v[i].new) && !strstr(C.v[i].path, "620") && !(C.v[i].new && strstr(C.v[i].new, "620")));
@@ -1179,7 +1204,7 @@ START_TEST(private_member_names_only_when_plain)
 
 	ck_assert_int_eq(jsondiff_flatten(doc, &C), 0);
 	ck_assert_uint_eq(C.n, 6);
-	expect(0, JD_PRIVATE, "private.contact_phone", "非公开信息.contact_phone", NULL, NULL);
+	expect(0, JD_PRIVATE, "private.contact_phone", "非公开信息.联系电话", NULL, NULL);
 	expect(1, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);
 	expect(2, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);
 	expect(3, JD_PRIVATE, "private.*", "非公开信息.*", NULL, NULL);

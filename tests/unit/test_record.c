@@ -576,12 +576,17 @@ START_TEST(kind_names)
 	int k;
 	char path[64];
 
-	for (k = 0; k < KIND_COUNT; k++) {
+	for (k = 0; k < KIND_CONTENT; k++) {
 		ck_assert_str_eq(record_kind_dir((enum record_kind)k), dirs[k]);
 		ck_assert_str_eq(record_kind_schema((enum record_kind)k), schemas[k]);
 		snprintf(path, sizeof(path), "data/%s/x.json", dirs[k]);
 		ck_assert_int_eq(record_kind_of_path(path), k);
 	}
+	/* content/ is no record: only the history follows it */
+	ck_assert_str_eq(record_kind_dir(KIND_CONTENT), "content");
+	ck_assert_ptr_null(record_kind_schema(KIND_CONTENT));
+	ck_assert_int_eq(record_kind_of_path("data/content/x.json"), KIND_NONE);
+	ck_assert_int_eq(record_kind_of_path("content/site.json"), KIND_NONE);
 	ck_assert_ptr_null(record_kind_dir(KIND_NONE));
 	ck_assert_ptr_null(record_kind_schema(KIND_NONE));
 	ck_assert_str_eq(notice_kind_name(NOTICE_COUNTY_LIST), "county_list");

@@ -35,7 +35,7 @@ static void teardown(void)
  *                         data/programs/p.json, data/rounds/r1.json,
  *                         data/schema/x.schema.json, content/site.json
  *   2 extend n1           n1 changed
- *   3 content only        content/pages/about.md (nothing under data/)
+ *   3 content only        content/pages/about.md (nothing under data/: walked too)
  *   4 move n2             data/notices/n2.json -> data/notices/2024/n2.json
  *   5 withdraw r1         data/rounds/r1.json deleted
  *   6 schema only         data/schema/x.schema.json changed
@@ -422,14 +422,15 @@ START_TEST(walk_all)
 	use_repo();
 	ck_assert_int_eq(source_open_commit(&src, tmp_path("repo"), "HEAD"), 0);
 	ck_assert_int_eq(source_walk(&src, NULL, record, &s), 0);
-	/* newest first; "content only" changed nothing under data/ */
-	ck_assert_uint_eq(s.n, 6);
+	/* newest first; "content only" is published too (content/) */
+	ck_assert_uint_eq(s.n, 7);
 	ck_assert_str_eq(s.v[0].c.id, C[7]);
 	ck_assert_str_eq(s.v[1].c.id, C[6]);
 	ck_assert_str_eq(s.v[2].c.id, C[5]);
 	ck_assert_str_eq(s.v[3].c.id, C[4]);
-	ck_assert_str_eq(s.v[4].c.id, C[2]);
-	ck_assert_str_eq(s.v[5].c.id, C[1]);
+	ck_assert_str_eq(s.v[4].c.id, C[3]);
+	ck_assert_str_eq(s.v[5].c.id, C[2]);
+	ck_assert_str_eq(s.v[6].c.id, C[1]);
 
 	e = &s.v[0];
 	ck_assert_str_eq(e->c.parent, C[6]);
@@ -477,20 +478,25 @@ START_TEST(walk_all)
 
 	e = &s.v[4];
 	ck_assert_uint_eq(e->n, 1);
+	expect_change(e, 0, 'A', "content/pages/about.md", NULL, C[3]);
+
+	e = &s.v[5];
+	ck_assert_uint_eq(e->n, 1);
 	expect_change(e, 0, 'M', "data/notices/n1.json", C[1], C[2]);
 
-	/* the root commit: everything under data/ added, nothing else */
-	e = &s.v[5];
+	/* the root commit: everything under data/, then content/, added */
+	e = &s.v[6];
 	ck_assert_str_eq(e->c.parent, "");
 	ck_assert_uint_eq(e->c.nparents, 0);
 	ck_assert_int_eq(e->c.time, 1704074400);
-	ck_assert_uint_eq(e->n, 6);
+	ck_assert_uint_eq(e->n, 7);
 	expect_change(e, 0, 'A', "data/README.md", NULL, C[1]);
 	expect_change(e, 1, 'A', "data/notices/n1.json", NULL, C[1]);
 	expect_change(e, 2, 'A', "data/notices/n2.json", NULL, C[1]);
 	expect_change(e, 3, 'A', "data/programs/p.json", NULL, C[1]);
 	expect_change(e, 4, 'A', "data/rounds/r1.json", NULL, C[1]);
 	expect_change(e, 5, 'A', "data/schema/x.schema.json", NULL, C[1]);
+	expect_change(e, 6, 'A', "content/site.json", NULL, C[1]);
 }
 END_TEST
 
@@ -514,7 +520,7 @@ START_TEST(walk_stops)
 	ck_assert_uint_eq(s.n, 0);
 	memset(&s, 0, sizeof(s));
 	ck_assert_int_eq(source_walk(&src, "", record, &s), 0);
-	ck_assert_uint_eq(s.n, 6);
+	ck_assert_uint_eq(s.n, 7);
 	/* the callback stops the walk with its value */
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 2;
@@ -529,7 +535,7 @@ START_TEST(walk_stops)
 	ck_assert_int_eq(source_open_commit(&src, tmp_path("repo"), C[4]), 0);
 	memset(&s, 0, sizeof(s));
 	ck_assert_int_eq(source_walk(&src, NULL, record, &s), 0);
-	ck_assert_uint_eq(s.n, 3);
+	ck_assert_uint_eq(s.n, 4);
 	ck_assert_str_eq(s.v[0].c.id, C[4]);
 }
 END_TEST
@@ -562,7 +568,7 @@ START_TEST(walk_skips_unchanged_subtrees)
 		strcpy(t.commit, C[7]);
 		memset(&s, 0, sizeof(s));
 		ck_assert_int_eq(source_walk(&t, C[1], record, &s), 0);
-		ck_assert_uint_eq(s.n, 5);
+		ck_assert_uint_eq(s.n, 6);
 		memset(&s, 0, sizeof(s));
 		ck_assert_int_eq(source_walk(&t, NULL, record, &s), ERR_GIT);
 		source_release(&t);
@@ -600,8 +606,8 @@ START_TEST(walk_merges_by_first_parent)
 	memset(&s, 0, sizeof(s));
 	ck_assert_int_eq(source_open_commit(&src, tmp_path("repo"), "HEAD"), 0);
 	ck_assert_int_eq(source_walk(&src, NULL, record, &s), 0);
-	/* the merge (against its first parent: q added), the side commit, and the six */
-	ck_assert_uint_eq(s.n, 8);
+	/* the merge (against its first parent: q added), the side commit, and the seven */
+	ck_assert_uint_eq(s.n, 9);
 	ck_assert_str_eq(s.v[0].c.id, main_tip);
 	ck_assert_uint_eq(s.v[0].c.nparents, 2);
 	ck_assert_str_eq(s.v[0].c.parent, C[7]);
@@ -613,7 +619,7 @@ START_TEST(walk_merges_by_first_parent)
 			found += !strcmp(s.v[i].c.id, side);
 		ck_assert_uint_eq(found, 1);
 	}
-	ck_assert_str_eq(s.v[7].c.id, C[1]);
+	ck_assert_str_eq(s.v[8].c.id, C[1]);
 }
 END_TEST
 
@@ -627,7 +633,7 @@ START_TEST(compare)
 	use_repo();
 	ck_assert_int_eq(source_open_commit(&src, tmp_path("repo"), "HEAD"), 0);
 	ck_assert_int_eq(source_compare(&src, C[1], &v, &n), 0);
-	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(n, 7);
 	ck_assert_int_eq(v[0].status, SOURCE_ADDED);
 	ck_assert_str_eq(v[0].path, "data/notices/.draft.json");
 	ck_assert_int_eq(v[1].status, SOURCE_ADDED);
@@ -644,14 +650,15 @@ START_TEST(compare)
 	ck_assert_int_eq(v[5].status, SOURCE_MODIFIED);
 	ck_assert_str_eq(v[5].path, "data/schema/x.schema.json");
 	source_changes_free(v, n);
-	/* the same commit, and one with no change under data/ */
+	/* the same commit, and one that changed content/ only */
 	ck_assert_int_eq(source_compare(&src, "HEAD", &v, &n), 0);
 	ck_assert_uint_eq(n, 0);
 	source_changes_free(v, n);
 	source_release(&src);
 	ck_assert_int_eq(source_open_commit(&src, tmp_path("repo"), C[3]), 0);
 	ck_assert_int_eq(source_compare(&src, C[2], &v, &n), 0);
-	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].path, "content/pages/about.md");
 	source_changes_free(v, n);
 	/* newer against older: the reverse */
 	ck_assert_int_eq(source_compare(&src, C[7], &v, &n), 0);
@@ -730,7 +737,7 @@ START_TEST(shallow_clones)
 	ck_assert_str_eq(s.v[0].c.id, C[7]);
 	ck_assert_uint_eq(s.v[0].c.nparents, 1);
 	ck_assert_str_eq(s.v[0].c.parent, "");
-	ck_assert_uint_eq(s.v[0].n, 6);
+	ck_assert_uint_eq(s.v[0].n, 8);
 	ck_assert_int_eq(s.v[0].ch[0].status, 'A');
 	source_release(&src);
 
