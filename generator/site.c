@@ -3820,6 +3820,7 @@ struct stat_award {
 	int year;
 	const char *tier, *program;
 	char *district;          /* owned */
+	size_t stamp;            /* what the award is made of (row_stamp()) */
 };
 
 static int stat_year_desc(const void *a, const void *b)
@@ -3905,8 +3906,13 @@ static int page_stats(struct site *S)
 		if (program_of(a))
 			tally_add(progs, &np, cap, program_of(a)->name);
 		/* districts are prose in the organization's file */
+		stamp_reset(S);
+		stamp_record(S, KIND_APPLICATION, a->id.v);
+		if (program_of(a))
+			stamp_record(S, KIND_PROGRAM, program_of(a)->id.v);
 		if (a->res_org && (error = load_public(S, a->res_org->path, &doc)) < 0)
 			goto done;
+		v[na].stamp = S->stamp;
 		district = json_get_string(doc.root, "district");
 		tally_add(districts, &nd, cap, district ? district : "未注明");
 		v[na].year = date_year(a->result_date.v);
@@ -3949,10 +3955,17 @@ static int page_stats(struct site *S)
 		put_str(o, "href", path);
 		put_num(o, "year", v[i].year);
 		put_num(o, "count", (double)(j - i));
+		/* a year's page names the newest of its awards' commits */
+		stamp_reset(S);
+		for (size_t k = i; k < j; k++)
+			stamp_commit(S, v[k].stamp);
 		error = stats_year(S, v + i, j - i, j < na ? v[j].year : 0, i ? v[i - 1].year : 0, districts);
 	}
 	if (error < 0)
 		goto done;
+	stamp_reset(S);
+	for (i = 0; i < na; i++)
+		stamp_commit(S, v[i].stamp);
 	error = emit_data(S, "stats/index.html", "stats", "统计", "stats/index.html", ctx);
 	ctx = NULL;
 done:
@@ -5215,11 +5228,11 @@ static int pages_all(struct site *S)
 	}
 	if (error >= 0 && r->nindividuals)
 		error = emit_list(S, "individuals/index.html", "individuals", "申报个人", "individuals", people);
-	/* statistics and downloads show every record: the newest commit */
-	stamp_reset(S);
-	S->stamp_every = true;
 	if (error >= 0)
 		error = page_stats(S);
+	/* the downloads show every record: the newest commit */
+	stamp_reset(S);
+	S->stamp_every = true;
 	if (error >= 0)
 		error = emit(S, "downloads/index.html", "downloads", "开放数据", NULL, cJSON_CreateObject());
 	stamp_reset(S); /* content/ alone, and the settings */

@@ -42,9 +42,6 @@ ONE_RECORD = {
     "M notices/lanzhou-2026-county-chengguan/v/0a61177f3cf7bd634eff2f2f59e94b58e206b1e2/index.html",
     "M notices/lhasa-2023-proposed-draft/index.html", "M organizations/91620100357910242M/index.html",
     "M publication-log.json", "M rounds/lanzhou-2026/index.html", "M sitemap.xml",
-    # statistics show every record: they name the newest commit
-    "M stats/2021.html", "M stats/2022.html", "M stats/2023.html", "M stats/2024.html", "M stats/2025.html",
-    "M stats/index.html",
 }
 NOTICE_END = {
     "M SHA256SUMS", "M index.html", "M notices/2026-08.html", "M notices/2026-08.json", "M notices/lanzhou-2026-acceptance/index.html",
