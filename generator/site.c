@@ -2659,14 +2659,16 @@ static int page_withdrawn(struct site *S, const struct history_ref *refs)
 	const struct history_commit *c = &S->hist.commits[refs[0].commit];
 	const struct history_change *e = &c->changes[refs[0].change];
 	struct json_doc doc = JSON_DOC_INIT;
-
-	stamp_commit(S, refs[0].commit);
 	struct jd_changes f = JD_CHANGES_INIT;
 	struct buf label = BUF_INIT;
 	const struct program *p;
 	char path[MAX_URL], title[300];
 	const char *section = section_of(e->kind), *slug = e->id;
 	cJSON *ctx = NULL, *o, *arr;
+
+	/* a tombstone shows the record as withdrawn, and nothing newer */
+	stamp_reset(S);
+	stamp_commit(S, refs[0].commit);
 	size_t i;
 	int error;
 

@@ -40,7 +40,7 @@ ONE_RECORD = {
     "M notices/lanzhou-2026-acceptance/v/703aed29347b278b72d6bb4656b0ae3818474433/index.html",
     "M notices/lanzhou-2026-county-chengguan/index.html",
     "M notices/lanzhou-2026-county-chengguan/v/0a61177f3cf7bd634eff2f2f59e94b58e206b1e2/index.html",
-    "M notices/lhasa-2023-proposed-draft/index.html", "M organizations/91620100357910242M/index.html",
+    "M organizations/91620100357910242M/index.html",
     "M publication-log.json", "M rounds/lanzhou-2026/index.html", "M sitemap.xml",
 }
 NOTICE_END = {
