@@ -2237,7 +2237,8 @@ int output_changes(const struct output *o, struct buf *out, struct output_change
 	for (k = 0; k < o->nsums; k++) /* the marker never changes */
 		if (strcmp(o->sums[k].path, OUTPUT_MARK))
 			old[n++] = o->sums[k];
-	qsort(old, n, sizeof(*old), sum_by_path);
+	if (n) /* qsort() may not be given NULL, even for nothing */
+		qsort(old, n, sizeof(*old), sum_by_path);
 	/* OUTPUT_SUMS changes when anything it lists does */
 	if ((error = merge_changes(o, old, n, 0, NULL, c)) >= 0) {
 		sums = !o->nsums ? 'A' : c->added || c->changed || c->removed ? 'M' : 0;
