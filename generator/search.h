@@ -22,7 +22,7 @@
  * themes/default/assets/search.js holds the same rules for the query
  * side; tests/unit/search-cases.txt is the table both are tested on.
  *
- * Shards (search/t/XXX.json and search/d/XXX.json, XXX the shard in
+ * Shards (search/t/NNN.json and search/d/NNN.json, NNN the shard in
  * lower-case hexadecimal): a term's postings lie in the shard
  * fnv1a32(term) % nterm_shards, as {"term":["key",weight,...],...};
  * a document in the shard fnv1a32(key) % ndoc_shards, as
