@@ -32,7 +32,7 @@
 struct check_lapses;
 
 /* Pages are rendered by forked processes, each claiming the next few
- * pages as it finishes its last (see site.c, "rendering on every
+ * pages as it finishes its last (see workers.c, "rendering on every
  * core"); more than this many would only contend for the disk. */
 #define SITE_MAX_JOBS 16
 #define SITE_MAX_JOBS_STR "16"

@@ -28,7 +28,7 @@ html|test-html|themes/default/layout.mustache|s/(<title>)/<p><div>$1/
 browser|test-browser|themes/default/assets/style.css|s/^(body \{)/$1 min-width: 900px;/m
 a11y|test-a11y|themes/default/assets/style.css|s/^(a \{ color: )var\(--link\);/$1#c8d6e5;/m
 xss|test-xss|themes/default/notice.mustache|s/<h1>\{\{record.title\}\}<\/h1>/<h1>{{{record.title}}}<\/h1>/
-privacy|test-privacy|generator/site.c|s/(if \(cJSON_IsObject\(o\) && c->string && !strcmp\(c->string, "private"\)\)) \{/if (0) {/
+privacy|test-privacy|generator/public.c|s/(if \(cJSON_IsObject\(o\) && c->string && !strcmp\(c->string, "private"\)\)) \{/if (0) {/
 corrupt|test-corrupt|generator/source.c|s/if \(\(error = loose_check_all\(git_repository_commondir\(repo\)\)\) < 0\)/if (0 \&\& (error = loose_check_all(git_repository_commondir(repo))) < 0)/
 rule|test-suite|generator/check.c|s/if \(rule->min && len < rule->min\)/if (rule->min \&\& len < rule->min - 1)/
 '

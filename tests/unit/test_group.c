@@ -18,12 +18,19 @@ static const char *item_key(const void *p)
 	return x->key;
 }
 
+/* The n of the i-th of the members found. */
+static int nth(const void *const *first, size_t i)
+{
+	const struct item *x = first[i];
+
+	return x->n;
+}
+
 START_TEST(test_find)
 {
 	struct item v[] = { { "b", 0 }, { "a", 1 }, { NULL, 2 }, { "b", 3 }, { "c", 4 }, { "b", 5 }, { "a", 6 } };
 	struct group g;
 	const void *const *first;
-	const struct item *x;
 	size_t n;
 
 	ck_assert_int_eq(group_build(&g, v, sizeof(v) / sizeof(v[0]), sizeof(v[0]), item_key), 0);
@@ -31,21 +38,15 @@ START_TEST(test_find)
 	n = group_find(&g, "b", &first);
 	ck_assert_uint_eq(n, 3);
 	/* as they stand in the array */
-	x = first[0];
-	ck_assert_int_eq(x->n, 0);
-	x = first[1];
-	ck_assert_int_eq(x->n, 3);
-	x = first[2];
-	ck_assert_int_eq(x->n, 5);
+	ck_assert_int_eq(nth(first, 0), 0);
+	ck_assert_int_eq(nth(first, 1), 3);
+	ck_assert_int_eq(nth(first, 2), 5);
 	n = group_find(&g, "a", &first);
 	ck_assert_uint_eq(n, 2);
-	x = first[0];
-	ck_assert_int_eq(x->n, 1);
-	x = first[1];
-	ck_assert_int_eq(x->n, 6);
+	ck_assert_int_eq(nth(first, 0), 1);
+	ck_assert_int_eq(nth(first, 1), 6);
 	ck_assert_uint_eq(group_find(&g, "c", &first), 1);
-	x = first[0];
-	ck_assert_int_eq(x->n, 4);
+	ck_assert_int_eq(nth(first, 0), 4);
 	ck_assert_uint_eq(group_find(&g, "bb", &first), 0);
 	ck_assert_uint_eq(group_find(&g, "0", &first), 0);
 	ck_assert_uint_eq(group_find(&g, "d", &first), 0);
