@@ -10,6 +10,7 @@
 
 #include "build.h"
 
+/* Commits on each page of the change log. */
 #define CHANGES_PER_PAGE 50
 
 /*

@@ -16,10 +16,16 @@ void rfc3339(char out[32], date_t t);
 int emit_feed(struct site *S, const char *path, const char *title,
 	      const struct program *only, bool notices_only);
 
-/* Writes downloads/: the record as CSV and JSON.  0 or < 0. */
+/*
+ * Writes downloads/: the awards and applications as CSV, the public
+ * record as JSON.  0 or < 0.
+ */
 int downloads(struct site *S);
 
-/* Writes the sitemap of paths (n "path\tdate" strings).  0 or < 0. */
+/*
+ * Writes sitemap.xml (in parts when long) of paths (n "path\tdate"
+ * strings) and robots.txt; without a base URL, only robots.txt.  0 or < 0.
+ */
 int sitemap(struct site *S, char **paths, size_t n);
 
 #endif

@@ -10,20 +10,27 @@
 
 #include "build.h"
 
+/* The keys a list's pages are split by (see lists.c). */
 enum list_key { LK_NAME, LK_YEAR, LK_MONTH };
 
 /*
- * Writes one list page of the rows of list (consumed) under key.  0 or < 0.
+ * Writes one list page, path, of the rows of list (not consumed: a
+ * reference) as the template's key, stamped with the rows' stamps.
+ * 0 or < 0.
  */
 int emit_list(struct site *S, const char *path, const char *tmpl, const char *title,
 	      const char *key, cJSON *list);
 
-/* Adds a list part's key and its name to o as k. */
+/*
+ * Adds to o as k what the templates show key (of kind) as
+ * (list-label.mustache); name: the name an LK_NAME key stands for.
+ */
 void put_part(cJSON *o, const char *k, enum list_key kind, const char *key, const char *name);
 
 /*
- * Writes the lists of organizations, awards, revocations and
- * objections (each consumed), split by their keys.  0 or < 0.
+ * Writes the lists of organizations, awards, revocations and objections
+ * (rows made by the page builders, not consumed) and of notices and
+ * rounds, split by their keys.  0 or < 0.
  */
 int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *objs);
 

@@ -10,8 +10,9 @@ struct diags;
 struct schema_set;
 
 /*
- * ERR_INVALID if the settings require signed commits and the history
- * has one that is not.  0 otherwise.
+ * ERR_INVALID if the settings require signed commits and the commit
+ * built has no good signature by a key of content/keys/; 0 otherwise
+ * (and always for a working tree).  ERR_GIT, ERR_NOMEM.
  */
 int require_signed(struct site *S);
 

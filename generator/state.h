@@ -11,6 +11,7 @@
 
 #include "build.h"
 
+/* A notice's state at the build date (notice_state()). */
 enum nstate { NS_NOT_OPEN, NS_OPEN, NS_REVIEW, NS_CLEAN, NS_CLOSED, NS_PUBLISHED };
 
 /* A tier's name, or "" (t may be NULL). */

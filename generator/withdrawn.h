@@ -10,6 +10,8 @@
 
 #include "build.h"
 
+/* The characters of ids and of certificate numbers: a withdrawn record
+ * whose id holds others gets no page (its URL could not be one). */
 #define ID_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHJKLMNPQRTUWXY"
 #define CERT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
 
@@ -28,7 +30,7 @@ void put_content_change(struct site *S, cJSON *x, const struct history_change *e
 /* Whether record (k, id) is in the record. */
 bool exists_now(const struct record *r, enum record_kind k, const char *id);
 
-/* The withdrawn award whose first ref is ref, or NULL. */
+/* The withdrawn application whose refs start at hist.refs[ref], or NULL. */
 const struct gone_award *gone_find(const struct site *S, size_t ref);
 
 /* Fills S->gone and S->gone_by_cert from the history.  0 or ERR_NOMEM. */
