@@ -59,12 +59,10 @@ struct list_row {
 	size_t stamp;            /* its stamp (row_stamp()), SIZE_MAX: none */
 };
 
-#define UNDATED "undated"
-
 static const struct list_spec *row_spec; /* qsort() has no argument */
 
 /* Years and months newest first, names in order; undated last. */
-static int list_key_cmp(enum list_key kind, const char *a, const char *b)
+int list_key_cmp(enum list_key kind, const char *a, const char *b)
 {
 	bool ua = !strcmp(a, UNDATED), ub = !strcmp(b, UNDATED);
 
@@ -83,7 +81,7 @@ static int list_row_cmp(const void *a, const void *b)
 	return c ? c : x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void list_year_key(char *k, size_t size, date_t t)
+void list_year_key(char *k, size_t size, date_t t)
 {
 	if (t == DATE_NONE)
 		snprintf(k, size, "%s", UNDATED);
@@ -91,7 +89,7 @@ static void list_year_key(char *k, size_t size, date_t t)
 		snprintf(k, size, "%04d", date_year(t));
 }
 
-static void list_month_key(char *k, size_t size, date_t t)
+void list_month_key(char *k, size_t size, date_t t)
 {
 	char iso[11];
 

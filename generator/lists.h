@@ -10,8 +10,10 @@
 
 #include "build.h"
 
-/* The keys a list's pages are split by (see lists.c). */
+/* The keys a list's pages are split by (see lists.c), and the key of
+ * a record with no date. */
 enum list_key { LK_NAME, LK_YEAR, LK_MONTH };
+#define UNDATED "undated"
 
 /*
  * Writes one list page, path, of the rows of list (not consumed: a
@@ -20,6 +22,18 @@ enum list_key { LK_NAME, LK_YEAR, LK_MONTH };
  */
 int emit_list(struct site *S, const char *path, const char *tmpl, const char *title,
 	      const char *key, cJSON *list);
+
+/*
+ * The order of a list's keys of kind: years and months newest first,
+ * names in strcmp() order; UNDATED last.
+ */
+int list_key_cmp(enum list_key kind, const char *a, const char *b);
+
+/* The key of date t in a list by year: "2024", or UNDATED for DATE_NONE. */
+void list_year_key(char *k, size_t size, date_t t);
+
+/* The key of date t in a list by month: "03", or UNDATED for DATE_NONE. */
+void list_month_key(char *k, size_t size, date_t t);
 
 /*
  * Adds to o as k what the templates show key (of kind) as
