@@ -32,6 +32,8 @@
 #include "withdrawn.h"
 #include "workers.h"
 
+/* The keys of the groups of struct site (group.h): the id each record
+ * points at. */
 #define KEYFN(name, type, expr) \
 	static const char *name(const void *p) { const struct type *x = p; return expr; }
 KEYFN(key_app_round, application, x->round.v)
