@@ -318,6 +318,21 @@ static bool blocks(const struct check_lapses *l, const struct diag *g)
 	return !x || (x->origin == LAPSE_NEW && !x->override);
 }
 
+/* A build that publishes refuses what check and a preview only warn of:
+ * a placeholder a template left (record.h).  As an error that is no
+ * lapse, it blocks the build. */
+static void placeholders_block(struct diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == DIAG_WARNING && !strcmp(d->v[i].rule, "placeholder")) {
+			d->v[i].level = DIAG_ERROR;
+			d->nwarnings--;
+			d->nerrors++;
+		}
+}
+
 /* What check says of each lapse, after the diagnostics. */
 static void print_origins(const struct diags *d, const struct check_lapses *l, const struct source *src,
 			  const char *parent, bool since, date_t at)
@@ -686,6 +701,8 @@ static int run_build(const struct global *g, int argc, char **argv)
 		goto done;
 	}
 	progress_clear(&prog);
+	if (!o.worktree)
+		placeholders_block(&d);
 	diags_sort(&d);
 	for (i = 0; i < d.n; i++)
 		nblock += blocks(&lapses, &d.v[i]);
