@@ -721,6 +721,19 @@ static int run_build(const struct global *g, int argc, char **argv)
 	if (d.nerrors && !o.quiet)
 		fprintf(stderr, "gongshi build: publishing %zu lapse%s of the record on the pages they concern "
 			"(gongshi check lists them)\n", d.nerrors, d.nerrors == 1 ? "" : "s");
+	if (o.worktree && !o.quiet) {
+		/* a draft is where placeholders are seen: each is told, as check tells it */
+		size_t nph = 0;
+		for (i = 0; i < d.n; i++)
+			if (!strcmp(d.v[i].rule, "placeholder")) {
+				diags_print(&(struct diags){ &d.v[i], 1, 1, 0, 1 }, stderr);
+				nph++;
+			}
+		if (nph)
+			fprintf(stderr, "gongshi build: the draft shows %zu placeholder%s left (" RECORD_PLACEHOLDER
+				"…】); a build that publishes refuses %s\n", nph, nph == 1 ? "" : "s",
+				nph == 1 ? "it" : "them");
+	}
 	bo.out_dir = o.out;
 	bo.base_url = o.base_url;
 	bo.today = o.today;

@@ -158,8 +158,9 @@ gongshi build -o "$tmp/site" >"$tmp/o2" 2>&1
 check "nor does it replace the site published before" \
 	'[ $? -eq 1 ] && [ ! -e "$tmp/site/individuals/jinan-wang-fang" ]'
 gongshi build --worktree -o "$tmp/preview" >"$tmp/o2" 2>&1
-check "a preview (build --worktree) is built all the same, the placeholder shown" \
-	'[ $? -eq 0 ] && grep -q "待填写" "$tmp/preview/individuals/jinan-wang-fang/index.html"'
+check "a preview (build --worktree) is built all the same, the placeholder shown and warned of" \
+	'[ $? -eq 0 ] && grep -q "待填写" "$tmp/preview/individuals/jinan-wang-fang/index.html" &&
+	 grep -q "^$at: warning: /position" "$tmp/o2" && grep -q "1 placeholder left" "$tmp/o2"'
 
 echo "office: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
