@@ -278,12 +278,14 @@ static void stamp_commit(struct site *S, size_t i)
 
 /*
  * A list's page names the newest of its rows' stamps, not the newest
- * commit: a row carries the stamp of the page it was made on (which
- * shows all it shows) as the member STAMP_KEY, taken off again, before
- * the list is written, by row_stamp().  A row whose record was withdrawn
- * is no longer there to stamp its list: such a page may name an older
- * commit than the withdrawal (its bytes still change, and a rebuild
- * still equals a clean build).
+ * commit: a row carries the stamp of exactly what it shows (the records
+ * and calendars whose data enter it, between row_begin() and row_end(),
+ * not all its record's page shows) as the member STAMP_KEY, taken off
+ * again, before the list is written, by row_stamp().  A row whose record
+ * was withdrawn, or that moved to another page, is no longer there to
+ * stamp the page it left: such a page may name an older commit than
+ * the one that changed it (its bytes still change, and a rebuild still
+ * equals a clean build).
  */
 #define STAMP_KEY "_stamp"
 
@@ -291,6 +293,22 @@ static void row_put_stamp(struct site *S, cJSON *row)
 {
 	if (row && S->stamp != SIZE_MAX)
 		put_num(row, STAMP_KEY, (double)S->stamp);
+}
+
+/* A row made within a page: its own stamp starts afresh; the page's,
+ * returned, is taken up again by row_end(). */
+static size_t row_begin(struct site *S)
+{
+	size_t page = S->stamp;
+
+	S->stamp = SIZE_MAX;
+	return page;
+}
+
+static void row_end(struct site *S, cJSON *row, size_t page)
+{
+	row_put_stamp(S, row);
+	stamp_commit(S, page);
 }
 
 static size_t row_stamp(cJSON *row)
@@ -308,6 +326,35 @@ static void stamp_record(struct site *S, enum record_kind k, const char *id)
 
 	if (S->has_history && id && history_of(&S->hist, k, id, &first))
 		stamp_commit(S, first->commit);
+}
+
+/*
+ * As stamp_record(), for a page that shows only some fields of the
+ * record (top-level names, NULL-ended): the newest of its changes that
+ * touched one of them.  A change that added or moved the record, or
+ * whose versions were not both parsed, touched them all; a history cut
+ * short gives the oldest change it holds.
+ */
+static void stamp_fields(struct site *S, enum record_kind k, const char *id, const char *const *fields)
+{
+	const struct history_ref *first;
+	size_t n, i, j, f, len;
+
+	if (!S->has_history || !id || !(n = history_of(&S->hist, k, id, &first)))
+		return;
+	for (i = 0; i < n; i++) {
+		const struct history_change *e = &S->hist.commits[first[i].commit].changes[first[i].change];
+		bool hit = e->status != HIST_MODIFIED || !e->parsed;
+		for (j = 0; !hit && j < e->fields.n; j++)
+			for (f = 0; !hit && fields[f]; f++) {
+				const char *p = e->fields.v[j].path;
+				len = strlen(fields[f]);
+				hit = p && !strncmp(p, fields[f], len) && (!p[len] || p[len] == '.' || p[len] == '[');
+			}
+		if (hit)
+			break;
+	}
+	stamp_commit(S, first[i < n ? i : n - 1].commit);
 }
 
 static enum record_kind section_kind(const char *section)
@@ -573,6 +620,9 @@ static enum nstate notice_state(struct site *S, const struct notice *n, long *le
 		if (b->received.v != DATE_NONE && b->received.v > S->o->today)
 			continue; /* not yet received as of the build date */
 		any = true;
+		/* once the period is over, they decide the state shown */
+		if (S->o->today > n->end.v)
+			stamp_record(S, KIND_OBJECTION, b->id.v);
 		pending |= b->status == OBJ_UNDER_REVIEW ||
 			   (b->decided.v != DATE_NONE && b->decided.v > S->o->today);
 	}
@@ -657,10 +707,14 @@ static void put_org_ref(struct site *S, cJSON *o, const struct organization *g, 
 }
 
 /* The applicant, organization or person, under the keys templates use
- * for both (org_*); a person is named and linked, nothing more. */
+ * for both (org_*); a person is named and linked, nothing more.  Of the
+ * application it shows whose it is: a caller that shows more of it
+ * stamps it whole. */
 static void put_applicant_ref(struct site *S, cJSON *o, const struct application *a)
 {
-	stamp_record(S, KIND_APPLICATION, a->id.v);
+	static const char *const shown[] = { "organization", "individual", NULL };
+
+	stamp_fields(S, KIND_APPLICATION, a->id.v, shown);
 	if (!a->individual.v) {
 		put_org_ref(S, o, a->res_org, a->organization.v);
 		return;
@@ -679,15 +733,19 @@ static const char *applicant_name(const struct application *a)
 	return a->res_org && a->res_org->name ? a->res_org->name : a->organization.v;
 }
 
+/* A notice as lists show it: not its entries or body, so that a notice
+ * that lists one more award changes no list of notices. */
 static cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
 {
+	static const char *const shown[] = { "id", "kind", "round", "title", "issued", "period", NULL };
 	cJSON *o = push_obj(arr);
 	const struct round *x = n->res_round;
+	char u[MAX_URL];
 
-	stamp_record(S, KIND_NOTICE, n->id.v);
+	stamp_fields(S, KIND_NOTICE, n->id.v, shown);
 	put_str(o, "id", n->id.v);
 	put_str(o, "title", n->title);
-	put_href(S, o, "href", "notices", n->id.v);
+	put_str(o, "href", href(u, "notices", n->id.v));
 	put_str(o, "kind", notice_kind_name(n->kind));
 	put_str(o, "kind_zh", notice_kind_zh(n->kind));
 	put_date(o, "issued", n->issued.v);
@@ -1497,7 +1555,7 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	struct buf md = BUF_INIT;
 	char path[MAX_URL];
 	const void *const *f;
-	size_t i, n;
+	size_t i, n, page;
 	cJSON *ctx = cJSON_CreateObject(), *o, *arr, *sum;
 	int error;
 
@@ -1540,12 +1598,14 @@ static int page_program(struct site *S, const struct program *p, cJSON *programs
 	}
 	snprintf(path, sizeof(path), "programs/%s/feed.xml", p->id.v);
 	put_str(o, "feed", path);
+	page = row_begin(S);
 	sum = push_obj(programs);
 	put_str(sum, "name", p->name);
 	put_str(sum, "authority", p->authority);
 	put_href(S, sum, "href", "programs", p->id.v);
 	put_str(sum, "status_zh", status_zh(p->measures.status));
 	put_str(sum, "status", p->measures.status);
+	row_end(S, sum, page);
 	error = emit_record(S, "programs", p->id.v, "program", p->name, "programs/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
@@ -1921,6 +1981,7 @@ static int page_round(struct site *S, const struct round *x)
 	for (j = 0; j < napps; j++) {
 		const struct application *a = apps[j];
 		cJSON *ao = push_obj(arr);
+		stamp_record(S, KIND_APPLICATION, a->id.v); /* all the page shows of it */
 		put_applicant_ref(S, ao, a);
 		put_str(ao, "tier_name", tier_name(a->res_tier));
 		put_date(ao, "submitted", a->submitted.v);
@@ -2214,6 +2275,7 @@ static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *
 		cJSON *ao = push_obj(arr), *st = add_arr(ao, "stages");
 		const void *const *revs;
 		size_t nrev;
+		stamp_record(S, KIND_APPLICATION, a->id.v); /* its stages, its result */
 		if (p) {
 			put_str(ao, "program_name", p->name);
 			put_href(S, ao, "program_href", "programs", p->id.v);
@@ -2262,11 +2324,22 @@ static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *
 	return (size_t)cJSON_GetArraySize(awards);
 }
 
+/* What an applicant's counts of applications and awards (its row in its
+ * list) are read from: whose each application is, and its result. */
+static void stamp_counted(struct site *S, const void *const *apps, size_t napps)
+{
+	static const char *const counted[] = { "organization", "individual", "result", NULL };
+	size_t i;
+
+	for (i = 0; i < napps; i++)
+		stamp_fields(S, KIND_APPLICATION, ((const struct application *)apps[i])->id.v, counted);
+}
+
 static int page_organization(struct site *S, const struct organization *g, cJSON *list)
 {
 	struct json_doc doc = JSON_DOC_INIT;
 	const void *const *apps;
-	size_t napps, nawards;
+	size_t napps, nawards, page;
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
 	int error;
 
@@ -2279,11 +2352,14 @@ static int page_organization(struct site *S, const struct organization *g, cJSON
 	put_history(S, o, KIND_ORGANIZATION, g->id.v);
 	napps = group_find(&S->apps_by_org, g->id.v, &apps);
 	nawards = put_applicant_record(S, o, apps, napps);
+	page = row_begin(S);
 	sum = push_obj(list);
 	put_org_ref(S, sum, g, g->id.v);
 	put_str(sum, "district", json_get_string(doc.root, "district"));
 	put_num(sum, "applications", (double)napps);
 	put_num(sum, "awards", (double)nawards);
+	stamp_counted(S, apps, napps);
+	row_end(S, sum, page);
 	error = emit_record(S, "organizations", g->id.v, "organization", g->name, NULL, doc.root, ctx);
 	ctx = NULL;
 done:
@@ -2302,7 +2378,7 @@ static int page_individual(struct site *S, const struct individual *p, cJSON *li
 {
 	struct json_doc doc = JSON_DOC_INIT;
 	const void *const *apps;
-	size_t napps, nawards;
+	size_t napps, nawards, page;
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
 	int error;
 
@@ -2315,6 +2391,7 @@ static int page_individual(struct site *S, const struct individual *p, cJSON *li
 		put_href(S, o, "employer_href", "organizations", p->res_employer->id.v);
 	napps = group_find(&S->apps_by_ind, p->id.v, &apps);
 	nawards = put_applicant_record(S, o, apps, napps);
+	page = row_begin(S);
 	sum = push_obj(list);
 	put_str(sum, "name", p->name);
 	put_href(S, sum, "href", "individuals", p->id.v);
@@ -2322,6 +2399,8 @@ static int page_individual(struct site *S, const struct individual *p, cJSON *li
 	put_str(sum, "position", json_get_string(doc.root, "position"));
 	put_num(sum, "applications", (double)napps);
 	put_num(sum, "awards", (double)nawards);
+	stamp_counted(S, apps, napps);
+	row_end(S, sum, page);
 	error = emit_record(S, "individuals", p->id.v, "individual", p->name, NULL, doc.root, ctx);
 	ctx = NULL;
 done:
@@ -2375,6 +2454,14 @@ static cJSON *revocation_summary(struct site *S, cJSON *arr, const struct revoca
 	size_t j;
 
 	stamp_record(S, KIND_REVOCATION, v->id.v);
+	if (a) /* its certificate and tier */
+		stamp_record(S, KIND_APPLICATION, a->id.v);
+	/* the round's name, and the program's (its tiers and grounds too) */
+	if (a && a->res_round) {
+		stamp_record(S, KIND_ROUND, a->res_round->id.v);
+		if (program_of(a))
+			stamp_record(S, KIND_PROGRAM, program_of(a)->id.v);
+	}
 	put_str(o, "id", v->id.v);
 	put_href(S, o, "href", "revocations", v->id.v);
 	if (a) {
@@ -2410,12 +2497,13 @@ static int page_revocation(struct site *S, const struct revocation *v, cJSON *li
 {
 	struct json_doc doc = JSON_DOC_INIT;
 	cJSON *ctx = cJSON_CreateObject(), *o;
-	size_t i;
+	size_t i, page;
 	int error;
 
 	if ((error = load_public(S, v->path, &doc)) < 0)
 		goto done;
-	revocation_summary(S, list, v);
+	page = row_begin(S);
+	row_end(S, revocation_summary(S, list, v), page);
 	o = revocation_summary(S, add_arr(ctx, "list"), v);
 	put_item(ctx, "revocation", cJSON_Duplicate(o, 1), false);
 	o = cJSON_GetObjectItem(ctx, "revocation");
@@ -2439,7 +2527,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 			       : b->res_app && b->res_app->res_round ? b->res_app->res_round->res_program : NULL;
 	struct json_doc doc = JSON_DOC_INIT;
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
-	size_t k;
+	size_t k, page;
 	const cJSON *eff = NULL;
 	int error;
 
@@ -2468,6 +2556,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 		if (!strcmp(p->stages[k].id, b->stage.v))
 			put_str(o, "stage_name", p->stages[k].name);
 	if (p) {
+		stamp_record(S, KIND_PROGRAM, p->id.v); /* its name, stages, articles */
 		put_str(o, "program_name", p->name);
 		put_str(o, "upheld_article", p->upheld_article);
 		/* the effect the program gives the outcome, read from its file */
@@ -2482,6 +2571,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 			json_doc_release(&pd);
 		}
 	}
+	page = row_begin(S);
 	sum = push_obj(list);
 	put_href(S, sum, "href", "objections", b->id.v);
 	put_date(sum, "received", b->received.v);
@@ -2490,6 +2580,7 @@ static int page_objection(struct site *S, const struct objection *b, cJSON *list
 	put_str(sum, "summary", json_get_string(doc.root, "summary"));
 	if (b->res_app)
 		put_applicant_ref(S, sum, b->res_app);
+	row_end(S, sum, page);
 	error = emit_record(S, "objections", b->id.v, "objection", "异议处理结果", "objections/index.html", doc.root, ctx);
 	ctx = NULL;
 done:
@@ -3213,6 +3304,11 @@ struct list_row {
 	char ch[8];              /* a first character, when n2 is it */
 	size_t order;            /* its place in the list as made */
 	size_t stamp;            /* its stamp (row_stamp()), SIZE_MAX: none */
+	size_t kstamp;           /* the stamp of the records its keys and
+				    their names are read from */
+	size_t nstamp;           /* of all the rows whose keys choose the
+				    name of its first key (name_districts()),
+				    set by emit_split() */
 };
 
 #define UNDATED "undated"
@@ -3344,11 +3440,33 @@ static void put_group(cJSON *arr, const struct list_spec *sp, const struct list_
 		put_part(o, "part", sp->key1, r->k1, r->n1);
 }
 
+/* The stamp of the fields of one record that place a row in its list
+ * (stamp_reset() first). */
+static size_t record_stamp(struct site *S, enum record_kind k, const char *id, const char *const *fields)
+{
+	stamp_reset(S);
+	stamp_fields(S, k, id, fields);
+	return S->stamp;
+}
+
 static void stamp_rows(struct site *S, const struct list_row *v, size_t from, size_t to)
 {
 	stamp_reset(S);
 	for (; from < to; from++)
 		stamp_commit(S, v[from].stamp);
+}
+
+/*
+ * An index counts rows by their keys and names them; a page links to
+ * its neighbours by their keys: such pages are stamped by what gives
+ * those keys and names, not by all the rows show, so that an award
+ * changes the pages of its organization's district only if it changes
+ * the organization's record.
+ */
+static void stamp_keys(struct site *S, const struct list_row *r)
+{
+	stamp_commit(S, r->kstamp);
+	stamp_commit(S, r->nstamp);
 }
 
 /* Writes the list's index and its pages; v is sorted here. */
@@ -3362,6 +3480,16 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 
 	row_spec = sp;
 	qsort(v, n, sizeof(*v), list_row_cmp);
+	/* a first key's name is chosen from all its rows' (name_districts()) */
+	for (i = 0; i < n; i = j) {
+		size_t newest = SIZE_MAX;
+		j = list_run(v, n, i, false);
+		for (k = i; k < j && sp->key1 == LK_NAME; k++)
+			if (v[k].kstamp < newest)
+				newest = v[k].kstamp;
+		for (k = i; k < j; k++)
+			v[k].nstamp = newest;
+	}
 	/* the index: the first keys, with their counts */
 	ctx = cJSON_CreateObject();
 	groups = add_arr(ctx, "groups");
@@ -3375,7 +3503,9 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 	put_bool(ctx, "part2", false);
 	put_num(ctx, "total", (double)n);
 	list_path(path, sizeof(path), sp, NULL, NULL);
-	stamp_rows(S, v, 0, n);
+	stamp_reset(S);
+	for (k = 0; k < n; k++)
+		stamp_keys(S, &v[k]);
 	if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
 		goto done;
 	for (i = 0; i < n && error >= 0; i = j) {
@@ -3396,7 +3526,13 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 			if (j < n)
 				put_neighbour(ctx, "next", sp, &v[j], false);
 			list_path(path, sizeof(path), sp, v[i].k1, NULL);
-			stamp_rows(S, v, i, j);
+			stamp_reset(S);
+			for (k = i; k < j; k++)
+				stamp_keys(S, &v[k]);
+			if (prev1 != SIZE_MAX)
+				stamp_keys(S, &v[prev1]);
+			if (j < n)
+				stamp_keys(S, &v[j]);
 			if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
 				goto done;
 		}
@@ -3423,8 +3559,13 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 			if (m < n)
 				put_neighbour(ctx, "next", sp, &v[m], true);
 			list_path(path, sizeof(path), sp, v[k].k1, sp->two ? v[k].k2 : NULL);
-			prevleaf = k;
 			stamp_rows(S, v, k, m);
+			stamp_keys(S, &v[k]);
+			if (prevleaf != SIZE_MAX)
+				stamp_keys(S, &v[prevleaf]);
+			if (m < n)
+				stamp_keys(S, &v[m]);
+			prevleaf = k;
 			error = list_emit(S, sp, path, ctx, &title);
 		}
 	}
@@ -3497,6 +3638,11 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		objs_spec = { "objections", "objections", "objections", "异议处理结果", LK_YEAR, LK_NAME, false },
 		notices_spec = { "notices", "notices", "notices", "公示公告", LK_YEAR, LK_MONTH, true },
 		rounds_spec = { "rounds", "rounds", "rounds", "评选届次", LK_YEAR, LK_NAME, false };
+	/* the fields each list's keys and their names are read from */
+	static const char *const award_keys[] = { "round", "result", NULL },
+			  *const org_keys[] = { "id", "name", "district", NULL },
+			  *const rev_keys[] = { "decided", "event", NULL }, *const obj_keys[] = { "received", NULL },
+			  *const notice_keys[] = { "issued", NULL }, *const round_keys[] = { "year", "call", NULL };
 	const struct record *r = S->r;
 	size_t cap = r->napplications + r->norganizations + r->nrevocations + r->nobjections + r->nnotices +
 		     r->nrounds + 1, n, i;
@@ -3519,6 +3665,12 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		x->n2 = p ? p->name : "";
 		x->o = o;
 		x->stamp = row_stamp(o);
+		record_stamp(S, KIND_APPLICATION, a->id.v, award_keys);
+		if (a->res_round)
+			stamp_record(S, KIND_ROUND, a->res_round->id.v);
+		if (p)
+			stamp_record(S, KIND_PROGRAM, p->id.v);
+		x->kstamp = S->stamp;
 		x->order = n++;
 	}
 	if ((error = emit_split(S, &awards_spec, v, n)) < 0)
@@ -3535,6 +3687,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		x->n2 = x->ch;
 		x->o = o;
 		x->stamp = row_stamp(o);
+		x->kstamp = record_stamp(S, KIND_ORGANIZATION, g->id.v, org_keys);
 		x->order = n++;
 	}
 	row_spec = &orgs_spec;
@@ -3549,6 +3702,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		list_year_key(v[n].k1, sizeof(v[n].k1), x->decided.v != DATE_NONE ? x->decided.v : x->event.v);
 		v[n].o = o;
 		v[n].stamp = row_stamp(o);
+		v[n].kstamp = record_stamp(S, KIND_REVOCATION, x->id.v, rev_keys);
 		v[n].order = n;
 		n++;
 	}
@@ -3561,6 +3715,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		list_year_key(v[n].k1, sizeof(v[n].k1), r->objections[n].received.v);
 		v[n].o = o;
 		v[n].stamp = row_stamp(o);
+		v[n].kstamp = record_stamp(S, KIND_OBJECTION, r->objections[n].id.v, obj_keys);
 		v[n].order = n;
 		n++;
 	}
@@ -3578,6 +3733,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 			goto done;
 		}
 		v[n].stamp = S->stamp;
+		v[n].kstamp = record_stamp(S, KIND_NOTICE, x->id.v, notice_keys);
 		v[n].order = n;
 		n++;
 	}
@@ -3602,6 +3758,7 @@ static int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, c
 		put_date(o, "call_published", x->call_published.v);
 		put_bool(o, "cancelled", x->cancelled);
 		v[n].stamp = S->stamp;
+		v[n].kstamp = record_stamp(S, KIND_ROUND, x->id.v, round_keys);
 		v[n].order = n;
 		n++;
 	}
@@ -4747,10 +4904,9 @@ static int render_unit(struct site *S, enum unit k, size_t i)
 		error = page_objection(S, &r->objections[i], list);
 		slot = &S->sums[SUM_OBJECTION][i];
 	}
+	/* the entry carries its own stamp (row_end()) */
 	if (error >= 0 && !(*slot = cJSON_DetachItemFromArray(list, 0)))
 		error = fail_nomem();
-	if (error >= 0)
-		row_put_stamp(S, *slot);
 	cJSON_Delete(list);
 	return error;
 }
@@ -5232,15 +5388,14 @@ static int pages_all(struct site *S)
 		goto done;
 	}
 	/* this process's own pages first: the workers take more units meanwhile */
+	/* each entry of their lists carries its own stamp (row_end()) */
 	for (i = 0; i < r->nprograms && error >= 0; i++) {
 		stamp_reset(S);
-		if ((error = page_program(S, &r->programs[i], programs)) >= 0)
-			row_put_stamp(S, cJSON_GetArrayItem(programs, cJSON_GetArraySize(programs) - 1));
+		error = page_program(S, &r->programs[i], programs);
 	}
 	for (i = 0; i < r->nindividuals && error >= 0; i++) {
 		stamp_reset(S);
-		if ((error = page_individual(S, &r->individuals[i], people)) >= 0)
-			row_put_stamp(S, cJSON_GetArrayItem(people, cJSON_GetArraySize(people) - 1));
+		error = page_individual(S, &r->individuals[i], people);
 	}
 	if (error >= 0 && r->nindividuals)
 		error = emit_list(S, "individuals/index.html", "individuals", "申报个人", "individuals", people);
