@@ -1068,6 +1068,8 @@ def individual_pages():
         assert "<dd>2万元</dd>" in award and "individuals/lhasa-zhuoma/index.html" in award
         # the person is named, never shown by the record's id (issue #20)
         assert "lhasa-zhuoma</code>" not in award and "<code>lhasa-zhuoma" not in award, award
+        # nor in the award's history, where the application's "individual" names them
+        assert not re.search(r">\s*lhasa-zhuoma\s*<", award), re.findall(r".{80}>\s*lhasa-zhuoma\s*<", award)
         public = json.load(open(os.path.join(out, "individuals/lhasa-zhuoma/index.json"), encoding="utf-8"))
         assert "private" not in public and public["name"] == "卓玛（虚构）", public
         people = open(os.path.join(out, "individuals/index.html"), encoding="utf-8").read()
