@@ -1654,7 +1654,7 @@ static date_t lapse_since(const struct site *S, const struct check_lapse *l)
 
 /*
  * The home page's account of the record's lapses: how many of each
- * kind (the template's words name them), and the list's address, so
+ * kind (the template's words name them, and it links lapses/), so
  * that a record with thousands of lapses keeps a small home page.
  * Adds "lapse_counts" to o.
  */
