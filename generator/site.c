@@ -1691,6 +1691,63 @@ static const void *lapse_objection(const struct check_lapse *l) { return l->obje
 static const void *lapse_notice(const struct check_lapse *l) { return l->notice; }
 static const void *lapse_round(const struct check_lapse *l) { return l->round; }
 
+/* The day a lapse arose: the day after a deadline missed, else the day
+ * its notice was issued or its objection received, else, for a lapse of
+ * an application (an award despite an objection), the award's date;
+ * DATE_NONE when the record gives none.  Never today: a lapse's page
+ * changes on the day it starts, no other day. */
+static date_t lapse_since(const struct site *S, const struct check_lapse *l)
+{
+	size_t i;
+
+	if (l->due != DATE_NONE)
+		return l->due + 1;
+	if (l->notice)
+		return l->notice->issued.v;
+	if (l->objection)
+		return l->objection->received.v;
+	for (i = 0; i < S->r->napplications; i++)
+		if (S->r->applications[i].path == l->path) /* the loader's one copy: check.c's locate() */
+			return S->r->applications[i].result_date.v;
+	return DATE_NONE;
+}
+
+/*
+ * The home page's account of the record's lapses: how many of each
+ * kind (the template's words name them, and it links lapses/), so
+ * that a record with thousands of lapses keeps a small home page.
+ * Adds "lapse_counts" to o.
+ */
+static void put_lapse_counts(struct site *S, cJSON *o)
+{
+	const struct check_lapses *ls = S->o->lapses;
+	long overdue = 0, late = 0, period = 0, other = 0;
+	cJSON *c = add_obj(o, "lapse_counts");
+	size_t i;
+
+	for (i = 0; ls && i < ls->n; i++) {
+		const char *rule = ls->v[i].rule;
+		if (!strcmp(rule, "objection-overdue"))
+			overdue++;
+		else if (!strcmp(rule, "objection-deadline"))
+			late++;
+		else if (!strcmp(rule, "notice-period") && ls->v[i].want)
+			period++;
+		else
+			other++;
+	}
+	put_num(c, "total", (double)(ls ? ls->n : 0));
+	put_bool(c, "any", ls && ls->n);
+	put_num(c, "overdue", (double)overdue);
+	put_bool(c, "has_overdue", overdue > 0);
+	put_num(c, "late", (double)late);
+	put_bool(c, "has_late", late > 0);
+	put_num(c, "period", (double)period);
+	put_bool(c, "has_period", period > 0);
+	put_num(c, "other", (double)other);
+	put_bool(c, "has_other", other > 0);
+}
+
 struct pversion {
 	date_t start, end;
 	const struct history_commit *commit; /* that published it */
@@ -3769,6 +3826,48 @@ done:
 	return error;
 }
 
+/*
+ * The record's lapses (lapses/), which the home page only counts: by
+ * the year and month each arose (lapse_since()), keys that do not move
+ * as lapses come and go.  A row is stamped by the records it links to;
+ * the day it arose is in its own text, so its page changes that day.
+ */
+static int emit_lapses(struct site *S)
+{
+	static const struct list_spec lapses_spec = { "lapses", "lapse-list", "lapses", "未依规定办理的事项",
+						      LK_YEAR, LK_MONTH, true };
+	const struct check_lapses *ls = S->o->lapses;
+	size_t i, n = ls ? ls->n : 0;
+	struct list_row *v = calloc(n + 1, sizeof(*v));
+	cJSON *own = cJSON_CreateArray();
+	int error = 0;
+
+	if (!v || !own) {
+		error = fail_nomem();
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		date_t since = lapse_since(S, &ls->v[i]);
+		stamp_reset(S);
+		put_lapse(S, own, &ls->v[i], NULL);
+		/* the row just added: cJSON keeps the last as the first's prev */
+		if (!own->child || !(v[i].o = own->child->prev)) {
+			error = fail_nomem();
+			goto done;
+		}
+		put_date(v[i].o, "since", since);
+		list_year_key(v[i].k1, sizeof(v[i].k1), since);
+		list_month_key(v[i].k2, sizeof(v[i].k2), since);
+		v[i].stamp = S->stamp;
+		v[i].order = i;
+	}
+	error = emit_split(S, &lapses_spec, v, n);
+done:
+	cJSON_Delete(own);
+	free(v);
+	return error;
+}
+
 /* ---- home, statistics ---- */
 
 static int date_desc(const void *a, const void *b)
@@ -3879,7 +3978,7 @@ static int page_home(struct site *S, const cJSON *programs, const cJSON *revocat
 	cJSON_ArrayForEach(r, revocations)
 		if (cJSON_GetArraySize(revs) < 5)
 			put_item(revs, NULL, cJSON_Duplicate(r, 1), false);
-	put_lapses(S, ctx, NULL, NULL, NULL);
+	put_lapse_counts(S, ctx);
 	put_bool(ctx, "has_open", cJSON_GetArraySize(open) > 0);
 	put_bool(ctx, "has_upcoming", cJSON_GetArraySize(soon) > 0);
 	put_bool(ctx, "has_revocations", cJSON_GetArraySize(revs) > 0);
@@ -4258,8 +4357,9 @@ static int emit_feed(struct site *S, const char *path, const char *title,
 		put_item(entries, NULL, v[i], false);
 		v[i] = NULL;
 	}
+	/* no entry: the build commit's date, which a rebuild keeps (today's would not) */
 	if (!*newest)
-		rfc3339(newest, S->o->today);
+		rfc3339(newest, S->src->time ? date_from_time_cst((time_t)S->src->time) : S->o->today);
 	put_str(ctx, "feed_title", title);
 	put_str(ctx, "updated", newest);
 	snprintf(id, sizeof(id), "%s%s", S->base_url ? S->base_url : "urn:gongshi:", path);
@@ -5445,7 +5545,7 @@ static int pages_all(struct site *S)
 	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
 	memset(S->sums[SUM_OBJECTION], 0, r->nobjections * sizeof(cJSON *));
 	if ((error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs)) >= 0 &&
-	    (error = emit_lists(S, orgs, awards, revs, objs)) >= 0 &&
+	    (error = emit_lists(S, orgs, awards, revs, objs)) >= 0 && (error = emit_lapses(S)) >= 0 &&
 	    (error = page_home(S, programs, revs)) >= 0 && (error = search_pages(S)) >= 0) {
 		/* in no process's order: the same whatever the number of processes */
 		qsort(S->paths, S->npaths, sizeof(*S->paths), path_cmp);

@@ -290,6 +290,81 @@ def one_award_changes_its_pages_only():
     assert not diff, "the rebuild differs from a clean build: %s" % diff[:10]
 
 
+def add_lapses(repo, copies=15):
+    """Copies of every objection, undecided long past their deadline, each
+    with its override (and the awards they object to theirs): thousands
+    of lapses the build publishes.  Returns the objections' ids."""
+    docs = {}
+    for path in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "data").split():
+        if "/objections/" in path or "/applications/" in path:
+            docs[path] = json.loads(git(repo, "show", "HEAD:" + path))
+    ids, objected = [], set()
+    for path, d in docs.items():
+        if "/objections/" not in path:
+            continue
+        for k in range(copies):
+            c = {key: v for key, v in d.items() if key not in ("decided", "outcome", "decision")}
+            c.update(id="%s-l%d" % (d["id"], k), status="under_review",
+                     lapses=[{"rule": "objection-overdue", "reason": "测试：积压的异议"}])
+            ids.append(c["id"])
+            with open(os.path.join(repo, os.path.dirname(path), c["id"] + ".json"), "w", encoding="utf-8") as f:
+                json.dump(c, f, ensure_ascii=False, indent=2)
+        objected.add(d["application"])
+    for path, d in docs.items():
+        if "/applications/" in path and d["id"] in objected:
+            d["lapses"] = [{"rule": "award-objection", "reason": "测试：异议未决即授奖"}]
+            with open(os.path.join(repo, path), "w", encoding="utf-8") as f:
+                json.dump(d, f, ensure_ascii=False, indent=2)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "lapses added")
+    return ids
+
+
+@test
+def many_lapses_counted_on_home_listed_in_pages():
+    """Thousands of lapses (issue #20): the home page counts them and stays
+    small; every lapse is on a page of lapses/ within three clicks of the
+    home page, linking its objection; no page of the list is over the
+    bounds, and each has its JSON beside it and is in the sitemap."""
+    repo, _ = corpus()
+    tmp = STATE["tmp"].name
+    clone, site = os.path.join(tmp, "lapses-repo"), os.path.join(tmp, "lapses-site")
+    subprocess.run(["git", "clone", "-q", repo, clone], check=True)
+    ids = add_lapses(clone)
+    assert len(ids) > 2000, len(ids)
+    build(clone, site)
+    home = os.path.join(site, "index.html")
+    text = open(home, encoding="utf-8").read()
+    # the lapses take a few lines of counts on the home page, whatever their number (the
+    # notices whose objections are pending are listed as under review: another section)
+    section = re.search(r'<section class="lapses".*?</section>', text, re.S)
+    assert section and len(section.group(0).encode()) < 2048, section and len(section.group(0).encode())
+    assert os.path.getsize(home) <= FIRST_MAX, os.path.getsize(home)
+    assert "逾期未处理的异议" in text and 'href="lapses/index.html"' in text, text[:2000]
+    assert "逾期未处理：" not in text, "the home page lists lapses"
+    pages = sorted(p for p in html_pages(site) if p.startswith("lapses/"))
+    assert len(pages) > 2, pages
+    for p in pages:
+        size = os.path.getsize(os.path.join(site, p))
+        assert size <= (FIRST_MAX if p == "lapses/index.html" else PAGE_MAX), (p, size)
+        assert os.path.isfile(os.path.join(site, p[:-5] + ".json")), p
+    reach = within(site, "index.html", 3)
+    linked = set()
+    for p in pages:
+        if p in reach:
+            linked |= links(site, p)
+    overdue = sum(open(os.path.join(site, p), encoding="utf-8").read().count("逾期未处理：") for p in pages)
+    # a copy never decided is overdue where its program sets a deadline
+    assert overdue > 1000, overdue
+    for oid in ids:
+        if ("objections/%s/index.html" % oid) not in linked:
+            page = open(os.path.join(site, "objections", oid, "index.html"), encoding="utf-8").read()
+            assert "逾期未处理" not in page, "%s: a lapse not reachable from the home page" % oid
+    sitemap = open(os.path.join(site, "sitemap.xml"), encoding="utf-8").read() if \
+        os.path.exists(os.path.join(site, "sitemap.xml")) else ""
+    assert not sitemap or "lapses/index.html" in sitemap or "sitemaps/" in sitemap
+
+
 def main():
     t0 = time.monotonic()
     if not os.access(GONGSHI, os.X_OK):
