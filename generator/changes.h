@@ -12,6 +12,7 @@
 
 /* Commits on each page of the change log. */
 #define CHANGES_PER_PAGE 50
+#define CHANGES_ON_INDEX 20 /* the newest commits, above the list of pages */
 
 /*
  * The publication log as pages show it (owned by the caller; NULL: no

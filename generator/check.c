@@ -1823,6 +1823,7 @@ const struct check_rule check_rules[] = {
 	{ "id-duplicate", "error", "ids are unique within their kind", NULL },
 	{ "unknown-file", "warning", "JSON files under data/ are in a record folder", NULL },
 	{ "symlink", "warning", "record files are files, not links", NULL },
+	{ "placeholder", "warning", "no text is left as a template wrote it (" RECORD_PLACEHOLDER "…】); a build that publishes refuses it, a preview shows it", NULL },
 	{ "key-file", "error", "the office's signing keys in content/keys/ are each one public key, named", NULL },
 	{ "calendar-year", "error", "a calendar file holds the year it is named for", NULL },
 	{ "calendar-missing", "error", "working days are counted only in years the calendar has (from 25 December, with the next year)", NULL },

@@ -318,6 +318,21 @@ static bool blocks(const struct check_lapses *l, const struct diag *g)
 	return !x || (x->origin == LAPSE_NEW && !x->override);
 }
 
+/* A build that publishes refuses what check and a preview only warn of:
+ * a placeholder a template left (record.h).  As an error that is no
+ * lapse, it blocks the build. */
+static void placeholders_block(struct diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == DIAG_WARNING && !strcmp(d->v[i].rule, "placeholder")) {
+			d->v[i].level = DIAG_ERROR;
+			d->nwarnings--;
+			d->nerrors++;
+		}
+}
+
 /* What check says of each lapse, after the diagnostics. */
 static void print_origins(const struct diags *d, const struct check_lapses *l, const struct source *src,
 			  const char *parent, bool since, date_t at)
@@ -686,6 +701,8 @@ static int run_build(const struct global *g, int argc, char **argv)
 		goto done;
 	}
 	progress_clear(&prog);
+	if (!o.worktree)
+		placeholders_block(&d);
 	diags_sort(&d);
 	for (i = 0; i < d.n; i++)
 		nblock += blocks(&lapses, &d.v[i]);
@@ -704,6 +721,19 @@ static int run_build(const struct global *g, int argc, char **argv)
 	if (d.nerrors && !o.quiet)
 		fprintf(stderr, "gongshi build: publishing %zu lapse%s of the record on the pages they concern "
 			"(gongshi check lists them)\n", d.nerrors, d.nerrors == 1 ? "" : "s");
+	if (o.worktree && !o.quiet) {
+		/* a draft is where placeholders are seen: each is told, as check tells it */
+		size_t nph = 0;
+		for (i = 0; i < d.n; i++)
+			if (!strcmp(d.v[i].rule, "placeholder")) {
+				diags_print(&(struct diags){ &d.v[i], 1, 1, 0, 1 }, stderr);
+				nph++;
+			}
+		if (nph)
+			fprintf(stderr, "gongshi build: the draft shows %zu placeholder%s left (" RECORD_PLACEHOLDER
+				"…】); a build that publishes refuses %s\n", nph, nph == 1 ? "" : "s",
+				nph == 1 ? "it" : "them");
+	}
 	bo.out_dir = o.out;
 	bo.base_url = o.base_url;
 	bo.today = o.today;

@@ -157,12 +157,14 @@ void stamp_commit(struct site *S, size_t i)
 
 /*
  * A list's page names the newest of its rows' stamps, not the newest
- * commit: a row carries the stamp of the page it was made on (which
- * shows all it shows) as the member STAMP_KEY, taken off again, before
- * the list is written, by row_stamp().  A row whose record was withdrawn
- * is no longer there to stamp its list: such a page may name an older
- * commit than the withdrawal (its bytes still change, and a rebuild
- * still equals a clean build).
+ * commit: a row carries the stamp of exactly what it shows (the records
+ * and calendars whose data enter it, between row_begin() and row_end(),
+ * not all its record's page shows) as the member STAMP_KEY, taken off
+ * again, before the list is written, by row_stamp().  A row whose record
+ * was withdrawn, or that moved to another page, is no longer there to
+ * stamp the page it left: such a page may name an older commit than
+ * the one that changed it (its bytes still change, and a rebuild still
+ * equals a clean build).
  */
 #define STAMP_KEY "_stamp"
 
@@ -170,6 +172,20 @@ void row_put_stamp(struct site *S, cJSON *row)
 {
 	if (row && S->stamp != SIZE_MAX)
 		put_num(row, STAMP_KEY, (double)S->stamp);
+}
+
+size_t row_begin(struct site *S)
+{
+	size_t page = S->stamp;
+
+	S->stamp = SIZE_MAX;
+	return page;
+}
+
+void row_end(struct site *S, cJSON *row, size_t page)
+{
+	row_put_stamp(S, row);
+	stamp_commit(S, page);
 }
 
 size_t row_stamp(cJSON *row)
@@ -187,6 +203,35 @@ void stamp_record(struct site *S, enum record_kind k, const char *id)
 
 	if (S->has_history && id && history_of(&S->hist, k, id, &first))
 		stamp_commit(S, first->commit);
+}
+
+/*
+ * As stamp_record(), for a page that shows only some fields of the
+ * record (top-level names, NULL-ended): the newest of its changes that
+ * touched one of them.  A change that added or moved the record, or
+ * whose versions were not both parsed, touched them all; a history cut
+ * short gives the oldest change it holds.
+ */
+void stamp_fields(struct site *S, enum record_kind k, const char *id, const char *const *fields)
+{
+	const struct history_ref *first;
+	size_t n, i, j, f, len;
+
+	if (!S->has_history || !id || !(n = history_of(&S->hist, k, id, &first)))
+		return;
+	for (i = 0; i < n; i++) {
+		const struct history_change *e = &S->hist.commits[first[i].commit].changes[first[i].change];
+		bool hit = e->status != HIST_MODIFIED || !e->parsed;
+		for (j = 0; !hit && j < e->fields.n; j++)
+			for (f = 0; !hit && fields[f]; f++) {
+				const char *p = e->fields.v[j].path;
+				len = strlen(fields[f]);
+				hit = p && !strncmp(p, fields[f], len) && (!p[len] || p[len] == '.' || p[len] == '[');
+			}
+		if (hit)
+			break;
+	}
+	stamp_commit(S, first[i < n ? i : n - 1].commit);
 }
 
 static enum record_kind section_kind(const char *section)

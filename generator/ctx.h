@@ -82,8 +82,21 @@ void row_put_stamp(struct site *S, cJSON *row);
 /* Takes a row's stamp out of it: the commit index, SIZE_MAX if none. */
 size_t row_stamp(cJSON *row);
 
+/* A row made within a page (a list's row, built as the page is): its own
+ * stamp starts afresh at row_begin(), which returns the page's; row_end()
+ * puts the row's stamp on row and takes the page's up again, the newer of
+ * the two. */
+size_t row_begin(struct site *S);
+void row_end(struct site *S, cJSON *row, size_t page);
+
 /* The page shows record (k, id): stamps the commit that last changed it. */
 void stamp_record(struct site *S, enum record_kind k, const char *id);
+
+/* stamp_record() by the newest commit that changed one of fields (a
+ * NULL-terminated list of top-level members; not owned) of the record:
+ * for what shows only part of a record.  An add, a move or a change
+ * whose fields are not known counts as changing every field. */
+void stamp_fields(struct site *S, enum record_kind k, const char *id, const char *const *fields);
 
 /* o's k = the page of id under section, stamping that record. */
 void put_href(struct site *S, cJSON *o, const char *k, const char *section, const char *id);

@@ -123,8 +123,9 @@ int emit_feed(struct site *S, const char *path, const char *title,
 		put_item(entries, NULL, v[i], false);
 		v[i] = NULL;
 	}
+	/* no entry: the build commit's date, which a rebuild keeps (today's would not) */
 	if (!*newest)
-		rfc3339(newest, S->o->today);
+		rfc3339(newest, S->src->time ? date_from_time_cst((time_t)S->src->time) : S->o->today);
 	put_str(ctx, "feed_title", title);
 	put_str(ctx, "updated", newest);
 	snprintf(id, sizeof(id), "%s%s", S->base_url ? S->base_url : "urn:gongshi:", path);

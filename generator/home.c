@@ -14,6 +14,7 @@
 #include "state.h"
 #include "summary.h"
 
+
 /* ---- home, statistics ---- */
 
 int date_desc(const void *a, const void *b)
@@ -124,7 +125,7 @@ int page_home(struct site *S, const cJSON *programs, const cJSON *revocations)
 	cJSON_ArrayForEach(r, revocations)
 		if (cJSON_GetArraySize(revs) < 5)
 			put_item(revs, NULL, cJSON_Duplicate(r, 1), false);
-	put_lapses(S, ctx, NULL, NULL, NULL);
+	put_lapse_counts(S, ctx);
 	put_bool(ctx, "has_open", cJSON_GetArraySize(open) > 0);
 	put_bool(ctx, "has_upcoming", cJSON_GetArraySize(soon) > 0);
 	put_bool(ctx, "has_revocations", cJSON_GetArraySize(revs) > 0);

@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "build.h"
+#include "check.h"
 #include "ctx.h"
 #include "emit.h"
 #include "lists.h"
 #include "mustache.h"
+#include "page_round.h"
 #include "state.h"
 #include "summary.h"
 
@@ -57,6 +59,11 @@ struct list_row {
 	char ch[8];              /* a first character, when n2 is it */
 	size_t order;            /* its place in the list as made */
 	size_t stamp;            /* its stamp (row_stamp()), SIZE_MAX: none */
+	size_t kstamp;           /* the stamp of the records its keys and
+				    their names are read from */
+	size_t nstamp;           /* of all the rows whose keys choose the
+				    name of its first key (name_districts()),
+				    set by emit_split() */
 };
 
 static const struct list_spec *row_spec; /* qsort() has no argument */
@@ -186,11 +193,33 @@ static void put_group(cJSON *arr, const struct list_spec *sp, const struct list_
 		put_part(o, "part", sp->key1, r->k1, r->n1);
 }
 
+/* The stamp of the fields of one record that place a row in its list
+ * (stamp_reset() first). */
+static size_t record_stamp(struct site *S, enum record_kind k, const char *id, const char *const *fields)
+{
+	stamp_reset(S);
+	stamp_fields(S, k, id, fields);
+	return S->stamp;
+}
+
 static void stamp_rows(struct site *S, const struct list_row *v, size_t from, size_t to)
 {
 	stamp_reset(S);
 	for (; from < to; from++)
 		stamp_commit(S, v[from].stamp);
+}
+
+/*
+ * An index counts rows by their keys and names them; a page links to
+ * its neighbours by their keys: such pages are stamped by what gives
+ * those keys and names, not by all the rows show, so that an award
+ * changes the pages of its organization's district only if it changes
+ * the organization's record.
+ */
+static void stamp_keys(struct site *S, const struct list_row *r)
+{
+	stamp_commit(S, r->kstamp);
+	stamp_commit(S, r->nstamp);
 }
 
 /* Writes the list's index and its pages; v is sorted here. */
@@ -204,6 +233,16 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 
 	row_spec = sp;
 	qsort(v, n, sizeof(*v), list_row_cmp);
+	/* a first key's name is chosen from all its rows' (name_districts()) */
+	for (i = 0; i < n; i = j) {
+		size_t newest = SIZE_MAX;
+		j = list_run(v, n, i, false);
+		for (k = i; k < j && sp->key1 == LK_NAME; k++)
+			if (v[k].kstamp < newest)
+				newest = v[k].kstamp;
+		for (k = i; k < j; k++)
+			v[k].nstamp = newest;
+	}
 	/* the index: the first keys, with their counts */
 	ctx = cJSON_CreateObject();
 	groups = add_arr(ctx, "groups");
@@ -217,7 +256,9 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 	put_bool(ctx, "part2", false);
 	put_num(ctx, "total", (double)n);
 	list_path(path, sizeof(path), sp, NULL, NULL);
-	stamp_rows(S, v, 0, n);
+	stamp_reset(S);
+	for (k = 0; k < n; k++)
+		stamp_keys(S, &v[k]);
 	if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
 		goto done;
 	for (i = 0; i < n && error >= 0; i = j) {
@@ -238,7 +279,13 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 			if (j < n)
 				put_neighbour(ctx, "next", sp, &v[j], false);
 			list_path(path, sizeof(path), sp, v[i].k1, NULL);
-			stamp_rows(S, v, i, j);
+			stamp_reset(S);
+			for (k = i; k < j; k++)
+				stamp_keys(S, &v[k]);
+			if (prev1 != SIZE_MAX)
+				stamp_keys(S, &v[prev1]);
+			if (j < n)
+				stamp_keys(S, &v[j]);
 			if ((error = list_emit(S, sp, path, ctx, &title)) < 0)
 				goto done;
 		}
@@ -265,8 +312,13 @@ static int emit_split(struct site *S, const struct list_spec *sp, struct list_ro
 			if (m < n)
 				put_neighbour(ctx, "next", sp, &v[m], true);
 			list_path(path, sizeof(path), sp, v[k].k1, sp->two ? v[k].k2 : NULL);
-			prevleaf = k;
 			stamp_rows(S, v, k, m);
+			stamp_keys(S, &v[k]);
+			if (prevleaf != SIZE_MAX)
+				stamp_keys(S, &v[prevleaf]);
+			if (m < n)
+				stamp_keys(S, &v[m]);
+			prevleaf = k;
 			error = list_emit(S, sp, path, ctx, &title);
 		}
 	}
@@ -339,6 +391,11 @@ int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *o
 		objs_spec = { "objections", "objections", "objections", "异议处理结果", LK_YEAR, LK_NAME, false },
 		notices_spec = { "notices", "notices", "notices", "公示公告", LK_YEAR, LK_MONTH, true },
 		rounds_spec = { "rounds", "rounds", "rounds", "评选届次", LK_YEAR, LK_NAME, false };
+	/* the fields each list's keys and their names are read from */
+	static const char *const award_keys[] = { "round", "result", NULL },
+			  *const org_keys[] = { "id", "name", "district", NULL },
+			  *const rev_keys[] = { "decided", "event", NULL }, *const obj_keys[] = { "received", NULL },
+			  *const notice_keys[] = { "issued", NULL }, *const round_keys[] = { "year", "call", NULL };
 	const struct record *r = S->r;
 	size_t cap = r->napplications + r->norganizations + r->nrevocations + r->nobjections + r->nnotices +
 		     r->nrounds + 1, n, i;
@@ -361,6 +418,12 @@ int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *o
 		x->n2 = p ? p->name : "";
 		x->o = o;
 		x->stamp = row_stamp(o);
+		record_stamp(S, KIND_APPLICATION, a->id.v, award_keys);
+		if (a->res_round)
+			stamp_record(S, KIND_ROUND, a->res_round->id.v);
+		if (p)
+			stamp_record(S, KIND_PROGRAM, p->id.v);
+		x->kstamp = S->stamp;
 		x->order = n++;
 	}
 	if ((error = emit_split(S, &awards_spec, v, n)) < 0)
@@ -377,6 +440,7 @@ int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *o
 		x->n2 = x->ch;
 		x->o = o;
 		x->stamp = row_stamp(o);
+		x->kstamp = record_stamp(S, KIND_ORGANIZATION, g->id.v, org_keys);
 		x->order = n++;
 	}
 	row_spec = &orgs_spec;
@@ -391,6 +455,7 @@ int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *o
 		list_year_key(v[n].k1, sizeof(v[n].k1), x->decided.v != DATE_NONE ? x->decided.v : x->event.v);
 		v[n].o = o;
 		v[n].stamp = row_stamp(o);
+		v[n].kstamp = record_stamp(S, KIND_REVOCATION, x->id.v, rev_keys);
 		v[n].order = n;
 		n++;
 	}
@@ -403,6 +468,7 @@ int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *o
 		list_year_key(v[n].k1, sizeof(v[n].k1), r->objections[n].received.v);
 		v[n].o = o;
 		v[n].stamp = row_stamp(o);
+		v[n].kstamp = record_stamp(S, KIND_OBJECTION, r->objections[n].id.v, obj_keys);
 		v[n].order = n;
 		n++;
 	}
@@ -420,6 +486,7 @@ int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *o
 			goto done;
 		}
 		v[n].stamp = S->stamp;
+		v[n].kstamp = record_stamp(S, KIND_NOTICE, x->id.v, notice_keys);
 		v[n].order = n;
 		n++;
 	}
@@ -444,10 +511,53 @@ int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *o
 		put_date(o, "call_published", x->call_published.v);
 		put_bool(o, "cancelled", x->cancelled);
 		v[n].stamp = S->stamp;
+		v[n].kstamp = record_stamp(S, KIND_ROUND, x->id.v, round_keys);
 		v[n].order = n;
 		n++;
 	}
 	error = emit_split(S, &rounds_spec, v, n);
+done:
+	cJSON_Delete(own);
+	free(v);
+	return error;
+}
+
+/*
+ * The record's lapses (lapses/), which the home page only counts: by
+ * the year and month each arose (lapse_since()), keys that do not move
+ * as lapses come and go.  A row is stamped by the records it links to;
+ * the day it arose is in its own text, so its page changes that day.
+ */
+int emit_lapses(struct site *S)
+{
+	static const struct list_spec lapses_spec = { "lapses", "lapse-list", "lapses", "未依规定办理的事项",
+						      LK_YEAR, LK_MONTH, true };
+	const struct check_lapses *ls = S->o->lapses;
+	size_t i, n = ls ? ls->n : 0;
+	struct list_row *v = calloc(n + 1, sizeof(*v));
+	cJSON *own = cJSON_CreateArray();
+	int error = 0;
+
+	if (!v || !own) {
+		error = fail_nomem();
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		date_t since = lapse_since(S, &ls->v[i]);
+		stamp_reset(S);
+		put_lapse(S, own, &ls->v[i], NULL);
+		/* the row just added: cJSON keeps the last as the first's prev */
+		if (!own->child || !(v[i].o = own->child->prev)) {
+			error = fail_nomem();
+			goto done;
+		}
+		put_date(v[i].o, "since", since);
+		list_year_key(v[i].k1, sizeof(v[i].k1), since);
+		list_month_key(v[i].k2, sizeof(v[i].k2), since);
+		v[i].stamp = S->stamp;
+		v[i].order = i;
+	}
+	error = emit_split(S, &lapses_spec, v, n);
 done:
 	cJSON_Delete(own);
 	free(v);

@@ -48,4 +48,8 @@ void put_part(cJSON *o, const char *k, enum list_key kind, const char *key, cons
  */
 int emit_lists(struct site *S, cJSON *orgs, cJSON *awards, cJSON *revs, cJSON *objs);
 
+/* Writes lapses/: every open lapse of the record, by the year and month
+ * it arose (lapse_since()). */
+int emit_lapses(struct site *S);
+
 #endif

@@ -58,6 +58,14 @@ static cJSON *revocation_summary(struct site *S, cJSON *arr, const struct revoca
 	size_t j;
 
 	stamp_record(S, KIND_REVOCATION, v->id.v);
+	if (a) /* its certificate and tier */
+		stamp_record(S, KIND_APPLICATION, a->id.v);
+	/* the round's name, and the program's (its tiers and grounds too) */
+	if (a && a->res_round) {
+		stamp_record(S, KIND_ROUND, a->res_round->id.v);
+		if (program_of(a))
+			stamp_record(S, KIND_PROGRAM, program_of(a)->id.v);
+	}
 	put_str(o, "id", v->id.v);
 	put_href(S, o, "href", "revocations", v->id.v);
 	if (a) {
@@ -93,12 +101,13 @@ int page_revocation(struct site *S, const struct revocation *v, cJSON *list)
 {
 	struct json_doc doc = JSON_DOC_INIT;
 	cJSON *ctx = cJSON_CreateObject(), *o;
-	size_t i;
+	size_t i, page;
 	int error;
 
 	if ((error = load_public(S, v->path, &doc)) < 0)
 		goto done;
-	revocation_summary(S, list, v);
+	page = row_begin(S);
+	row_end(S, revocation_summary(S, list, v), page);
 	o = revocation_summary(S, add_arr(ctx, "list"), v);
 	put_item(ctx, "revocation", cJSON_Duplicate(o, 1), false);
 	o = cJSON_GetObjectItem(ctx, "revocation");
@@ -122,7 +131,7 @@ int page_objection(struct site *S, const struct objection *b, cJSON *list)
 			       : b->res_app && b->res_app->res_round ? b->res_app->res_round->res_program : NULL;
 	struct json_doc doc = JSON_DOC_INIT;
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
-	size_t k;
+	size_t k, page;
 	const cJSON *eff = NULL;
 	int error;
 
@@ -151,6 +160,7 @@ int page_objection(struct site *S, const struct objection *b, cJSON *list)
 		if (!strcmp(p->stages[k].id, b->stage.v))
 			put_str(o, "stage_name", p->stages[k].name);
 	if (p) {
+		stamp_record(S, KIND_PROGRAM, p->id.v); /* its name, stages, articles */
 		put_str(o, "program_name", p->name);
 		put_str(o, "upheld_article", p->upheld_article);
 		/* the effect the program gives the outcome, read from its file */
@@ -165,6 +175,7 @@ int page_objection(struct site *S, const struct objection *b, cJSON *list)
 			json_doc_release(&pd);
 		}
 	}
+	page = row_begin(S);
 	sum = push_obj(list);
 	put_href(S, sum, "href", "objections", b->id.v);
 	put_date(sum, "received", b->received.v);
@@ -173,6 +184,7 @@ int page_objection(struct site *S, const struct objection *b, cJSON *list)
 	put_str(sum, "summary", json_get_string(doc.root, "summary"));
 	if (b->res_app)
 		put_applicant_ref(S, sum, b->res_app);
+	row_end(S, sum, page);
 	error = emit_record(S, "objections", b->id.v, "objection", "异议处理结果", "objections/index.html", doc.root, ctx);
 	ctx = NULL;
 done:

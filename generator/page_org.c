@@ -46,6 +46,7 @@ static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *
 		cJSON *ao = push_obj(arr), *st = add_arr(ao, "stages");
 		const void *const *revs;
 		size_t nrev;
+		stamp_record(S, KIND_APPLICATION, a->id.v); /* its stages, its result */
 		if (p) {
 			put_str(ao, "program_name", p->name);
 			put_href(S, ao, "program_href", "programs", p->id.v);
@@ -94,11 +95,22 @@ static size_t put_applicant_record(struct site *S, cJSON *o, const void *const *
 	return (size_t)cJSON_GetArraySize(awards);
 }
 
+/* What an applicant's counts of applications and awards (its row in its
+ * list) are read from: whose each application is, and its result. */
+static void stamp_counted(struct site *S, const void *const *apps, size_t napps)
+{
+	static const char *const counted[] = { "organization", "individual", "result", NULL };
+	size_t i;
+
+	for (i = 0; i < napps; i++)
+		stamp_fields(S, KIND_APPLICATION, ((const struct application *)apps[i])->id.v, counted);
+}
+
 int page_organization(struct site *S, const struct organization *g, cJSON *list)
 {
 	struct json_doc doc = JSON_DOC_INIT;
 	const void *const *apps;
-	size_t napps, nawards;
+	size_t napps, nawards, page;
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
 	int error;
 
@@ -111,11 +123,14 @@ int page_organization(struct site *S, const struct organization *g, cJSON *list)
 	put_history(S, o, KIND_ORGANIZATION, g->id.v);
 	napps = group_find(&S->apps_by_org, g->id.v, &apps);
 	nawards = put_applicant_record(S, o, apps, napps);
+	page = row_begin(S);
 	sum = push_obj(list);
 	put_org_ref(S, sum, g, g->id.v);
 	put_str(sum, "district", json_get_string(doc.root, "district"));
 	put_num(sum, "applications", (double)napps);
 	put_num(sum, "awards", (double)nawards);
+	stamp_counted(S, apps, napps);
+	row_end(S, sum, page);
 	error = emit_record(S, "organizations", g->id.v, "organization", g->name, NULL, doc.root, ctx);
 	ctx = NULL;
 done:
@@ -133,7 +148,7 @@ int page_individual(struct site *S, const struct individual *p, cJSON *list)
 {
 	struct json_doc doc = JSON_DOC_INIT;
 	const void *const *apps;
-	size_t napps, nawards;
+	size_t napps, nawards, page;
 	cJSON *ctx = cJSON_CreateObject(), *o, *sum;
 	int error;
 
@@ -146,6 +161,7 @@ int page_individual(struct site *S, const struct individual *p, cJSON *list)
 		put_href(S, o, "employer_href", "organizations", p->res_employer->id.v);
 	napps = group_find(&S->apps_by_ind, p->id.v, &apps);
 	nawards = put_applicant_record(S, o, apps, napps);
+	page = row_begin(S);
 	sum = push_obj(list);
 	put_str(sum, "name", p->name);
 	put_href(S, sum, "href", "individuals", p->id.v);
@@ -153,6 +169,8 @@ int page_individual(struct site *S, const struct individual *p, cJSON *list)
 	put_str(sum, "position", json_get_string(doc.root, "position"));
 	put_num(sum, "applications", (double)napps);
 	put_num(sum, "awards", (double)nawards);
+	stamp_counted(S, apps, napps);
+	row_end(S, sum, page);
 	error = emit_record(S, "individuals", p->id.v, "individual", p->name, NULL, doc.root, ctx);
 	ctx = NULL;
 done:

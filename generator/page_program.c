@@ -258,7 +258,7 @@ int page_program(struct site *S, const struct program *p, cJSON *programs)
 	struct buf md = BUF_INIT;
 	char path[MAX_URL];
 	const void *const *f;
-	size_t i, n;
+	size_t i, n, page;
 	cJSON *ctx = cJSON_CreateObject(), *o, *arr, *sum;
 	int error;
 
@@ -301,12 +301,14 @@ int page_program(struct site *S, const struct program *p, cJSON *programs)
 	}
 	snprintf(path, sizeof(path), "programs/%s/feed.xml", p->id.v);
 	put_str(o, "feed", path);
+	page = row_begin(S);
 	sum = push_obj(programs);
 	put_str(sum, "name", p->name);
 	put_str(sum, "authority", p->authority);
 	put_href(S, sum, "href", "programs", p->id.v);
 	put_str(sum, "status_zh", status_zh(p->measures.status));
 	put_str(sum, "status", p->measures.status);
+	row_end(S, sum, page);
 	error = emit_record(S, "programs", p->id.v, "program", p->name, "programs/index.html", doc.root, ctx);
 	ctx = NULL;
 done:

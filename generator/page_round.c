@@ -94,6 +94,63 @@ const void *lapse_objection(const struct check_lapse *l) { return l->objection; 
 const void *lapse_notice(const struct check_lapse *l) { return l->notice; }
 static const void *lapse_round(const struct check_lapse *l) { return l->round; }
 
+/* The day a lapse arose: the day after a deadline missed, else the day
+ * its notice was issued or its objection received, else, for a lapse of
+ * an application (an award despite an objection), the award's date;
+ * DATE_NONE when the record gives none.  Never today: a lapse's page
+ * changes on the day it starts, no other day. */
+date_t lapse_since(const struct site *S, const struct check_lapse *l)
+{
+	size_t i;
+
+	if (l->due != DATE_NONE)
+		return l->due + 1;
+	if (l->notice)
+		return l->notice->issued.v;
+	if (l->objection)
+		return l->objection->received.v;
+	for (i = 0; i < S->r->napplications; i++)
+		if (S->r->applications[i].path == l->path) /* the loader's one copy: check.c's locate() */
+			return S->r->applications[i].result_date.v;
+	return DATE_NONE;
+}
+
+/*
+ * The home page's account of the record's lapses: how many of each
+ * kind (the template's words name them, and it links lapses/), so
+ * that a record with thousands of lapses keeps a small home page.
+ * Adds "lapse_counts" to o.
+ */
+void put_lapse_counts(struct site *S, cJSON *o)
+{
+	const struct check_lapses *ls = S->o->lapses;
+	long overdue = 0, late = 0, period = 0, other = 0;
+	cJSON *c = add_obj(o, "lapse_counts");
+	size_t i;
+
+	for (i = 0; ls && i < ls->n; i++) {
+		const char *rule = ls->v[i].rule;
+		if (!strcmp(rule, "objection-overdue"))
+			overdue++;
+		else if (!strcmp(rule, "objection-deadline"))
+			late++;
+		else if (!strcmp(rule, "notice-period") && ls->v[i].want)
+			period++;
+		else
+			other++;
+	}
+	put_num(c, "total", (double)(ls ? ls->n : 0));
+	put_bool(c, "any", ls && ls->n);
+	put_num(c, "overdue", (double)overdue);
+	put_bool(c, "has_overdue", overdue > 0);
+	put_num(c, "late", (double)late);
+	put_bool(c, "has_late", late > 0);
+	put_num(c, "period", (double)period);
+	put_bool(c, "has_period", period > 0);
+	put_num(c, "other", (double)other);
+	put_bool(c, "has_other", other > 0);
+}
+
 struct pversion {
 	date_t start, end;
 	const struct history_commit *commit; /* that published it */
@@ -384,6 +441,7 @@ int page_round(struct site *S, const struct round *x)
 	for (j = 0; j < napps; j++) {
 		const struct application *a = apps[j];
 		cJSON *ao = push_obj(arr);
+		stamp_record(S, KIND_APPLICATION, a->id.v); /* all the page shows of it */
 		put_applicant_ref(S, ao, a);
 		put_str(ao, "tier_name", tier_name(a->res_tier));
 		put_date(ao, "submitted", a->submitted.v);

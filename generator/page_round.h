@@ -14,6 +14,14 @@ struct check_lapse;
  */
 void put_lapse(struct site *S, cJSON *arr, const struct check_lapse *l, const char *self);
 
+/* The day lapse l arose (see lapses/ in gongshi(1)), DATE_NONE if the
+ * record gives none; never today. */
+date_t lapse_since(const struct site *S, const struct check_lapse *l);
+
+/* Adds "lapse_counts" to o: the record's open lapses counted by kind,
+ * for the home page, which links lapses/ instead of listing them. */
+void put_lapse_counts(struct site *S, cJSON *o);
+
 /*
  * Adds to o the lapses whose concern(l) is it (concern NULL: all of
  * them), as "lapses" and "has_lapses"; self as for put_lapse().

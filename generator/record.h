@@ -324,6 +324,12 @@ struct revocation {
 	const struct ground *res_ground;
 };
 
+/* What the text of a template (gongshi new, gongshi init) still to be
+ * written begins with: 【待填写：what belongs there】.  A string holding
+ * it is reported wherever it stands ("placeholder"): a warning for
+ * check and previews, an error for a build that publishes. */
+#define RECORD_PLACEHOLDER "【待填写"
+
 /* An override the office recorded in a record file ("lapses"): it knows
  * the file breaks rule, publishes it anyway, and says why.  A build
  * refuses a commit that newly breaks a rule unless the file names it

@@ -356,6 +356,8 @@ struct new_ctx {
 	char **args;                  /* not owned: the kind's arguments */
 	const char *id;               /* --id, else NULL: the maker derives it */
 	const char *objector;         /* --objector (objection) */
+	const char *employer;         /* --employer (individual): a credit code */
+	bool individuals;             /* --individuals (program): tiers open to persons */
 	date_t today;                 /* --date, else today in China */
 	cJSON *doc;                   /* owned: the file's value, made by the maker */
 	char made_id[128];            /* the new record's id */
@@ -408,6 +410,33 @@ static int set_id(struct new_ctx *c, const char *fmt, const char *a, const char 
 	return put_str(c->doc, "id", c->made_id);
 }
 
+/* --individuals: each tier of the template open to organizations and
+ * individuals alike, on the article the editor confirms. */
+static int program_for_individuals(struct new_ctx *c)
+{
+	cJSON *tiers = cJSON_GetObjectItemCaseSensitive(c->doc, "tiers"), *t, *aw, *kinds;
+	char ptr[64];
+	size_t i = 0;
+	int error;
+
+	cJSON_ArrayForEach(t, tiers) {
+		if (!(aw = cJSON_CreateObject()) || !cJSON_AddItemToObject(t, "awardees", aw)) {
+			cJSON_Delete(aw);
+			return error_nomem();
+		}
+		if (!(kinds = cJSON_AddArrayToObject(aw, "kinds")) ||
+		    !cJSON_AddItemToArray(kinds, cJSON_CreateString("organization")) ||
+		    !cJSON_AddItemToArray(kinds, cJSON_CreateString("individual")) ||
+		    (error = put_str(aw, "article", "第二条")) < 0)
+			return error_nomem();
+		snprintf(ptr, sizeof(ptr), "/tiers/%zu/awardees", i++);
+		if ((error = scaffold_todo_add(&c->todos, ptr, "组织与个人均可申报：核对条款（第…条），"
+					       "只授予个人则 kinds 只留 individual")) < 0)
+			return error;
+	}
+	return 0;
+}
+
 static int make_program(struct new_ctx *c)
 {
 	const struct embedded_file *f = skeleton("program.json");
@@ -422,6 +451,8 @@ static int make_program(struct new_ctx *c)
 	snprintf(c->made_id, sizeof(c->made_id), "%s", c->args[0]);
 	if (!cJSON_ReplaceItemInObject(c->doc, "id", cJSON_CreateString(c->made_id)))
 		return error_nomem();
+	if (c->individuals && (error = program_for_individuals(c)) < 0)
+		return error;
 	if ((error = scaffold_todo_add(&c->todos, "/measures/document_number", "发文字号")) < 0 ||
 	    (error = scaffold_todo_add(&c->todos, "/measures/issued", "印发日期")) < 0 ||
 	    (error = scaffold_todo_add(&c->todos, "/measures/effective", "施行日期")) < 0)
@@ -494,6 +525,48 @@ static int make_organization(struct new_ctx *c)
 	return 0;
 }
 
+/* A run of 6 digits or more: what an ID or phone number would put in
+ * an id, which is published in URLs. */
+static bool digit_run(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if ((n = *s >= '0' && *s <= '9' ? n + 1 : 0) >= 6)
+			return true;
+	return false;
+}
+
+static int make_individual(struct new_ctx *c)
+{
+	const struct organization *o = NULL;
+	cJSON *priv;
+	int error;
+
+	if (c->id && strcmp(c->id, c->args[0]))
+		return error_set(ERR_USAGE, "new individual takes its id as ID; --id is not needed");
+	if (digit_run(c->args[0]))
+		return error_set(ERR_USAGE, "%s: an individual's id is published in URLs: never a number of the "
+				 "person (ID, phone, birth date); use e.g. PROGRAM-NAME-IN-PINYIN", c->args[0]);
+	if (c->employer && !(o = record_find_organization(&c->rec, c->employer)))
+		return error_set(ERR_USAGE, "--employer %s: no organization with that credit code in the record "
+				 "(gongshi new organization %s)", c->employer, c->employer);
+	snprintf(c->made_id, sizeof(c->made_id), "%s", c->args[0]);
+	if ((error = new_doc(c, "individual.schema.json")) < 0 || (error = put_str(c->doc, "id", c->made_id)) < 0 ||
+	    (error = put_str(c->doc, "name", SCAFFOLD_MARK "：姓名，与公示名单一致】")) < 0 ||
+	    (error = put_str(c->doc, "employer", o && o->name ? o->name : SCAFFOLD_MARK "：工作单位（公开）】")) < 0 ||
+	    (o && (error = put_str(c->doc, "employer_organization", o->id.v)) < 0) ||
+	    (error = put_str(c->doc, "position", SCAFFOLD_MARK "：职务或职称（公开）】")) < 0)
+		return error;
+	if (!(priv = cJSON_AddObjectToObject(c->doc, "private")) ||
+	    (error = put_str(priv, "id_number", SCAFFOLD_MARK "：公民身份号码（不公开）】")) < 0 ||
+	    (error = put_str(priv, "phone", SCAFFOLD_MARK "：联系电话（不公开）】")) < 0 ||
+	    (error = put_str(priv, "address", SCAFFOLD_MARK "：联系地址（不公开）】")) < 0)
+		return error < 0 ? error : error_nomem();
+	return buf_puts(&c->note, "name, employer and position are published as notices publish them; "
+			"what is under \"private\" never is\n");
+}
+
 /*
  * Who applies: an application names its applicant in a field of its
  * own kind.  One row a kind of applicant; a second kind is a row.
@@ -516,32 +589,70 @@ static const char *find_organization(struct new_ctx *c, const char *arg)
 	return o->id.v;
 }
 
+/* An individual's id in an application's id: without the program's
+ * prefix the demo gives it (nanjing-chen-jing in nanjing-2024-chen-jing). */
+static const char *find_individual(struct new_ctx *c, const char *arg)
+{
+	struct individual *p = record_find_individual(&c->rec, arg);
+
+	if (!p) {
+		error_set(ERR_USAGE, "no organization or individual \"%s\" in the record (gongshi new organization "
+			  "CREDIT-CODE, or gongshi new individual ID)", arg);
+		return NULL;
+	}
+	return p->id.v;
+}
+
 static const struct applicant_kind applicant_kinds[] = {
 	{ "organization", find_organization },
+	{ "individual", find_individual },
 };
 
 static int make_application(struct new_ctx *c)
 {
-	const struct applicant_kind *k = &applicant_kinds[0];
 	struct round *r = record_find_round(&c->rec, c->args[0]);
-	const char *who;
-	char tail[16];
-	size_t len, i;
+	const struct program *p;
+	const struct applicant_kind *k;
+	const struct tier *first = NULL;
+	const char *who, *pre;
+	char tail[128];
+	size_t len, i, nopen = 0;
 	date_t when = c->today;
+	bool person;
 	int error;
 
 	if (!r)
 		return error_set(ERR_USAGE, "no round \"%s\" in the record (gongshi new round PROGRAM YEAR)",
 				 c->args[0]);
+	/* a credit code names an organization; any other id, a person */
+	person = !uscc_valid(c->args[1]) && !record_find_organization(&c->rec, c->args[1]);
+	k = &applicant_kinds[person];
 	if (!(who = k->find(c, c->args[1])))
 		return ERR_USAGE;
-	/* the credit code's last six characters: unique enough in a round,
-	 * and --id names it otherwise */
-	len = strlen(who);
-	snprintf(tail, sizeof(tail), "%s", who + (len > 6 ? len - 6 : 0));
-	for (i = 0; tail[i]; i++)
-		if (tail[i] >= 'A' && tail[i] <= 'Z')
-			tail[i] = (char)(tail[i] - 'A' + 'a');
+	p = r->res_program;
+	for (i = 0; p && i < p->ntiers; i++)
+		if (person ? p->tiers[i].for_individuals : p->tiers[i].for_organizations) {
+			first = first ? first : &p->tiers[i];
+			nopen++;
+		}
+	if (p && p->ntiers && !first)
+		return error_set(ERR_USAGE, "no tier of %s is open to %s (its tiers' \"awardees\"%s)", p->id.v,
+				 person ? "individuals" : "organizations",
+				 person ? "; gongshi new program --individuals writes tiers open to both" : "");
+	if (person) {
+		/* the person's id, less the program's prefix it may carry */
+		len = strlen(p ? p->id.v : "");
+		pre = p && !strncmp(who, p->id.v, len) && who[len] == '-' && who[len + 1] ? who + len + 1 : who;
+		snprintf(tail, sizeof(tail), "%s", pre);
+	} else {
+		/* the credit code's last six characters: unique enough in a
+		 * round, and --id names it otherwise */
+		len = strlen(who);
+		snprintf(tail, sizeof(tail), "%s", who + (len > 6 ? len - 6 : 0));
+		for (i = 0; tail[i]; i++)
+			if (tail[i] >= 'A' && tail[i] <= 'Z')
+				tail[i] = (char)(tail[i] - 'A' + 'a');
+	}
 	if (r->apps_end.v != DATE_NONE && when > r->apps_end.v)
 		when = r->apps_end.v;
 	if (r->apps_start.v != DATE_NONE && when < r->apps_start.v)
@@ -549,10 +660,10 @@ static int make_application(struct new_ctx *c)
 	if ((error = new_doc(c, "application.schema.json")) < 0 || (error = set_id(c, "%s-%s", r->id.v, tail)) < 0 ||
 	    (error = put_str(c->doc, "round", r->id.v)) < 0 || (error = put_str(c->doc, k->field, who)) < 0)
 		return error;
-	if (r->res_program && r->res_program->ntiers) {
-		if ((error = put_str(c->doc, "tier", r->res_program->tiers[0].id)) < 0)
+	if (first) {
+		if ((error = put_str(c->doc, "tier", first->id)) < 0)
 			return error;
-		if (r->res_program->ntiers > 1 && (error = scaffold_todo_add(&c->todos, "/tier", "申报的奖项等级")) < 0)
+		if (nopen > 1 && (error = scaffold_todo_add(&c->todos, "/tier", "申报的奖项等级")) < 0)
 			return error;
 	}
 	if ((error = put_date(c->doc, "submitted", when)) < 0 ||
@@ -749,7 +860,8 @@ static const struct new_kind new_kinds[] = {
 	{ "program", "ID", 1, KIND_PROGRAM, make_program },
 	{ "round", "PROGRAM YEAR", 2, KIND_ROUND, make_round },
 	{ "organization", "CREDIT-CODE", 1, KIND_ORGANIZATION, make_organization },
-	{ "application", "ROUND ORGANIZATION", 2, KIND_APPLICATION, make_application },
+	{ "individual", "ID", 1, KIND_INDIVIDUAL, make_individual },
+	{ "application", "ROUND APPLICANT", 2, KIND_APPLICATION, make_application },
 	{ "notice", "ROUND KIND", 2, KIND_NOTICE, make_notice },
 	{ "objection", "NOTICE APPLICATION", 2, KIND_OBJECTION, make_objection },
 	{ "revocation", "AWARD", 1, KIND_REVOCATION, make_revocation },
@@ -770,7 +882,15 @@ void scaffold_new_usage(FILE *out)
 	fputs("\n  --id ID          the new record's id (default: derived from the arguments)\n"
 	      "  --date DATE      the day the record is made on: issued, received, submitted\n"
 	      "                   (default: today in China, or SOURCE_DATE_EPOCH when set)\n"
-	      "  --objector KIND  objection: individual (default) or organization\n\n"
+	      "  --objector KIND  objection: individual (default) or organization\n"
+	      "  --employer CODE  individual: the employer's credit code, when the record has\n"
+	      "                   it (its name becomes the person's employer)\n"
+	      "  --individuals    program: every tier open to organizations and individuals\n\n"
+	      "application APPLICANT is an organization's credit code or an individual's id;\n"
+	      "the round's program must have a tier open to that kind of applicant.  An\n"
+	      "individual's ID is published in URLs: never a number of the person.\n"
+	      "Placeholders (" SCAFFOLD_MARK "…】) left in a file are warnings for check and\n"
+	      "previews; a build that publishes refuses them.\n\n"
 	      "notice KIND is county_list, acceptance_list, proposed_winners, result or\n"
 	      "revocation; a 公示 gets its period from the program's rule and the working-day\n"
 	      "calendar, starting the working day after it is issued.\n", out);
@@ -807,6 +927,7 @@ static bool id_taken(const struct record *r, enum record_kind k, const char *id)
 	case KIND_NOTICE: return record_find_notice(r, id);
 	case KIND_OBJECTION: return record_find_objection(r, id);
 	case KIND_REVOCATION: return record_find_revocation(r, id);
+	case KIND_INDIVIDUAL: return record_find_individual(r, id);
 	default: return false;
 	}
 }
@@ -824,7 +945,7 @@ static bool id_well_formed(const char *s)
 	return true;
 }
 
-enum { OPT_NEW_ID = 256, OPT_NEW_DATE, OPT_NEW_OBJECTOR };
+enum { OPT_NEW_ID = 256, OPT_NEW_DATE, OPT_NEW_OBJECTOR, OPT_NEW_EMPLOYER, OPT_NEW_INDIVIDUALS };
 
 int scaffold_cmd_new(const struct global *g, int argc, char **argv)
 {
@@ -833,6 +954,8 @@ int scaffold_cmd_new(const struct global *g, int argc, char **argv)
 		{ "id", required_argument, NULL, OPT_NEW_ID },
 		{ "date", required_argument, NULL, OPT_NEW_DATE },
 		{ "objector", required_argument, NULL, OPT_NEW_OBJECTOR },
+		{ "employer", required_argument, NULL, OPT_NEW_EMPLOYER },
+		{ "individuals", no_argument, NULL, OPT_NEW_INDIVIDUALS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct new_ctx c = { .rec = RECORD_INIT, .todos = SCAFFOLD_TODOS_INIT, .note = BUF_INIT };
@@ -855,6 +978,8 @@ int scaffold_cmd_new(const struct global *g, int argc, char **argv)
 		case 'C': dir = optarg; break;
 		case OPT_NEW_ID: c.id = optarg; break;
 		case OPT_NEW_OBJECTOR: c.objector = optarg; break;
+		case OPT_NEW_EMPLOYER: c.employer = optarg; break;
+		case OPT_NEW_INDIVIDUALS: c.individuals = true; break;
 		case OPT_NEW_DATE:
 			if (date_parse(optarg, &c.today) < 0) {
 				fprintf(stderr, "gongshi new: --date takes a date YYYY-MM-DD, not %s\n", optarg);
@@ -901,7 +1026,7 @@ int scaffold_cmd_new(const struct global *g, int argc, char **argv)
 		error = error_set(ERR_USAGE, "--id %s: an id is lower-case letters, digits and single hyphens", c.id);
 		goto done;
 	}
-	if (k->kind == KIND_PROGRAM && !id_well_formed(c.args[0])) {
+	if ((k->kind == KIND_PROGRAM || k->kind == KIND_INDIVIDUAL) && !id_well_formed(c.args[0])) {
 		error = error_set(ERR_USAGE, "%s: an id is lower-case letters, digits and single hyphens", c.args[0]);
 		goto done;
 	}

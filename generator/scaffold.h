@@ -20,9 +20,10 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "record.h"
 
-/* What a template's text still to be written begins with. */
-#define SCAFFOLD_MARK "【待填写"
+/* What a template's text still to be written begins with (record.h). */
+#define SCAFFOLD_MARK RECORD_PLACEHOLDER
 
 /* One value of a new file the editor must fill in or confirm. */
 struct scaffold_todo {

@@ -334,7 +334,8 @@ static int run_build(const struct serve_opts *o, const char *out, struct buf *er
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
 		/* the preview folder is serve's own: a file left in it is not kept */
-		execl(o->self, "gongshi", "-C", o->root, "build", "--worktree", "-q", "--discard-foreign", "-o", out,
+		/* not -q: a draft tells the placeholders it shows (warnings) */
+		execl(o->self, "gongshi", "-C", o->root, "build", "--worktree", "--discard-foreign", "-o", out,
 		      (char *)NULL);
 		_exit(127);
 	}
@@ -438,6 +439,8 @@ static void rebuild(const struct serve_opts *o, struct serve_state *st)
 	}
 	st->generation = gen;
 	pthread_mutex_unlock(&st->lock);
+	if (r == 0 && err.len)
+		fputs(buf_cstr(&err), stderr); /* the warnings of a preview: placeholders left */
 	fprintf(stderr, "gongshi serve: %s in %.0f ms\n", r == 0 ? "rebuilt" : "the record fails; diagnostics shown",
 		(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	buf_release(&err);

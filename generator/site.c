@@ -142,15 +142,14 @@ static int pages_all(struct site *S)
 		goto done;
 	}
 	/* this process's own pages first: the workers take more units meanwhile */
+	/* each entry of their lists carries its own stamp (row_end()) */
 	for (i = 0; i < r->nprograms && error >= 0; i++) {
 		stamp_reset(S);
-		if ((error = page_program(S, &r->programs[i], programs)) >= 0)
-			row_put_stamp(S, cJSON_GetArrayItem(programs, cJSON_GetArraySize(programs) - 1));
+		error = page_program(S, &r->programs[i], programs);
 	}
 	for (i = 0; i < r->nindividuals && error >= 0; i++) {
 		stamp_reset(S);
-		if ((error = page_individual(S, &r->individuals[i], people)) >= 0)
-			row_put_stamp(S, cJSON_GetArrayItem(people, cJSON_GetArraySize(people) - 1));
+		error = page_individual(S, &r->individuals[i], people);
 	}
 	if (error >= 0 && r->nindividuals)
 		error = emit_list(S, "individuals/index.html", "individuals", "申报个人", "individuals", people);
@@ -200,7 +199,7 @@ static int pages_all(struct site *S)
 	memset(S->sums[SUM_REVOCATION], 0, r->nrevocations * sizeof(cJSON *));
 	memset(S->sums[SUM_OBJECTION], 0, r->nobjections * sizeof(cJSON *));
 	if ((error = emit_list(S, "programs/index.html", "programs", "评选项目", "programs", programs)) >= 0 &&
-	    (error = emit_lists(S, orgs, awards, revs, objs)) >= 0 &&
+	    (error = emit_lists(S, orgs, awards, revs, objs)) >= 0 && (error = emit_lapses(S)) >= 0 &&
 	    (error = page_home(S, programs, revs)) >= 0 && (error = search_pages(S)) >= 0) {
 		/* in no process's order: the same whatever the number of processes */
 		qsort(S->paths, S->npaths, sizeof(*S->paths), path_cmp);

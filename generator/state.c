@@ -65,6 +65,9 @@ enum nstate notice_state(struct site *S, const struct notice *n, long *left)
 		if (b->received.v != DATE_NONE && b->received.v > S->o->today)
 			continue; /* not yet received as of the build date */
 		any = true;
+		/* once the period is over, they decide the state shown */
+		if (S->o->today > n->end.v)
+			stamp_record(S, KIND_OBJECTION, b->id.v);
 		pending |= b->status == OBJ_UNDER_REVIEW ||
 			   (b->decided.v != DATE_NONE && b->decided.v > S->o->today);
 	}

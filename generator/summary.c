@@ -22,7 +22,9 @@ void put_org_ref(struct site *S, cJSON *o, const struct organization *g, const c
  * for both (org_*); a person is named and linked, nothing more. */
 void put_applicant_ref(struct site *S, cJSON *o, const struct application *a)
 {
-	stamp_record(S, KIND_APPLICATION, a->id.v);
+	static const char *const shown[] = { "organization", "individual", NULL };
+
+	stamp_fields(S, KIND_APPLICATION, a->id.v, shown);
 	if (!a->individual.v) {
 		put_org_ref(S, o, a->res_org, a->organization.v);
 		return;
@@ -43,13 +45,15 @@ const char *applicant_name(const struct application *a)
 
 cJSON *notice_summary(struct site *S, cJSON *arr, const struct notice *n)
 {
+	static const char *const shown[] = { "id", "kind", "round", "title", "issued", "period", NULL };
 	cJSON *o = push_obj(arr);
 	const struct round *x = n->res_round;
+	char u[MAX_URL];
 
-	stamp_record(S, KIND_NOTICE, n->id.v);
+	stamp_fields(S, KIND_NOTICE, n->id.v, shown);
 	put_str(o, "id", n->id.v);
 	put_str(o, "title", n->title);
-	put_href(S, o, "href", "notices", n->id.v);
+	put_str(o, "href", href(u, "notices", n->id.v));
 	put_str(o, "kind", notice_kind_name(n->kind));
 	put_str(o, "kind_zh", notice_kind_zh(n->kind));
 	put_date(o, "issued", n->issued.v);

@@ -197,6 +197,8 @@ static const char *ref_name(const struct record *r, const struct program *p, con
 		return words_record_name(r, KIND_APPLICATION, id, href);
 	if (!strcmp(key, "organization"))
 		return words_record_name(r, KIND_ORGANIZATION, id, href);
+	if (!strcmp(key, "individual"))
+		return words_record_name(r, KIND_INDIVIDUAL, id, href);
 	if (!strcmp(key, "notice"))
 		return words_record_name(r, KIND_NOTICE, id, href);
 	if (!strcmp(key, "revocation"))

@@ -96,10 +96,9 @@ static int render_unit(struct site *S, enum unit k, size_t i)
 		error = page_objection(S, &r->objections[i], list);
 		slot = &S->sums[SUM_OBJECTION][i];
 	}
+	/* the entry carries its own stamp (row_end()) */
 	if (error >= 0 && !(*slot = cJSON_DetachItemFromArray(list, 0)))
 		error = fail_nomem();
-	if (error >= 0)
-		row_put_stamp(S, *slot);
 	cJSON_Delete(list);
 	return error;
 }

@@ -7,6 +7,7 @@ Each test builds a record in a temporary git repository with fixed
 authors and dates, so commit ids, and therefore whole sites, are
 reproducible.  The last line is "build: N passed, M failed".
 """
+import datetime
 import hashlib
 import html
 import json
@@ -1065,6 +1066,10 @@ def individual_pages():
             assert text in page, text
         award = open(os.path.join(out, "awards/LSQE-2024-02/index.html"), encoding="utf-8").read()
         assert "<dd>2万元</dd>" in award and "individuals/lhasa-zhuoma/index.html" in award
+        # the person is named, never shown by the record's id (issue #20)
+        assert "lhasa-zhuoma</code>" not in award and "<code>lhasa-zhuoma" not in award, award
+        # nor in the award's history, where the application's "individual" names them
+        assert not re.search(r">\s*lhasa-zhuoma\s*<", award), re.findall(r".{80}>\s*lhasa-zhuoma\s*<", award)
         public = json.load(open(os.path.join(out, "individuals/lhasa-zhuoma/index.json"), encoding="utf-8"))
         assert "private" not in public and public["name"] == "卓玛（虚构）", public
         people = open(os.path.join(out, "individuals/index.html"), encoding="utf-8").read()
@@ -1445,6 +1450,28 @@ def vacant_and_off_cycle_rounds_say_so():
         lz = page("programs/lanzhou/index.html")
         assert "每届不超过3个 <span" in lz and "名额可以空缺" in lz
         assert "现场评审仅对列入受理名单公示且经公示无异议的组织进行" in lz, lz
+
+
+@test
+def empty_feed_dated_by_its_commit():
+    """A feed with no entries (a record just made by gongshi init) is dated
+    by the build commit, not by the day it is built: two builds of one
+    commit on two days give the same feed (issue #20)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = os.path.join(tmp, "repo")
+        p = subprocess.run([GONGSHI, "init", repo], capture_output=True, env=GIT_ENV, timeout=60)
+        assert p.returncode == 0, p.stderr
+        feeds = []
+        for day in ("2025-01-05", "2025-03-09"):
+            out = os.path.join(tmp, day)
+            build(repo, out, "--today", day)
+            feeds.append(open(os.path.join(out, "feed.xml"), encoding="utf-8").read())
+        assert "<entry>" not in feeds[0], feeds[0]
+        t = int(subprocess.run(["git", "-C", repo, "log", "-1", "--format=%ct"], capture_output=True,
+                               text=True, check=True).stdout)
+        day = datetime.datetime.fromtimestamp(t, datetime.timezone(datetime.timedelta(hours=8))).date()
+        assert "<updated>%sT00:00:00+08:00</updated>" % day.isoformat() in feeds[0], feeds[0]
+        assert feeds[0] == feeds[1]
 
 
 def main():

@@ -27,21 +27,25 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 GONGSHI = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, "build", "gongshi")
 WRAP = os.environ.get("GONGSHI_WRAPPER", "").split()
 SDE = "1780000000"  # 2026-05-29 in China
-# the lists' pages cut by year, month, district...: each names the newest
-# commit (they show every record), so a one-record commit changes them all
-# what the demo's second-last commit (one application's result) changes
+# what the demo's second-last commit (one application's result: an
+# on-site review stage passed) changes.  No list page: a list's row shows
+# no stage, and an organization's row counts its applications and awards,
+# which stay; no notice page: a notice names the applicant, nothing more.
 ONE_RECORD = {
+    # the change log: the commit's page (and JSON), the log's index and
+    # its newest page, numbered from the oldest, and its feed
     "A changes/cb912d163431604222d21481f98aeb291fd3d01c/index.html",
     "A changes/cb912d163431604222d21481f98aeb291fd3d01c/index.json",
-    "M SHA256SUMS", "M changes.xml", "M changes/index.html", "M changes/index.json",
-    "M changes/page/8/index.html", "M changes/page/8/index.json",
-    "M downloads/index.html", "M downloads/record.json", "M index.html",
-    "M notices/lanzhou-2026-acceptance/index.html",
-    "M notices/lanzhou-2026-acceptance/v/703aed29347b278b72d6bb4656b0ae3818474433/index.html",
-    "M notices/lanzhou-2026-county-chengguan/index.html",
-    "M notices/lanzhou-2026-county-chengguan/v/0a61177f3cf7bd634eff2f2f59e94b58e206b1e2/index.html",
-    "M organizations/91620100357910242M/index.html",
-    "M publication-log.json", "M rounds/lanzhou-2026/index.html", "M sitemap.xml",
+    "M changes/index.html", "M changes/index.json",
+    "M changes/page/8/index.html", "M changes/page/8/index.json", "M changes.xml",
+    # the downloads: the record whole, and their page, which names the
+    # newest commit
+    "M downloads/index.html", "M downloads/record.json",
+    # the pages that show the stage: the applicant's and the round's
+    "M organizations/91620100357910242M/index.html", "M rounds/lanzhou-2026/index.html",
+    # every build: the home page, the publication log, the checksums;
+    # the sitemap gives the two pages above a new <lastmod>
+    "M index.html", "M publication-log.json", "M SHA256SUMS", "M sitemap.xml",
 }
 NOTICE_END = {
     "M SHA256SUMS", "M index.html", "M notices/2026-08.html", "M notices/2026-08.json", "M notices/lanzhou-2026-acceptance/index.html",

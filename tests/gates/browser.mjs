@@ -175,6 +175,10 @@ function pageTypes() {
     'notices-month': first(/^notices\/[0-9]{4}-[0-9]{2}\.html$/),
     rounds: first(/^rounds\/index\.html$/),
     'stats-year': first(/^stats\/[0-9]{4}\.html$/),
+    // the search page (issue #22), the lapses list and one of its pages (issue #20)
+    search: first(/^search\/index\.html$/),
+    lapses: first(/^lapses\/index\.html$/),
+    'lapses-month': first(/^lapses\/[0-9]{4}-[0-9]{2}\.html$/),
   };
   for (const [k, v] of Object.entries(more)) if (v) types[k] = v;
   return types;
@@ -189,7 +193,8 @@ function recordIds() {
   try { rec = JSON.parse(readFileSync(join(site, 'downloads', 'record.json'), 'utf8')); } catch { return { tokens: [], whole: [] }; }
   const tokens = new Set();
   const whole = new Set();
-  for (const k of ['programs', 'rounds', 'applications', 'notices'])
+  // individuals too: a person's id is no more to be shown than a programme's
+  for (const k of ['programs', 'rounds', 'applications', 'notices', 'individuals'])
     for (const x of rec[k] || []) if (typeof x.id === 'string' && x.id.length >= 4) tokens.add(x.id);
   for (const p of rec.programs || []) for (const t of p.tiers || []) if (typeof t.id === 'string') whole.add(t.id);
   return { tokens: [...tokens], whole: [...whole] };

@@ -71,6 +71,12 @@ def page(out, path):
         return f.read()
 
 
+def lapse_pages(out):
+    """The lapses list's pages (lapses/), one text: the home page only counts them."""
+    d = os.path.join(out, "lapses")
+    return "".join(page(out, os.path.join("lapses", f)) for f in sorted(os.listdir(d)) if f.endswith(".html"))
+
+
 @test
 def aged_past_objection_deadline():
     """Received 2024-04-26, 5 working days (第二十九条): overdue on 2024-05-08, with no commit."""
@@ -80,8 +86,12 @@ def aged_past_objection_deadline():
     p = run("2024-05-08", "-C", repo, "build", "-q", "--rev", rev, "-o", out)
     assert p.returncode == 0, (p.returncode, p.stderr)
     for path in ("objections/lanzhou-2023-baihe/index.html", "notices/lanzhou-2023-acceptance/index.html",
-                 "rounds/lanzhou-2023/index.html", "index.html", "feed.xml", "programs/lanzhou/feed.xml"):
+                 "rounds/lanzhou-2023/index.html", "lapses/2024-05.html", "feed.xml", "programs/lanzhou/feed.xml"):
         assert OVERDUE in page(out, path), path
+    # the home page counts it and links the list, which links the objection
+    home = page(out, "index.html")
+    assert "逾期未处理的异议1件" in home and 'href="lapses/index.html"' in home and OVERDUE not in home, home
+    assert 'href="../objections/lanzhou-2023-baihe/index.html"' in page(out, "lapses/2024-05.html")
     # another program's pages do not carry it
     assert OVERDUE not in page(out, "rounds/lhasa-2023/index.html")
     p = run("2024-05-08", "-C", repo, "check", "--rev", rev)
@@ -112,9 +122,10 @@ def lapse_published_then_corrected():
     # the next commit keeps it: already in the history, so it is published, and shown
     p = run("2025-11-15", "-C", repo, "build", "-q", "--rev", typo, "-o", out)
     assert p.returncode == 0, (p.returncode, p.stderr)
-    for path in ("notices/lhasa-2025-proposed/index.html", "rounds/lhasa-2025/index.html", "index.html",
-                 "feed.xml"):
+    for path in ("notices/lhasa-2025-proposed/index.html", "rounds/lhasa-2025/index.html", "feed.xml"):
         assert SHORT in page(out, path), path
+    assert SHORT in lapse_pages(out)
+    assert "公示期不符合规定的公示1项" in page(out, "index.html")
     p = run("2025-11-15", "-C", repo, "check", "--rev", typo)
     assert p.returncode == 0 and "[notice-period] an error of the record, not of %s: already in its parent" \
         % typo[:7] in p.stdout, (p.returncode, p.stdout)
@@ -124,7 +135,8 @@ def lapse_published_then_corrected():
     notice = page(out, "notices/lhasa-2025-proposed/index.html")
     assert CORRECTED in notice, notice
     assert SHORT + "<" not in notice.replace(CORRECTED, "")
-    assert SHORT not in page(out, "index.html")
+    assert SHORT not in page(out, "index.html") and SHORT not in lapse_pages(out)
+    assert "未依规定办理的事项" not in page(out, "index.html")
     # and so does every later build
     p = run("2026-10-24", "-C", repo, "build", "-q", "-o", out)
     assert p.returncode == 0, p.stderr

@@ -6,15 +6,17 @@ thousand awards (tests/bench/synth.py, size T):
   every list at most 100 KB;
 - every award, organization, objection and revocation is reachable from
   its list's index in at most three clicks (links parsed from the pages);
-- one award added changes, among the lists' pages, only the pages it
-  falls on and the indexes, and no page but those, the award's own, the
-  pages of the records it names, and the pages that always change.
+- one award added changes, byte for byte, exactly these HTML pages: the
+  pages of the lists it falls on and their indexes, the award's own
+  page, the pages of the records the commit changed (its organization,
+  its round, the notices that list it and their versions), the change
+  log's, and the pages that always change (the home page, the
+  downloads); the rebuild equals a clean build of the same commit.
 
-The last test compares pages with the footer's build line removed: every
-page's footer names the build's commit and date, so today every page
-differs after any commit.  Pages that name only the commit that last
-changed what they show are issue #19's; once they exist, this test
-should compare the pages byte for byte.
+Each page's footer names the commit that last changed what the page
+shows, and a list's rows are stamped by what each row shows (issue #19):
+the organization's district page and the lists of notices and
+objections, which show nothing of the award, do not change.
 
 Usage: test_lists.py GONGSHI.  The last line is "lists: N passed, M failed".
 """
@@ -40,7 +42,6 @@ LISTS = ["awards", "organizations", "objections", "revocations", "notices", "rou
 # what is listed where: the folder of its pages, by record kind
 LISTED = {"awards": "awards", "organizations": "organizations", "objections": "objections",
           "revocations": "revocations"}
-BUILD_LINE = re.compile(rb'<p class="build">.*?</p>', re.S)
 
 results = []
 
@@ -175,7 +176,8 @@ def add_award(repo):
     application copied from one of its winners, of an organization that
     applied to the program before and never won it, listed in the
     round's 拟获奖名单公示 and 获奖公告 with the same tier.  Returns the
-    certificate, its year, the program, the organization and the round."""
+    certificate, its year, the program, the organization, the round and
+    the notices changed."""
     git(repo, "reset", "-q", "--hard")  # synth.py leaves no work tree
     files = git(repo, "ls-tree", "-r", "--name-only", "HEAD", "data/applications", "data/notices").split()
     docs = {p: json.loads(git(repo, "show", "HEAD:" + p)) for p in files}
@@ -195,6 +197,7 @@ def add_award(repo):
     new.pop("private", None)
     with open(os.path.join(repo, os.path.dirname(model), new["id"] + ".json"), "w", encoding="utf-8") as f:
         json.dump(new, f, ensure_ascii=False, indent=2)
+    notices = []
     for p, d in docs.items():
         if p.startswith("data/notices/") and d.get("round") == rnd and \
                 any(e.get("application") == a["id"] for e in d.get("entries", [])):
@@ -202,15 +205,16 @@ def add_award(repo):
             d["entries"].append(dict(e, application=new["id"]))
             with open(os.path.join(repo, p), "w", encoding="utf-8") as f:
                 json.dump(d, f, ensure_ascii=False, indent=2)
+            notices.append(d["id"])
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "an award added")
-    return new["result"]["certificate"], new["result"]["date"][:4], program, org, rnd
+    return new["result"]["certificate"], new["result"]["date"][:4], program, org, rnd, notices
 
 
 def read(site, page):
-    """A digest of the page without its footer's build line."""
+    """A digest of the page, footer and all."""
     with open(os.path.join(site, page), "rb") as f:
-        return hashlib.sha256(BUILD_LINE.sub(b"", f.read())).digest()
+        return hashlib.sha256(f.read()).digest()
 
 
 def all_files(site):
@@ -223,39 +227,142 @@ def all_files(site):
 
 @test
 def one_award_changes_its_pages_only():
-    """After one award is added, among the lists' pages only the pages it
-    falls on and the indexes differ (footers' build line aside: issue
-    #19 makes pages byte-stable; then this should compare bytes)."""
+    """After one award is added, exactly the pages it falls on, the
+    indexes that count it, the pages of the records the commit changed
+    and the pages that always change differ, byte for byte; the rebuild
+    equals a clean build."""
     repo, site = corpus()
     before = {p: read(site, p) for p in all_files(site) if p.endswith(".html")}
-    cert, year, program, org, rnd = add_award(repo)
+    cert, year, program, org, rnd, notices = add_award(repo)
+    head = git(repo, "rev-parse", "HEAD").strip()
     build(repo, site)  # a rebuild, as an office makes one
     after = {p: read(site, p) for p in all_files(site) if p.endswith(".html")}
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
-    # the organization's pages of the list: its district and first character
+    # the organization's page of the list: its district and first character
     row = [p for p in after if re.match(r"organizations/[^/]+-[^/]+\.html$", p) and
            ("organizations/%s/index.html" % org) in open(os.path.join(site, p), encoding="utf-8").read()]
     assert len(row) == 1, row
-    district = row[0].split("/")[1].split("-")[0]
-    lists = {p for p in set(before) | set(after) if re.match(r"(%s|stats)/[^/]+\.html$" % "|".join(LISTS), p)}
-    expect_lists = {"awards/index.html", "awards/%s.html" % year, "awards/%s-%s.html" % (year, program),
-                    row[0], "stats/index.html", "stats/%s.html" % year}
-    assert changed & lists == expect_lists, "list pages changed: %s, expected %s" % (
-        sorted(changed & lists), sorted(expect_lists))
-    # the organization's district page counts organizations, not awards:
-    # unchanged, and so is the organizations' index
-    assert "organizations/%s.html" % district not in changed
-    # the pages of the award and of the records it names, and the pages
-    # that always change
-    own = {"awards/%s/index.html" % cert, "organizations/%s/index.html" % org,
-           "rounds/%s/index.html" % rnd, "programs/%s/index.html" % program}
-    always = {"index.html", "downloads/index.html"}
-    for p in changed - lists - own - always:
-        # the change log, and the round's notices that now name the
-        # award (each version's page lists the notice's versions)
-        assert p.startswith("changes/") or re.match(r"notices/%s-[a-z]+/" % rnd, p), \
-            "unexpected page changed: %s" % p
-    assert "awards/%s/index.html" % cert in changed and "awards/%s/index.html" % cert not in before
+    newest = max((p for p in after if re.match(r"changes/page/\d+/index\.html$", p)),
+                 key=lambda p: int(p.split("/")[2]))
+    expect = {
+        # the award's pages of its list (its year, its year and program)
+        # and the index that counts it
+        "awards/index.html", "awards/%s.html" % year, "awards/%s-%s.html" % (year, program),
+        # the organization's row counts its applications and awards; its
+        # district's page and the organizations' index count
+        # organizations, and do not change
+        row[0],
+        # the statistics count awards: overall and in the award's year
+        "stats/index.html", "stats/%s.html" % year,
+        # the award's page, new, and the records the commit changed: the
+        # organization (its applications), the round (its applications),
+        # the notices that list it, each version's page (which lists the
+        # notice's versions) and the new version's
+        "awards/%s/index.html" % cert, "organizations/%s/index.html" % org, "rounds/%s/index.html" % rnd,
+        # the change log: the commit's page, the log's index, its newest page
+        "changes/%s/index.html" % head, "changes/index.html", newest,
+        # the pages that always change: the home page names the build,
+        # the downloads every record
+        "index.html", "downloads/index.html",
+    }
+    assert notices, "the award is listed in no notice"
+    for n in notices:
+        expect |= {p for p in after if p.startswith("notices/%s/" % n)}
+    # a link to a record is stamped by the record: the change log's pages
+    # of earlier commits that link to the notices, and the pages of the
+    # objections to them, name the commit, and may change
+    may = {p for p in after if p.startswith("changes/")}
+    for path in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "data/objections").split():
+        d = json.loads(git(repo, "show", "HEAD:" + path))
+        if d.get("notice") in notices:
+            may.add("objections/%s/index.html" % d["id"])
+    assert not expect - changed and not changed - expect - may, "unexpected: %s; missing: %s" % (
+        sorted(changed - expect - may), sorted(expect - changed))
+    assert "awards/%s/index.html" % cert not in before
+    # the rebuild is a clean build of the same commit (the home page,
+    # which names each build, aside)
+    clean = os.path.join(STATE["tmp"].name, "clean")
+    build(repo, clean)
+    diff = sorted(p for p in all_files(site) | all_files(clean)
+                  if p not in ("index.html", "publication-log.json", "SHA256SUMS") and
+                  (not os.path.isfile(os.path.join(clean, p)) or not os.path.isfile(os.path.join(site, p)) or
+                   read(site, p) != read(clean, p)))
+    assert not diff, "the rebuild differs from a clean build: %s" % diff[:10]
+
+
+def add_lapses(repo, copies=15):
+    """Copies of every objection, undecided long past their deadline, each
+    with its override (and the awards they object to theirs): thousands
+    of lapses the build publishes.  Returns the objections' ids."""
+    docs = {}
+    for path in git(repo, "ls-tree", "-r", "--name-only", "HEAD", "data").split():
+        if "/objections/" in path or "/applications/" in path:
+            docs[path] = json.loads(git(repo, "show", "HEAD:" + path))
+    ids, objected = [], set()
+    for path, d in docs.items():
+        if "/objections/" not in path:
+            continue
+        for k in range(copies):
+            c = {key: v for key, v in d.items() if key not in ("decided", "outcome", "decision")}
+            c.update(id="%s-l%d" % (d["id"], k), status="under_review",
+                     lapses=[{"rule": "objection-overdue", "reason": "测试：积压的异议"}])
+            ids.append(c["id"])
+            with open(os.path.join(repo, os.path.dirname(path), c["id"] + ".json"), "w", encoding="utf-8") as f:
+                json.dump(c, f, ensure_ascii=False, indent=2)
+        objected.add(d["application"])
+    for path, d in docs.items():
+        if "/applications/" in path and d["id"] in objected:
+            d["lapses"] = [{"rule": "award-objection", "reason": "测试：异议未决即授奖"}]
+            with open(os.path.join(repo, path), "w", encoding="utf-8") as f:
+                json.dump(d, f, ensure_ascii=False, indent=2)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "lapses added")
+    return ids
+
+
+@test
+def many_lapses_counted_on_home_listed_in_pages():
+    """Thousands of lapses (issue #20): the home page counts them and stays
+    small; every lapse is on a page of lapses/ within three clicks of the
+    home page, linking its objection; no page of the list is over the
+    bounds, and each has its JSON beside it and is in the sitemap."""
+    repo, _ = corpus()
+    tmp = STATE["tmp"].name
+    clone, site = os.path.join(tmp, "lapses-repo"), os.path.join(tmp, "lapses-site")
+    subprocess.run(["git", "clone", "-q", repo, clone], check=True)
+    ids = add_lapses(clone)
+    assert len(ids) > 2000, len(ids)
+    build(clone, site)
+    home = os.path.join(site, "index.html")
+    text = open(home, encoding="utf-8").read()
+    # the lapses take a few lines of counts on the home page, whatever their number (the
+    # notices whose objections are pending are listed as under review: another section)
+    section = re.search(r'<section class="lapses".*?</section>', text, re.S)
+    assert section and len(section.group(0).encode()) < 2048, section and len(section.group(0).encode())
+    assert os.path.getsize(home) <= FIRST_MAX, os.path.getsize(home)
+    assert "逾期未处理的异议" in text and 'href="lapses/index.html"' in text, text[:2000]
+    assert "逾期未处理：" not in text, "the home page lists lapses"
+    pages = sorted(p for p in html_pages(site) if p.startswith("lapses/"))
+    assert len(pages) > 2, pages
+    for p in pages:
+        size = os.path.getsize(os.path.join(site, p))
+        assert size <= (FIRST_MAX if p == "lapses/index.html" else PAGE_MAX), (p, size)
+        assert os.path.isfile(os.path.join(site, p[:-5] + ".json")), p
+    reach = within(site, "index.html", 3)
+    linked = set()
+    for p in pages:
+        if p in reach:
+            linked |= links(site, p)
+    overdue = sum(open(os.path.join(site, p), encoding="utf-8").read().count("逾期未处理：") for p in pages)
+    # a copy never decided is overdue where its program sets a deadline
+    assert overdue > 1000, overdue
+    for oid in ids:
+        if ("objections/%s/index.html" % oid) not in linked:
+            page = open(os.path.join(site, "objections", oid, "index.html"), encoding="utf-8").read()
+            assert "逾期未处理" not in page, "%s: a lapse not reachable from the home page" % oid
+    sitemap = open(os.path.join(site, "sitemap.xml"), encoding="utf-8").read() if \
+        os.path.exists(os.path.join(site, "sitemap.xml")) else ""
+    assert not sitemap or "lapses/index.html" in sitemap or "sitemaps/" in sitemap
 
 
 def main():

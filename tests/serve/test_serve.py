@@ -89,8 +89,9 @@ try:
 
     PORT = free_port()
     BASE = "http://127.0.0.1:%d" % PORT
+    errlog = open(os.path.join(tmp, "serve.err"), "w")
     server = subprocess.Popen([G, "-C", rec, "serve", "--port", str(PORT)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+                              stderr=errlog, text=True)
     line = server.stdout.readline()
     check("serve says where it listens", ("127.0.0.1:%d" % PORT) in line, line)
 
@@ -141,6 +142,17 @@ try:
     open(prog, "w", encoding="utf-8").write(good)
     t = wait_for(lambda: "济南市政府质量奖（修订）".encode() in get("/programs/jinan/index.html")[2], 2.0)
     check("fixing the record brings the site back", t is not None)
+
+    # a placeholder left: the preview shows the site, and serve tells the warning
+    open(prog, "w", encoding="utf-8").write(good.replace("济南市政府质量奖（修订）", "【待填写：奖项全称】", 1))
+    t = wait_for(lambda: "【待填写：奖项全称】".encode() in get("/programs/jinan/index.html")[2], 2.0)
+    check("a placeholder left: the preview shows the site, not the diagnostics", t is not None)
+    t = wait_for(lambda: re.search(r"^data/programs/jinan.json:4:11: warning: /name still holds the placeholder",
+                                   open(os.path.join(tmp, "serve.err"), encoding="utf-8").read(), re.M), 2.0)
+    check("serve tells the placeholder as a warning, at its position", t is not None)
+    open(prog, "w", encoding="utf-8").write(good)
+    t = wait_for(lambda: "济南市政府质量奖（修订）".encode() in get("/programs/jinan/index.html")[2], 2.0)
+    check("filled in again, the page shows it", t is not None)
 
     # what must not be served
     check("/../ is refused", raw(b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n").split(" ")[1] in ("400", "403", "404"))
