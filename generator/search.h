@@ -46,7 +46,9 @@
  * finds nothing and the page asks for more characters.
  *
  * Pages of results.  The script ranks the documents from the postings
- * alone (the sum of their weights) and fetches the document shards of
+ * alone (the sum of their weights; between equal sums, the keys holding
+ * more of the query's ASCII runs, a year or number typed beside Chinese,
+ * first) and fetches the document shards of
  * the results it shows only, ten at a time; document shards are small
  * (near SEARCH_DOC_SHARD_BYTES) so that ten results cost a few KB each.
  */

@@ -302,7 +302,9 @@ def search_sizes(site, site_bytes, page=10):
         for post in (x for x in lists if isinstance(x, list)):
             k = dict(zip(post[::2], post[1::2]))
             keys = k if keys is None else {x: keys[x] + k[x] for x in keys if x in k}
-        top = sorted(keys or {}, key=lambda x: (-keys[x], x))[:page]
+        # equal weights: the keys holding more of its ASCII runs first
+        runs = [t for t in terms if ord(t[0]) < 0x80]
+        top = sorted(keys or {}, key=lambda x: (-keys[x], -sum(r in x[1:].lower() for r in runs), x))[:page]
         got.update(("d", fnv1a32(k) % nd) for k in top)
         return sum(shard(d, n)[1] for d, n in got)
 

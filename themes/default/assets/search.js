@@ -355,6 +355,9 @@ async function nextPage(mine) {
 async function search(q, jump) {
 	const mine = ++generation;
 	let terms = [...new Set(tokens(q, true))];
+	/* its ASCII runs, a letter or digit alone too: a record's id (its
+	 * key) often holds the year or number typed beside the Chinese */
+	const runs = terms.filter((t) => t.charCodeAt(0) <= 0x7f);
 	/* a letter or digit alone, cut from a word, would find nothing */
 	if (terms.some((t) => t.length > 1 || t.charCodeAt(0) > 0x7f)) {
 		terms = terms.filter((t) => t.length > 1 || t.charCodeAt(0) > 0x7f);
@@ -377,7 +380,10 @@ async function search(q, jump) {
 			statusLine.textContent = say('frequent', { q: q.trim() });
 			return;
 		}
-		const keys = [...scores.keys()].sort((a, b) => scores.get(b) - scores.get(a) || (a < b ? -1 : a > b ? 1 : 0));
+		/* equal weights: the keys holding more of the runs first */
+		const hits = new Map([...scores.keys()].map((k) => [k, runs.filter((r) => fold(k.slice(1)).includes(r)).length]));
+		const keys = [...scores.keys()].sort((a, b) => scores.get(b) - scores.get(a) || hits.get(b) - hits.get(a) ||
+			(a < b ? -1 : a > b ? 1 : 0));
 		/* the certificate typed exactly, wherever it ranks */
 		const exact = keys.find((k) => k[0] === 'a' && fold(k.slice(1)) === fq);
 		if (jump && exact) {
