@@ -309,8 +309,10 @@ def search_sizes(site, site_bytes, page=10):
         return sum(shard(d, n)[1] for d, n in got)
 
     keys = sorted(docs)
-    orgs = [docs[k][1] for k in keys if k.startswith("o")]
-    certs = [k[1:].lower() for k in keys if k.startswith("a")]
+    # by the document's kind: a content page's key ("announcements/...")
+    # starts with an award's letter
+    orgs = [docs[k][1] for k in keys if docs[k][0] == "organization"]
+    certs = [k[1:].lower() for k in keys if docs[k][0] == "award"]
     pick = lambda v: v[::max(1, len(v) // 50)][:50]
     name_q = [[n[i:i + 2] for i in range(2, 5)] for n in pick(orgs) if len(n) >= 6]
     cert_q = [[c] for c in pick(certs)]

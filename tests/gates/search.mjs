@@ -23,8 +23,18 @@
 //  - the keyboard reaches results (Tab, arrow keys).
 // Reports (never asserts) query times and bytes of index fetched.
 // Closes with "search: N passed, M failed" and exits 1 on failure.
+//
+// Usage: serve.py site DIR -- node search.mjs measure
+//
+// measures instead, on any site built already (the benchmark's at size M,
+// say), the queries tests/bench/run.py sizes: 4 characters of 50
+// organizations' names (from the third, past the city's name) and 50
+// certificate numbers, spread over the record's documents.  Each on a
+// fresh page: the time search.js takes to answer with its shards fetched
+// from the local nginx, then again with them downloaded (the issue's "after
+// the download"), and the shards' bytes.  It prints "info" lines only.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +47,7 @@ const root = join(here, '..', '..');
 const base = process.env.GATE_URL;
 const site = process.env.GATE_SITE;
 if (!base || !site) {
-  console.error('usage: serve.py demo -- node search.mjs');
+  console.error('usage: serve.py demo -- node search.mjs; serve.py site DIR -- node search.mjs measure');
   process.exit(2);
 }
 const baseHost = new URL(base).host;
@@ -355,7 +365,74 @@ function median(v) {
   return s.length ? s[Math.floor(s.length / 2)] : 0;
 }
 
+// The documents of the site's index, by key, in byte order.
+function indexDocs() {
+  const dir = join(site, 'search', 'd');
+  const all = {};
+  for (const f of readdirSync(dir)) Object.assign(all, JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  return Object.keys(all).sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))).map((k) => [k, all[k]]);
+}
+
+// The queries of tests/bench/run.py's search_sizes(), chosen the same way.
+function benchQueries() {
+  const docs = indexDocs();
+  const pick = (v) => v.filter((_, i) => i % Math.max(1, Math.floor(v.length / 50)) === 0).slice(0, 50);
+  // by the document's kind: a content page's key ("announcements/...")
+  // starts with an award's letter
+  const names = pick(docs.filter(([, d]) => d[0] === 'organization').map(([, d]) => Array.from(d[1])))
+    .filter((c) => c.length >= 6).map((c) => c.slice(2, 6).join(''));
+  const certs = pick(docs.filter(([, d]) => d[0] === 'award').map(([k]) => k.slice(1).toLowerCase()));
+  return { names, certs, ndocs: docs.length };
+}
+
+async function measureOne(page, q) {
+  await page.goto(SEARCH, { waitUntil: 'load' });
+  const fetched = new Set();
+  const on = (r) => fetched.add(r.url());
+  page.on('request', on);
+  const first = await page.evaluate(async (x) => {
+    const t0 = performance.now();
+    await window.gongshiSearch.search(x, false);
+    return performance.now() - t0;
+  }, q);
+  page.off('request', on);
+  const after = await page.evaluate(async (x) => {
+    const t0 = performance.now();
+    await window.gongshiSearch.search(x, false);
+    return performance.now() - t0;
+  }, q);
+  const found = await page.$$eval('#search-results a', (as) => as.length);
+  return { first, after, bytes: shardBytes(fetched), found };
+}
+
+async function measure() {
+  const { names, certs, ndocs } = benchQueries();
+  const context = await newContext(browser, { viewport: { width: 1280, height: 900 } });
+  const page = await newPage(context);
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`info ${ndocs} documents; load average ${load}`);
+  for (const [what, qs] of [['4 characters of a name', names], ['a certificate number', certs]]) {
+    const r = [];
+    for (const q of qs) r.push(await measureOne(page, q));
+    const f = (v) => `median ${median(v).toFixed(1)} ms, max ${Math.max(0, ...v).toFixed(1)} ms`;
+    console.log(`info ${what}, ${qs.length} queries (${r.filter((x) => x.found).length} with results): ` +
+      `query time after download ${f(r.map((x) => x.after))}; with download from local nginx ` +
+      `${f(r.map((x) => x.first))}; index fetched median ${median(r.map((x) => x.bytes))} bytes, ` +
+      `max ${Math.max(0, ...r.map((x) => x.bytes))} bytes`);
+  }
+  await context.close();
+  if (problems.length) console.log(`info problems: ${problems.slice(0, 5).join('; ')}`);
+}
+
 const browser = await launch();
+if (process.argv[2] === 'measure') {
+  try {
+    await measure();
+  } finally {
+    await browser.close();
+  }
+  process.exit(0);
+}
 try {
   lint();
   const context = await newContext(browser, { viewport: { width: 1280, height: 900 } });

@@ -3,9 +3,12 @@
 against it; nginx is stopped however the command ends.
 
 Usage: serve.py demo|xss -- COMMAND [ARG]...
+       serve.py site DIR -- COMMAND [ARG]...
 
   demo  the demo site, as `make site` builds it (gatelib.demo_repo)
   xss   the small fixture with a payload in every text field (gatelib.poisoned_repo)
+  site  a site built already, in DIR (nothing is built; its base URL is
+        whatever it was built with, so only links relative to the site work)
 
 The command gets GATE_URL (http://127.0.0.1:PORT/), GATE_SITE (the site's
 folder) and GATE_KIND in its environment; its exit status is ours.  The
@@ -23,18 +26,20 @@ import gatelib
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in ("demo", "xss") or argv[2] != "--":
+    built = len(argv) >= 5 and argv[1] == "site" and argv[3] == "--" and os.path.isdir(argv[2])
+    if not built and (len(argv) < 4 or argv[1] not in ("demo", "xss") or argv[2] != "--"):
         sys.stderr.write(__doc__)
         return 2
-    kind, cmd = argv[1], argv[3:]
+    kind, cmd = argv[1], argv[4:] if built else argv[3:]
     tmp = tempfile.mkdtemp(prefix="gongshi-gate-serve-")
-    site = os.path.join(tmp, "site")
+    site = os.path.abspath(argv[2]) if built else os.path.join(tmp, "site")
     server = gatelib.Nginx(site)
     child = None
     try:
-        repo = gatelib.demo_repo(tmp) if kind == "demo" else gatelib.poisoned_repo(tmp)
         server.port = gatelib.free_port()
-        gatelib.build_site(site, repo, base_url="http://127.0.0.1:%d/" % server.port)
+        if not built:
+            repo = gatelib.demo_repo(tmp) if kind == "demo" else gatelib.poisoned_repo(tmp)
+            gatelib.build_site(site, repo, base_url="http://127.0.0.1:%d/" % server.port)
         server.start()
         env = dict(os.environ, GATE_URL=server.url, GATE_SITE=site, GATE_KIND=kind)
         child = subprocess.Popen(cmd, env=env)
