@@ -14,6 +14,9 @@
 //  - results come ten at a time: the "more" button, pressed from the
 //    keyboard, adds the next ten, moves the focus to the first of them
 //    and the status line (in the live region) says how many are shown;
+//  - frequent terms (served as "term":0, as the writer writes a term held
+//    by too many documents): a query of frequent terms only asks for more
+//    characters; one with another term still finds its organization;
 //  - an exact certificate number, typed and submitted or given as ?q=,
 //    opens its page;
 //  - axe-core (WCAG 2.0/2.1 A and AA) finds nothing with results shown;
@@ -325,6 +328,33 @@ async function moreResults(context) {
   console.log(`ok   "more": ${links.length}, then ${after.length} of ${total} results for 质量`);
 }
 
+// The term shards served with the terms of freq written as frequent.
+async function withFrequent(page, freq) {
+  await page.route('**/search/t/*.json', async (route) => {
+    const r = await route.fetch();
+    const shard = await r.json();
+    for (const t of freq) if (Object.prototype.hasOwnProperty.call(shard, t)) shard[t] = 0;
+    await route.fulfill({ response: r, body: JSON.stringify(shard) });
+  });
+}
+
+async function frequentTerms(context) {
+  const t = targets().find((x) => x.kind === 'organization' && /^[\u4e00-\u9fff]{4}$/.test(x.query));
+  const first = Array.from(t.query).slice(0, 2).join('');
+  const page = await newPage(context);
+  await withFrequent(page, ['质量', first]);
+  await page.goto(SEARCH, { waitUntil: 'load' });
+  const want = await page.evaluate(() => document.getElementById('search-data').dataset.frequent.split('{q}').join('质量'));
+  const only = await ask(page, '质量');
+  check(only.links.length === 0 && only.status === want, 'a query of frequent terms only asks for more characters',
+    only.status);
+  const { links } = await ask(page, t.query);
+  const url = new URL(t.url + 'index.html', base).href;
+  check(links.slice(0, 5).includes(url), `${t.name} by "${t.query}", ${first} frequent`, links.slice(0, 5).join(' '));
+  await page.close();
+  console.log(`ok   frequent terms: left out beside others, alone they ask for more characters`);
+}
+
 async function narrow(browser) {
   const context = await newContext(browser, { viewport: { width: 360, height: 740 } });
   const page = await newPage(context);
@@ -440,6 +470,7 @@ try {
   await jumps(context);
   await accessible(context);
   await moreResults(context);
+  await frequentTerms(context);
   await context.close();
   await narrow(browser);
   await withoutScript(browser);
