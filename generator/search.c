@@ -353,14 +353,20 @@ static int term_cmp(const void *a, const void *b)
 	return strcmp((*(const struct search_term *const *)a)->term, (*(const struct search_term *const *)b)->term);
 }
 
-/* Shards for about total bytes: a power of two from 16 to 4096. */
-static size_t shard_count(uint64_t total)
+/* Shards of about each bytes for total bytes: a power of two from 16
+ * to SEARCH_SHARDS_MAX. */
+static size_t shard_count(uint64_t total, uint64_t each)
 {
 	size_t n = 16;
 
-	while (n < 4096 && total / n > SEARCH_SHARD_BYTES)
+	while (n < SEARCH_SHARDS_MAX && total / n > each)
 		n *= 2;
 	return n;
+}
+
+static bool is_frequent(const struct search_index *ix, const struct search_term *t)
+{
+	return ix->frequent && t->n > ix->frequent;
 }
 
 struct shard_out {
@@ -464,6 +470,12 @@ static int put_term(struct search_index *ix, struct buf *b, size_t i)
 
 	if (!v)
 		return error_nomem();
+	if (is_frequent(ix, t)) {
+		/* a number, not a list: the script tells it apart */
+		if ((error = put_json(b, t->term)) >= 0)
+			error = buf_puts(b, ":0");
+		goto done;
+	}
 	for (j = 0; j < t->n; j++) {
 		v[j].rank = doc_rank[t->docs[j]];
 		v[j].weight = t->weights[j];
@@ -531,12 +543,12 @@ int search_index_write(struct search_index *ix,
 			const struct search_term *t = &ix->terms[i];
 			sorted_terms[j++] = &ix->terms[i];
 			tbytes += strlen(t->term) + 5;
-			for (k = 0; k < t->n; k++)
+			for (k = 0; k < t->n && !is_frequent(ix, t); k++)
 				tbytes += strlen(ix->docs[t->docs[k]].key) + 5;
 		}
 	qsort(sorted_terms, ix->nterms, sizeof(*sorted_terms), term_cmp);
-	ix->nterm_shards = shard_count(tbytes);
-	ix->ndoc_shards = shard_count(dbytes);
+	ix->nterm_shards = shard_count(tbytes, SEARCH_SHARD_BYTES);
+	ix->ndoc_shards = shard_count(dbytes, SEARCH_DOC_SHARD_BYTES);
 	ix->bytes = 0;
 	if ((error = write_shards(&so, "t", ix->nterms, ix->nterm_shards, term_shard, put_term)) >= 0)
 		error = write_shards(&so, "d", ix->ndocs, ix->ndoc_shards, doc_shard, put_doc);
@@ -552,7 +564,7 @@ done:
 
 void search_index_release(struct search_index *ix)
 {
-	size_t i, k;
+	size_t i, k, frequent = ix->frequent;
 
 	for (i = 0; i < ix->ndocs; i++) {
 		free(ix->docs[i].key);
@@ -567,4 +579,5 @@ void search_index_release(struct search_index *ix)
 	}
 	free(ix->terms);
 	memset(ix, 0, sizeof(*ix));
+	ix->frequent = frequent;
 }

@@ -30,6 +30,27 @@
  * record's kind letter and id, never a sequence number, so adding a
  * record changes only the shards its own terms and key fall in.  Every
  * file is sorted by byte order: the same record gives the same bytes.
+ *
+ * Frequent terms.  A term held by more than ix->frequent documents (a
+ * city's name, 公司, 科技) is written as "term":0, without postings:
+ * its list alone would weigh tens or hundreds of KB, more than a whole
+ * query may download.  The limit is a fixed number of documents, not a
+ * share of them, so that a term turns frequent only when its own
+ * documents grow, changing only its own shard.  A query leaves its
+ * frequent terms out when it has another term: the documents holding
+ * every term still all hold the others, so no right result is lost;
+ * results can only be broader (a document holding 工科 but neither 化工
+ * nor 科技 answers 化工科技), and the script ranks, among the results
+ * it shows, those whose title holds the query as typed first.  A query
+ * made only of frequent terms (two common characters, one character)
+ * finds nothing and the page asks for more characters.
+ *
+ * Pages of results.  The script ranks the documents from the postings
+ * alone (the sum of their weights; between equal sums, the keys holding
+ * more of the query's ASCII runs, a year or number typed beside Chinese,
+ * first) and fetches the document shards of
+ * the results it shows only, ten at a time; document shards are small
+ * (near SEARCH_DOC_SHARD_BYTES) so that ten results cost a few KB each.
  */
 #ifndef GONGSHI_SEARCH_H
 #define GONGSHI_SEARCH_H
@@ -78,9 +99,16 @@ struct search_index {
 	size_t nterms, capterms;
 	size_t nterm_shards, ndoc_shards; /* set by search_index_write */
 	uint64_t bytes;          /* every shard written, in bytes */
+	size_t frequent;         /* a term held by more documents is written
+				    as frequent (0: none is); SEARCH_FREQUENT
+				    from SEARCH_INDEX_INIT, kept by release */
 };
 
-#define SEARCH_INDEX_INIT { 0 }
+/* The default of frequent: a posting costs about 25 bytes (a key of 20
+ * characters, a weight), so a term's list stays under ~12 KB. */
+#define SEARCH_FREQUENT 500
+
+#define SEARCH_INDEX_INIT { .frequent = SEARCH_FREQUENT }
 
 /* Adds a document (every string copied; NULL sub and status are "").
  * Its text follows through search_index_text.  0 or ERR_NOMEM; a key
@@ -94,11 +122,14 @@ int search_index_doc(struct search_index *ix, const char *key, const char *kind,
 int search_index_text(struct search_index *ix, const char *text, unsigned weight);
 
 /* Writes every shard through write(arg, path, data, len) under "search/"
- * and sets the shard counts: as many as keep a shard near
- * SEARCH_SHARD_BYTES, in powers of two, so that they change only when
- * the index doubles or halves.  Returns write's first value < 0,
- * ERR_NOMEM, or 0. */
+ * and sets the shard counts: as many as keep a term shard near
+ * SEARCH_SHARD_BYTES and a document shard near SEARCH_DOC_SHARD_BYTES,
+ * in powers of two from 16 to SEARCH_SHARDS_MAX, so that they change
+ * only when the index doubles or halves.  Returns write's first value
+ * < 0, ERR_NOMEM, or 0. */
 #define SEARCH_SHARD_BYTES 8192
+#define SEARCH_DOC_SHARD_BYTES 2048
+#define SEARCH_SHARDS_MAX 16384
 int search_index_write(struct search_index *ix,
 		       int (*write)(void *arg, const char *path, const char *data, size_t len), void *arg);
 

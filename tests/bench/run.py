@@ -265,13 +265,16 @@ def fnv1a32(s):
     return h
 
 
-def search_sizes(site, site_bytes):
+def search_sizes(site, site_bytes, page=10):
     """The search index (issue #22): its bytes and share of the site, and
     the bytes a query downloads, computed from the shards as search.js
-    fetches them: its terms' shards, then the shards of the first 50
-    documents.  Queries: 4 characters of organization names (from the
-    third, past the city's name) and certificate numbers, 50 of each,
-    spread over the record."""
+    fetches them: its terms' shards, then the shards of the documents of
+    its first page of results (page, ten), ranked from the postings
+    alone; a frequent term (written as a number, without postings) is
+    left out when the query has another term, and a query made only of
+    frequent ones fetches its terms' shards and finds nothing.  Queries:
+    4 characters of organization names (from the third, past the city's
+    name) and certificate numbers, 50 of each, spread over the record."""
     folder = os.path.join(site, "search")
     if not os.path.isdir(folder):
         return None
@@ -291,14 +294,17 @@ def search_sizes(site, site_bytes):
         return cache[path]
 
     def query_bytes(terms):
-        got, keys = set(), None
+        got, keys, lists = set(), None, []
         for t in terms:
             n = fnv1a32(t) % nt
             got.add(("t", n))
-            post = shard("t", n)[0].get(t, [])
+            lists.append(shard("t", n)[0].get(t, []))
+        for post in (x for x in lists if isinstance(x, list)):
             k = dict(zip(post[::2], post[1::2]))
             keys = k if keys is None else {x: keys[x] + k[x] for x in keys if x in k}
-        top = sorted(keys or {}, key=lambda x: (-keys[x], x))[:50]
+        # equal weights: the keys holding more of its ASCII runs first
+        runs = [t for t in terms if ord(t[0]) < 0x80]
+        top = sorted(keys or {}, key=lambda x: (-keys[x], -sum(r in x[1:].lower() for r in runs), x))[:page]
         got.update(("d", fnv1a32(k) % nd) for k in top)
         return sum(shard(d, n)[1] for d, n in got)
 

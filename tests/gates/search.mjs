@@ -11,6 +11,12 @@
 //    record's names, as a person types the distinctive part) finds its page
 //    among the first five results; an award also by its certificate number;
 //  - a query for something absent says nothing was found;
+//  - results come ten at a time: the "more" button, pressed from the
+//    keyboard, adds the next ten, moves the focus to the first of them
+//    and the status line (in the live region) says how many are shown;
+//  - frequent terms (served as "term":0, as the writer writes a term held
+//    by too many documents): a query of frequent terms only asks for more
+//    characters; one with another term still finds its organization;
 //  - an exact certificate number, typed and submitted or given as ?q=,
 //    opens its page;
 //  - axe-core (WCAG 2.0/2.1 A and AA) finds nothing with results shown;
@@ -293,6 +299,62 @@ async function accessible(context) {
   console.log(`ok   axe-core ${axe.version} with results shown, keyboard`);
 }
 
+// A query with more than ten results: ten shown, then ten more.
+async function moreResults(context) {
+  const page = await newPage(context);
+  await page.goto(SEARCH, { waitUntil: 'load' });
+  const { links, status } = await ask(page, '质量');
+  const total = Number((status.match(/找到 (\d+) 条/) || [])[1] || 0);
+  check(total > 10 && links.length === 10, 'the first page shows ten results', `${links.length} of ${total}: ${status}`);
+  check(await page.isVisible('#search-more'), 'a "more" button under them');
+  check(await page.evaluate(() => document.querySelector('#search-region [aria-live], #search-region[aria-live]') !== null &&
+    document.getElementById('search-region').contains(document.getElementById('search-status'))),
+  'the status line is in the live region');
+  await page.focus('#search-more');
+  await page.evaluate(() => { document.getElementById('search-status').textContent = ''; });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('search-status').textContent &&
+    !document.getElementById('search-region').hasAttribute('aria-busy'), null, { timeout: 10000 });
+  const after = await resultLinks(page);
+  const focused = await page.evaluate(() => document.activeElement.href || '');
+  const status2 = await page.textContent('#search-status');
+  check(after.length === Math.min(20, total) && after.slice(0, 10).join() === links.join(),
+    '"more" adds the next ten after the first', `${after.length} links`);
+  check(focused === after[10], 'the focus moves to the first result added', focused);
+  check(new Set(after).size === after.length, 'no result shown twice');
+  check(total > 20 ? status2.includes('20') : !(await page.isVisible('#search-more')),
+    'the status line says how many are shown, the button hides after the last', status2);
+  await page.close();
+  console.log(`ok   "more": ${links.length}, then ${after.length} of ${total} results for 质量`);
+}
+
+// The term shards served with the terms of freq written as frequent.
+async function withFrequent(page, freq) {
+  await page.route('**/search/t/*.json', async (route) => {
+    const r = await route.fetch();
+    const shard = await r.json();
+    for (const t of freq) if (Object.prototype.hasOwnProperty.call(shard, t)) shard[t] = 0;
+    await route.fulfill({ response: r, body: JSON.stringify(shard) });
+  });
+}
+
+async function frequentTerms(context) {
+  const t = targets().find((x) => x.kind === 'organization' && /^[\u4e00-\u9fff]{4}$/.test(x.query));
+  const first = Array.from(t.query).slice(0, 2).join('');
+  const page = await newPage(context);
+  await withFrequent(page, ['质量', first]);
+  await page.goto(SEARCH, { waitUntil: 'load' });
+  const want = await page.evaluate(() => document.getElementById('search-data').dataset.frequent.split('{q}').join('质量'));
+  const only = await ask(page, '质量');
+  check(only.links.length === 0 && only.status === want, 'a query of frequent terms only asks for more characters',
+    only.status);
+  const { links } = await ask(page, t.query);
+  const url = new URL(t.url + 'index.html', base).href;
+  check(links.slice(0, 5).includes(url), `${t.name} by "${t.query}", ${first} frequent`, links.slice(0, 5).join(' '));
+  await page.close();
+  console.log(`ok   frequent terms: left out beside others, alone they ask for more characters`);
+}
+
 async function narrow(browser) {
   const context = await newContext(browser, { viewport: { width: 360, height: 740 } });
   const page = await newPage(context);
@@ -407,6 +469,8 @@ try {
   const { times, bytes } = await findsEverything(context);
   await jumps(context);
   await accessible(context);
+  await moreResults(context);
+  await frequentTerms(context);
   await context.close();
   await narrow(browser);
   await withoutScript(browser);

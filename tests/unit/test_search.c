@@ -268,6 +268,87 @@ START_TEST(duplicate_key_and_write_failure)
 }
 END_TEST
 
+START_TEST(frequent_terms_lose_their_postings)
+{
+	struct search_index ix = SEARCH_INDEX_INIT;
+	struct files f = { .fail_at = -1 };
+	char path[64];
+	const char *t;
+
+	ck_assert_uint_eq(ix.frequent, SEARCH_FREQUENT);
+	/* 保山 is held by three of the four documents, 茶业 by one */
+	ix.frequent = 2;
+	add_docs(&ix, 0, 3, 1);
+	ck_assert_int_eq(search_index_write(&ix, keep, &f), 0);
+	snprintf(path, sizeof(path), "search/t/%03x.json", (unsigned)(search_hash("保山", 6) % ix.nterm_shards));
+	ck_assert_ptr_nonnull(t = file_of(&f, path));
+	ck_assert_ptr_nonnull(strstr(t, "\"保山\":0"));
+	ck_assert_ptr_null(strstr(t, "\"保山\":["));
+	snprintf(path, sizeof(path), "search/t/%03x.json", (unsigned)(search_hash("茶业", 6) % ix.nterm_shards));
+	ck_assert_ptr_nonnull(strstr(file_of(&f, path), "\"茶业\":[\"aBSQA-2024-01\",3]"));
+	files_release(&f);
+	search_index_release(&ix);
+	ck_assert_uint_eq(ix.frequent, 2);
+	/* 0: no term is frequent */
+	ix.frequent = 0;
+	add_docs(&ix, 0, 3, 1);
+	ck_assert_int_eq(search_index_write(&ix, keep, &f), 0);
+	snprintf(path, sizeof(path), "search/t/%03x.json", (unsigned)(search_hash("保山", 6) % ix.nterm_shards));
+	ck_assert_ptr_nonnull(strstr(file_of(&f, path), "\"保山\":[\"aBSQA-2024-01\",3,"));
+	files_release(&f);
+	search_index_release(&ix);
+}
+END_TEST
+
+START_TEST(frequent_limit_is_inclusive)
+{
+	struct search_index ix = SEARCH_INDEX_INIT;
+	struct files f = { .fail_at = -1 };
+	char path[64];
+
+	/* three documents hold 保山: a limit of 3 keeps its postings */
+	ix.frequent = 3;
+	add_docs(&ix, 0, 3, 1);
+	ck_assert_int_eq(search_index_write(&ix, keep, &f), 0);
+	snprintf(path, sizeof(path), "search/t/%03x.json", (unsigned)(search_hash("保山", 6) % ix.nterm_shards));
+	ck_assert_ptr_nonnull(strstr(file_of(&f, path), "\"保山\":[\"aBSQA-2024-01\",3,"));
+	files_release(&f);
+	search_index_release(&ix);
+}
+END_TEST
+
+/* Document shards stay small, so that a page of ten results costs ten
+ * small files: 2,000 documents of ~90 bytes make 128 document shards of
+ * ~1.4 KB, while their few terms stay in 16 term shards. */
+START_TEST(document_shards_near_2k)
+{
+	struct search_index ix = SEARCH_INDEX_INIT;
+	struct files f = { .fail_at = -1 };
+	uint64_t dbytes = 0;
+	size_t i, nd = 0;
+	char key[32];
+
+	for (i = 0; i < 2000; i++) {
+		snprintf(key, sizeof(key), "o%06zu", i);
+		ck_assert_int_eq(search_index_doc(&ix, key, "organization", "保山市质量技术服务有限公司", NULL,
+						  "organizations/x/index.html", NULL), 0);
+		ck_assert_int_eq(search_index_text(&ix, "保山", 3), 0);
+	}
+	ck_assert_int_eq(search_index_write(&ix, keep, &f), 0);
+	ck_assert_uint_eq(ix.nterm_shards, 16);
+	ck_assert_uint_eq(ix.ndoc_shards, 128);
+	for (i = 0; i < f.n; i++)
+		if (!strncmp(f.path[i], "search/d/", 9)) {
+			nd++;
+			dbytes += strlen(f.data[i]);
+		}
+	ck_assert_uint_eq(nd, 128);
+	ck_assert_uint_le(dbytes / nd, SEARCH_DOC_SHARD_BYTES);
+	files_release(&f);
+	search_index_release(&ix);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("search");
@@ -279,6 +360,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, shards_sorted_and_order_free);
 	tcase_add_test(tc, one_more_document_changes_its_shards_only);
 	tcase_add_test(tc, duplicate_key_and_write_failure);
+	tcase_add_test(tc, frequent_terms_lose_their_postings);
+	tcase_add_test(tc, frequent_limit_is_inclusive);
+	tcase_add_test(tc, document_shards_near_2k);
 	suite_add_tcase(s, tc);
 	return s;
 }

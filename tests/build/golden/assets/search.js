@@ -3,8 +3,11 @@
  * written by gongshi build (generator/search.h tells its format); this
  * script tokenizes the query by the very rules of generator/search.c,
  * fetches the shards of its terms from this site only, and lists the
- * documents that hold every term.  Every sentence it shows comes from
- * the data- attributes of the page's template.
+ * documents that hold every term: ranked from the postings alone, ten at
+ * a time, so that it fetches the document shards of the results shown
+ * only.  A frequent term (written without postings, search.h) is left
+ * out of a query that has another term.  Every sentence it shows comes
+ * from the page's template: its data- attributes and its button.
  */
 (function () {
 'use strict';
@@ -161,12 +164,15 @@ const input = document.getElementById('search-q');
 const statusLine = document.getElementById('search-status');
 const results = document.getElementById('search-results');
 const region = document.getElementById('search-region');
+const moreButton = document.getElementById('search-more');
 const nTerms = Number(data && data.dataset.terms) || 1;
 const nDocs = Number(data && data.dataset.docs) || 1;
-const SHOWN = 50;
+const PAGE = 10;
 const cache = new Map();
 let generation = 0;
 let lastTiming = null;
+/* the query shown: its ranked keys, how many are shown, its marks */
+let shown = null;
 
 function say(name, vars) {
 	let s = data.dataset[name] || '';
@@ -189,12 +195,18 @@ function shard(dir, n) {
 	return cache.get(url);
 }
 
-/* The keys holding every term, with the sum of their weights. */
+/* The keys holding every term but the frequent ones, with the sum of
+ * their weights; null when every term is frequent. */
 async function match(terms) {
-	const lists = await Promise.all(terms.map(async (t) => {
+	const all = await Promise.all(terms.map(async (t) => {
 		const s = await shard('t', hash(t) % nTerms);
 		return Object.prototype.hasOwnProperty.call(s, t) ? s[t] : [];
 	}));
+	/* a frequent term is a number instead of a list of postings */
+	const lists = all.filter((list) => Array.isArray(list));
+	if (!lists.length) {
+		return null;
+	}
 	let scores = null;
 	for (const list of lists) {
 		const next = new Map();
@@ -254,12 +266,23 @@ function pieces(q) {
 	return [...out].sort((a, b) => b.length - a.length);
 }
 
-function clear() {
-	results.replaceChildren();
-	statusLine.textContent = '';
+function showMore(on) {
+	if (moreButton) {
+		moreButton.hidden = !on;
+	}
 }
 
-function render(q, ranked, found) {
+function clear() {
+	shown = null;
+	results.replaceChildren();
+	statusLine.textContent = '';
+	showMore(false);
+}
+
+/* Appends a page of results, grouped by kind: a group is the kind's
+ * heading and list, so that a page's awards after the last page's are
+ * a group of their own.  Returns the first link added. */
+function render(ranked, marks) {
 	const groups = new Map();
 	for (const r of ranked) {
 		if (!groups.has(r.doc[0])) {
@@ -267,7 +290,6 @@ function render(q, ranked, found) {
 		}
 		groups.get(r.doc[0]).push(r);
 	}
-	const marks = pieces(q);
 	const frag = document.createDocumentFragment();
 	for (const [kind, list] of groups) {
 		const sec = document.createElement('section');
@@ -302,14 +324,40 @@ function render(q, ranked, found) {
 		sec.appendChild(ol);
 		frag.appendChild(sec);
 	}
-	results.replaceChildren(frag);
-	statusLine.textContent = say('count', { n: found }) + (found > ranked.length ? say('more', { n: ranked.length }) : '');
+	const first = frag.querySelector('a');
+	results.appendChild(frag);
+	return first;
+}
+
+/* The next page of the query shown: its documents fetched, ranked among
+ * themselves with those whose title or second line holds the query as
+ * typed first.  Returns the first link added, or null. */
+async function nextPage(mine) {
+	const s = shown;
+	const page = s.keys.slice(s.n, s.n + PAGE);
+	const found = await docs(page);
+	if (mine !== generation) {
+		return null;
+	}
+	const bonus = (d) => (fold(d[1]).includes(s.fq) ? 20 : 0) + (fold(d[2]).includes(s.fq) ? 10 : 0) +
+		(d[0] === 'organization' || d[0] === 'award' ? 1 : 0);
+	const ranked = page.filter((k) => found.has(k)).map((k, i) => ({ key: k, doc: found.get(k), score: s.scores.get(k) + bonus(found.get(k)), i }));
+	ranked.sort((a, b) => b.score - a.score || a.i - b.i);
+	s.n += page.length;
+	const first = render(ranked, s.marks);
+	const total = s.keys.length;
+	statusLine.textContent = say('count', { n: total }) + (total > s.n ? say('shown', { n: s.n }) : '');
+	showMore(total > s.n);
+	return first;
 }
 
 /* Runs the query q; jump: open the certificate q names exactly. */
 async function search(q, jump) {
 	const mine = ++generation;
 	let terms = [...new Set(tokens(q, true))];
+	/* its ASCII runs, a letter or digit alone too: a record's id (its
+	 * key) often holds the year or number typed beside the Chinese */
+	const runs = terms.filter((t) => t.charCodeAt(0) <= 0x7f);
 	/* a letter or digit alone, cut from a word, would find nothing */
 	if (terms.some((t) => t.length > 1 || t.charCodeAt(0) > 0x7f)) {
 		terms = terms.filter((t) => t.length > 1 || t.charCodeAt(0) > 0x7f);
@@ -323,38 +371,74 @@ async function search(q, jump) {
 	try {
 		const scores = await match(terms);
 		const t1 = performance.now();
-		const keys = [...scores.keys()].sort((a, b) => scores.get(b) - scores.get(a) || (a < b ? -1 : a > b ? 1 : 0));
-		const top = keys.slice(0, SHOWN);
-		const found = await docs(top);
 		if (mine !== generation) {
 			return;
 		}
 		const fq = fold(q.trim());
-		const exact = top.find((k) => k[0] === 'a' && fold(k.slice(1)) === fq);
-		if (jump && exact && found.has(exact)) {
-			statusLine.textContent = say('jump', { q: q.trim() });
-			window.location.assign('../' + found.get(exact)[3]);
+		if (scores === null) {
+			clear();
+			statusLine.textContent = say('frequent', { q: q.trim() });
 			return;
 		}
+		/* equal weights: the keys holding more of the runs first */
+		const hits = new Map([...scores.keys()].map((k) => [k, runs.filter((r) => fold(k.slice(1)).includes(r)).length]));
+		const keys = [...scores.keys()].sort((a, b) => scores.get(b) - scores.get(a) || hits.get(b) - hits.get(a) ||
+			(a < b ? -1 : a > b ? 1 : 0));
+		/* the certificate typed exactly, wherever it ranks */
+		const exact = keys.find((k) => k[0] === 'a' && fold(k.slice(1)) === fq);
+		if (jump && exact) {
+			const found = await docs([exact]);
+			if (mine !== generation) {
+				return;
+			}
+			if (found.has(exact)) {
+				statusLine.textContent = say('jump', { q: q.trim() });
+				window.location.assign('../' + found.get(exact)[3]);
+				return;
+			}
+		}
 		const t2 = performance.now();
-		/* a title or second line holding the query as typed ranks first */
-		const bonus = (d) => (fold(d[1]).includes(fq) ? 20 : 0) + (fold(d[2]).includes(fq) ? 10 : 0) +
-			(d[0] === 'organization' || d[0] === 'award' ? 1 : 0);
-		const ranked = top.filter((k) => found.has(k)).map((k, i) => ({ key: k, doc: found.get(k), score: scores.get(k) + bonus(found.get(k)), i }));
-		ranked.sort((a, b) => b.score - a.score || a.i - b.i);
-		if (!ranked.length) {
-			results.replaceChildren();
+		clear();
+		if (!keys.length) {
 			statusLine.textContent = say('none', { q: q.trim() });
 		} else {
-			render(q, ranked, keys.length);
+			shown = { keys, scores, fq, marks: pieces(q), n: 0 };
+			await nextPage(mine);
 		}
 		lastTiming = { match: t1 - t0, rank: performance.now() - t2, total: performance.now() - t0 };
 	} catch (e) {
 		if (mine === generation) {
-			results.replaceChildren();
+			clear();
 			statusLine.textContent = say('error');
 		}
 	} finally {
+		if (mine === generation) {
+			region.removeAttribute('aria-busy');
+		}
+	}
+}
+
+/* The "more" button: the next ten, focus on the first of them (the
+ * button itself may hide), the count announced by the live region. */
+let fetching = false;
+async function more() {
+	if (!shown || fetching) {
+		return;
+	}
+	const mine = generation;
+	fetching = true;
+	region.setAttribute('aria-busy', 'true');
+	try {
+		const first = await nextPage(mine);
+		if (first) {
+			first.focus();
+		}
+	} catch (e) {
+		if (mine === generation) {
+			statusLine.textContent = say('error');
+		}
+	} finally {
+		fetching = false;
 		if (mine === generation) {
 			region.removeAttribute('aria-busy');
 		}
@@ -403,6 +487,9 @@ if (data && form && input) {
 	});
 	input.addEventListener('keydown', arrows);
 	results.addEventListener('keydown', arrows);
+	if (moreButton) {
+		moreButton.addEventListener('click', more);
+	}
 	const q = new URLSearchParams(window.location.search).get('q');
 	if (q) {
 		input.value = q;
@@ -411,5 +498,5 @@ if (data && form && input) {
 }
 
 /* for the browser gate: the tokenizer and the last query's timing */
-window.gongshiSearch = { tokens, hash, search, timing: () => lastTiming };
+window.gongshiSearch = { tokens, hash, search, more, timing: () => lastTiming };
 }());
