@@ -58,14 +58,10 @@ int emit_feed(struct site *S, const char *path, const char *title,
 	for (i = 0; !notices_only && i < S->r->nrounds; i++) {
 		const struct round *x = &S->r->rounds[i];
 		cJSON *o;
-		char t[300];
 		if (x->call_published.v == DATE_NONE || (only && x->res_program != only))
 			continue;
 		o = v[n++] = cJSON_CreateObject();
-		snprintf(t, sizeof(t), "%s评审公告", x->name ? x->name : x->id.v);
-		put_str(o, "title", t);
-		put_str(o, "kind_zh", "评审公告");
-		put_href(S, o, "href", "rounds", x->id.v);
+		put_call(S, o, x);
 		rfc3339(when, x->call_published.v);
 		put_str(o, "date", when);
 	}

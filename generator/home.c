@@ -51,14 +51,10 @@ static int announcements(struct site *S, cJSON *out, size_t max)
 	}
 	for (i = 0; i < S->r->nrounds; i++) {
 		const struct round *x = &S->r->rounds[i];
-		char t[300];
 		if (x->call_published.v == DATE_NONE || x->call_published.v > S->o->today)
 			continue;
 		o = v[n++] = cJSON_CreateObject();
-		snprintf(t, sizeof(t), "%s评审公告", x->name ? x->name : x->id.v);
-		put_str(o, "title", t);
-		put_str(o, "kind_zh", "评审公告");
-		put_href(S, o, "href", "rounds", x->id.v);
+		put_call(S, o, x);
 		put_str(o, "date", fmt_iso(d, x->call_published.v));
 		put_date(o, "d", x->call_published.v);
 	}

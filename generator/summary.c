@@ -112,3 +112,13 @@ cJSON *award_summary(struct site *S, cJSON *arr, const struct application *a)
 	put_award_status(S, o, a);
 	return o;
 }
+
+void put_call(struct site *S, cJSON *o, const struct round *x)
+{
+	char t[300];
+
+	snprintf(t, sizeof(t), "%s评审公告", x->name ? x->name : x->id.v);
+	put_str(o, "title", t);
+	put_str(o, "kind_zh", "评审公告");
+	put_href(S, o, "href", "rounds", x->id.v);
+}

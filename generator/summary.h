@@ -21,6 +21,12 @@ void put_org_ref(struct site *S, cJSON *o, const struct organization *g, const c
  */
 void put_applicant_ref(struct site *S, cJSON *o, const struct application *a);
 
+/*
+ * Adds round x's call for applications (评审公告) as an announcement: its
+ * title, kind and link; the caller adds the date as its page wants it.
+ */
+void put_call(struct site *S, cJSON *o, const struct round *x);
+
 /* The name of a's applicant, else its id. */
 const char *applicant_name(const struct application *a);
 
