@@ -94,13 +94,24 @@ cJSON *put_item(cJSON *o, const char *k, cJSON *item, bool ref)
 		ctx_nomem = true;
 		return NULL;
 	}
-	if (ref)
-		ok = k ? cJSON_AddItemReferenceToObject(o, k, item) : cJSON_AddItemReferenceToArray(o, item);
-	else
-		ok = k ? cJSON_AddItemToObject(o, k, item) : cJSON_AddItemToArray(o, item);
+	if (ref) {
+		/* cJSON_AddItemReferenceTo*() leak the reference they make when
+		 * adding it fails (the key's copy): make it here, delete it
+		 * here.  Deleting a reference frees no child of item. */
+		cJSON *r = cJSON_IsObject(item) ? cJSON_CreateObjectReference(item->child)
+			 : cJSON_IsArray(item) ? cJSON_CreateArrayReference(item->child)
+			 : cJSON_IsString(item) ? cJSON_CreateStringReference(item->valuestring)
+			 : cJSON_Duplicate(item, false);
+		if (!r || !(k ? cJSON_AddItemToObject(o, k, r) : cJSON_AddItemToArray(o, r))) {
+			cJSON_Delete(r);
+			ctx_nomem = true;
+			return NULL;
+		}
+		return item;
+	}
+	ok = k ? cJSON_AddItemToObject(o, k, item) : cJSON_AddItemToArray(o, item);
 	if (!ok) {
-		if (!ref)
-			cJSON_Delete(item);
+		cJSON_Delete(item);
 		ctx_nomem = true;
 		return NULL;
 	}
